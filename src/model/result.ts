@@ -1,0 +1,95 @@
+// The shapes CONTRACT §2 prints with --json. Literal unions are the contract's strings.
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+export type LayerName =
+  | 'networkpolicy-egress'
+  | 'networkpolicy-ingress'
+  | 'security-group-egress'
+  | 'security-group-ingress'
+  | 'nacl-outbound'
+  | 'nacl-inbound'
+  | 'nacl-return'
+  | 'route';
+
+export type LayerVerdict = 'allow' | 'deny' | 'not-evaluated' | 'not-enforced';
+
+export interface Fix {
+  /** What the fix is: NetworkPolicy YAML, an aws CLI command, a NACL entry. */
+  kind: 'networkpolicy' | 'security-group' | 'nacl' | 'route' | 'cni' | 'note';
+  description: string;
+  /** Text to paste: YAML or a shell command. */
+  text: string;
+  /**
+   * The same fix as data, so it can be applied to a snapshot and checked: a NetworkPolicy object,
+   * `{ groupId, direction, permission }` (an EC2 IpPermission), or `{ networkAclId, entry }` (a NACL entry).
+   */
+  object?: unknown;
+}
+
+export interface LayerResult {
+  layer: LayerName;
+  verdict: LayerVerdict;
+  reason: string;
+  objects: string[];
+  fix?: Fix;
+}
+
+export type FlowVerdict = 'allowed' | 'denied';
+export type Verdict = 'allowed' | 'denied' | 'partial';
+
+export interface FlowResult {
+  from: string;
+  to: string;
+  port: number;
+  protocol: Protocol;
+  verdict: FlowVerdict;
+  layers: LayerResult[];
+}
+
+export interface ReachResult {
+  verdict: Verdict;
+  flows: FlowResult[];
+}
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+export interface Finding {
+  id: string;
+  severity: Severity;
+  object: string;
+  summary: string;
+  fix: string;
+}
+
+export type ChangeKind =
+  | 'SecurityGroupRule'
+  | 'SecurityGroup'
+  | 'NetworkAclEntry'
+  | 'NetworkAcl'
+  | 'NetworkPolicy'
+  | 'SecurityGroupPolicy'
+  | 'Namespace'
+  | 'Addon'
+  | 'ClusterConfig'
+  | 'CniConfig'
+  | 'Subnet'
+  | 'RouteTable';
+
+export interface Change {
+  kind: ChangeKind;
+  id: string;
+  change: 'added' | 'removed' | 'modified';
+  severity: Severity;
+  summary: string;
+}
+
+export interface AddonStatus {
+  name: string;
+  current: string | null;
+  latest: string | null;
+  upgradeAvailable: boolean;
+  managed: boolean;
+}
+
+export const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];

@@ -1,0 +1,84 @@
+import type { K8sObject, Pod, Service, Workload } from '../model/k8s';
+import type { Snapshot } from '../model/snapshot';
+
+/**
+ * Lookup tables over the Kubernetes side of a snapshot, built once and shared by every query
+ * (batch mode and the reach matrix run thousands of queries against one index).
+ */
+export interface K8sIndex {
+  /** Pods that are running or pending and have an address (finished pods are not endpoints). */
+  pods: Pod[];
+  podsByNamespace: Map<string, Pod[]>;
+  podByKey: Map<string, Pod>;
+  /** Every pod IP (status.podIP and podIPs; the node's IP is shared by hostNetwork pods, so it is not here). */
+  podByIp: Map<string, Pod>;
+  services: Service[];
+  serviceByKey: Map<string, Service>;
+  /** Labels of each namespace; a namespace seen only through its pods gets the automatic name label. */
+  namespaceLabels: Map<string, Record<string, string>>;
+  /** Namespaces for which the snapshot holds a Namespace object (their labels are known). */
+  namespacesWithObject: Set<string>;
+  workloads: { kind: string; object: Workload }[];
+}
+
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+export function objectKey(o: { metadata: { namespace?: string; name: string } }): string {
+  return `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+}
+
+export function podIps(pod: Pod): string[] {
+  const ips = new Set<string>();
+  if (pod.status?.podIP) ips.add(pod.status.podIP);
+  for (const p of pod.status?.podIPs ?? []) if (p?.ip) ips.add(p.ip);
+  if (ips.size === 0 && pod.spec?.hostNetwork && pod.status?.hostIP) ips.add(pod.status.hostIP);
+  return [...ips];
+}
+
+export function isFinished(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
+export function buildK8sIndex(snap: Snapshot): K8sIndex {
+  const pods = snap.k8s.pods.filter((p) => !isFinished(p));
+  const podsByNamespace = new Map<string, Pod[]>();
+  const podByKey = new Map<string, Pod>();
+  const podByIp = new Map<string, Pod>();
+  for (const pod of pods) {
+    const ns = pod.metadata.namespace ?? 'default';
+    let list = podsByNamespace.get(ns);
+    if (!list) podsByNamespace.set(ns, (list = []));
+    list.push(pod);
+    podByKey.set(objectKey(pod), pod);
+    if (!pod.spec?.hostNetwork) for (const ip of podIps(pod)) podByIp.set(ip, pod);
+  }
+  const serviceByKey = new Map<string, Service>();
+  for (const svc of snap.k8s.services) serviceByKey.set(objectKey(svc), svc);
+
+  const namespaceLabels = new Map<string, Record<string, string>>();
+  const namespacesWithObject = new Set<string>();
+  for (const ns of snap.k8s.namespaces as K8sObject[]) {
+    namespacesWithObject.add(ns.metadata.name);
+    namespaceLabels.set(ns.metadata.name, { [NAMESPACE_NAME_LABEL]: ns.metadata.name, ...(ns.metadata.labels ?? {}) });
+  }
+  const seen = [...podsByNamespace.keys(), ...snap.k8s.services.map((s) => s.metadata.namespace ?? 'default')];
+  for (const ns of seen) if (!namespaceLabels.has(ns)) namespaceLabels.set(ns, { [NAMESPACE_NAME_LABEL]: ns });
+
+  const workloads = [
+    ...snap.k8s.deployments.map((o) => ({ kind: 'Deployment', object: o })),
+    ...snap.k8s.statefulSets.map((o) => ({ kind: 'StatefulSet', object: o })),
+    ...snap.k8s.daemonSets.map((o) => ({ kind: 'DaemonSet', object: o })),
+  ];
+  return {
+    pods,
+    podsByNamespace,
+    podByKey,
+    podByIp,
+    services: snap.k8s.services,
+    serviceByKey,
+    namespaceLabels,
+    namespacesWithObject,
+    workloads,
+  };
+}

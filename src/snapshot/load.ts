@@ -1,0 +1,106 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { BadInputError } from '../util/errors';
+import { addDocument } from './recognise';
+import { emptySnapshot, type Snapshot } from '../model/snapshot';
+
+const SNAPSHOT_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+/** Every snapshot file under `root` (a file or a directory, read recursively), sorted for a stable result. */
+export async function listSnapshotFiles(root: string): Promise<string[]> {
+  let stat;
+  try {
+    stat = await fs.stat(root);
+  } catch (err) {
+    throw new BadInputError(`snapshot ${root}: no such file or directory`, { cause: err });
+  }
+  if (stat.isFile()) return [root];
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(full);
+      else if (e.isFile() && SNAPSHOT_EXTENSIONS.has(path.extname(e.name).toLowerCase())) out.push(full);
+    }
+  };
+  await walk(root);
+  return out.sort();
+}
+
+function lineOfPosition(text: string, position: number): number {
+  let line = 1;
+  for (let i = 0; i < position && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** Parse one file's text into its documents; a syntax error names the file and line. */
+export function parseDocuments(file: string, text: string): unknown[] {
+  const trimmed = text.trimStart();
+  if (path.extname(file).toLowerCase() === '.json' || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return [JSON.parse(text)];
+    } catch (err) {
+      if (path.extname(file).toLowerCase() === '.json') {
+        const m = /position (\d+)/.exec((err as Error).message);
+        const line = m ? lineOfPosition(text, Number(m[1])) : 1;
+        throw new BadInputError(`${file}:${line}: invalid JSON: ${(err as Error).message}`, { cause: err });
+      }
+      // YAML that merely starts with a flow collection: fall through to the YAML parser.
+    }
+  }
+  const docs = parseAllDocuments(text, { prettyErrors: false });
+  const list = Array.isArray(docs) ? docs : [docs];
+  const out: unknown[] = [];
+  for (const doc of list) {
+    const err = doc.errors[0];
+    if (err) {
+      const line = err.linePos?.[0]?.line ?? 1;
+      throw new BadInputError(`${file}:${line}: invalid YAML: ${err.message.split('\n')[0]}`);
+    }
+    const value = doc.toJS({ maxAliasCount: 1000 });
+    if (value !== null && value !== undefined) out.push(value);
+  }
+  return out;
+}
+
+/** Load a snapshot from a file or directory (CONTRACT §1). */
+export async function loadSnapshot(root: string): Promise<Snapshot> {
+  const files = await listSnapshotFiles(root);
+  const snap = emptySnapshot(root);
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (err) {
+      throw new BadInputError(`${file}: cannot read: ${(err as Error).message}`, { cause: err });
+    }
+    const docs = parseDocuments(file, text);
+    docs.forEach((doc, i) => addDocument(snap, doc, docs.length > 1 ? `${file} (document ${i + 1})` : file));
+  }
+  return finishSnapshot(snap);
+}
+
+/** Build a snapshot from in-memory documents (live collection uses the same recogniser). */
+export function snapshotFromDocuments(source: string, docs: { doc: unknown; origin: string }[]): Snapshot {
+  const snap = emptySnapshot(source);
+  for (const { doc, origin } of docs) addDocument(snap, doc, origin);
+  return finishSnapshot(snap);
+}
+
+function finishSnapshot(snap: Snapshot): Snapshot {
+  dedupeK8s(snap);
+  return snap;
+}
+
+/** The same object read twice (two files, a List and a single object) counts once; the last copy wins. */
+function dedupeK8s(snap: Snapshot): void {
+  for (const key of Object.keys(snap.k8s) as (keyof Snapshot['k8s'])[]) {
+    const list = snap.k8s[key] as { metadata: { name: string; namespace?: string } }[];
+    if (list.length < 2) continue;
+    const byKey = new Map<string, (typeof list)[number]>();
+    for (const o of list) byKey.set(`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o);
+    if (byKey.size !== list.length) (snap.k8s[key] as unknown[]) = [...byKey.values()];
+  }
+}

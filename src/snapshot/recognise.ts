@@ -1,0 +1,150 @@
+import type { K8sObject } from '../model/k8s';
+import type { AwsResource, K8sKind, Snapshot } from '../model/snapshot';
+
+type K8sListKey = keyof Snapshot['k8s'];
+
+const KIND_TO_LIST: Record<K8sKind, K8sListKey> = {
+  Namespace: 'namespaces',
+  Pod: 'pods',
+  Service: 'services',
+  EndpointSlice: 'endpointSlices',
+  Deployment: 'deployments',
+  ReplicaSet: 'replicaSets',
+  StatefulSet: 'statefulSets',
+  DaemonSet: 'daemonSets',
+  Node: 'nodes',
+  ServiceAccount: 'serviceAccounts',
+  ConfigMap: 'configMaps',
+  NetworkPolicy: 'networkPolicies',
+  SecurityGroupPolicy: 'securityGroupPolicies',
+};
+
+/** AWS result keys whose value is a list copied as-is into `snap.aws`. */
+const AWS_LIST_KEYS = {
+  SecurityGroups: 'securityGroups',
+  NetworkAcls: 'networkAcls',
+  Subnets: 'subnets',
+  RouteTables: 'routeTables',
+  NetworkInterfaces: 'networkInterfaces',
+  Vpcs: 'vpcs',
+  NatGateways: 'natGateways',
+  InternetGateways: 'internetGateways',
+  EgressOnlyInternetGateways: 'egressOnlyInternetGateways',
+  PrefixLists: 'prefixLists',
+} as const satisfies Partial<Record<AwsResource, keyof Snapshot['aws']>>;
+
+/** Top-level keys that are AWS output eksnet deliberately does not read. */
+const IGNORED_AWS_KEYS = new Set(['SecurityGroupRules', 'NextToken', 'ResponseMetadata']);
+
+function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function addK8sObject(snap: Snapshot, obj: Record<string, any>, origin: string): void {
+  const kind = obj.kind as string;
+  const listKey = (KIND_TO_LIST as Record<string, K8sListKey | undefined>)[kind];
+  if (!listKey) return; // unknown kinds are ignored, never an error (CONTRACT §1)
+  if (!isObject(obj.metadata) || typeof obj.metadata.name !== 'string') {
+    snap.warnings.push(`${origin}: ${kind} without metadata.name ignored`);
+    return;
+  }
+  snap.present.add(kind as K8sKind);
+  (snap.k8s[listKey] as K8sObject[]).push(obj as K8sObject);
+}
+
+function addAwsKeys(snap: Snapshot, doc: Record<string, any>, origin: string): boolean {
+  let recognised = false;
+  for (const [key, target] of Object.entries(AWS_LIST_KEYS)) {
+    if (!(key in doc)) continue;
+    recognised = true;
+    const value = doc[key];
+    if (!Array.isArray(value)) {
+      snap.warnings.push(`${origin}: ${key} is not a list; ignored`);
+      continue;
+    }
+    snap.present.add(key as AwsResource);
+    (snap.aws[target] as unknown[]).push(...value);
+  }
+  if ('Reservations' in doc && Array.isArray(doc.Reservations)) {
+    recognised = true;
+    snap.present.add('Reservations');
+    for (const r of doc.Reservations) if (Array.isArray(r?.Instances)) snap.aws.instances.push(...r.Instances);
+  }
+  if ('Entries' in doc && Array.isArray(doc.Entries)) {
+    recognised = true;
+    if (typeof doc.PrefixListId !== 'string') {
+      snap.warnings.push(`${origin}: prefix-list Entries without PrefixListId ignored`);
+    } else {
+      snap.present.add('Entries');
+      const cidrs = doc.Entries.map((e: any) => e?.Cidr).filter((c: unknown): c is string => typeof c === 'string');
+      snap.aws.prefixListEntries[doc.PrefixListId] = [...(snap.aws.prefixListEntries[doc.PrefixListId] ?? []), ...cidrs];
+    }
+  }
+  if (isObject(doc.cluster)) {
+    recognised = true;
+    snap.present.add('cluster');
+    snap.aws.cluster = doc.cluster as Snapshot['aws']['cluster'];
+  }
+  if (isObject(doc.addon)) {
+    recognised = true;
+    snap.present.add('addon');
+    snap.aws.addons.push(doc.addon as Snapshot['aws']['addons'][number]);
+  }
+  if (Array.isArray(doc.addons)) {
+    recognised = true;
+    snap.present.add('addons');
+    for (const item of doc.addons) {
+      if (typeof item === 'string') snap.aws.addonNames.push(item);
+      else if (isObject(item) && Array.isArray(item.addonVersions)) snap.aws.addonVersions.push(item as any);
+    }
+  }
+  return recognised;
+}
+
+function addCollection(snap: Snapshot, info: Record<string, any>): void {
+  const c = snap.collection;
+  if (typeof info.cluster === 'string') c.cluster = info.cluster;
+  if (typeof info.region === 'string') c.region = info.region;
+  if (typeof info.collectedAt === 'string') c.collectedAt = info.collectedAt;
+  if (Array.isArray(info.missing)) {
+    for (const m of info.missing) {
+      if (isObject(m) && typeof m.resource === 'string') {
+        c.missing.push({ resource: m.resource, reason: typeof m.reason === 'string' ? m.reason : 'not collected' });
+      }
+    }
+  }
+}
+
+/** Recognise one document by its shape and add what it holds to the snapshot (CONTRACT §1). */
+export function addDocument(snap: Snapshot, doc: unknown, origin: string): void {
+  if (!isObject(doc)) {
+    snap.warnings.push(`${origin}: not a Kubernetes object or AWS API output; ignored`);
+    return;
+  }
+  if (typeof doc.apiVersion === 'string' && typeof doc.kind === 'string') {
+    const kind = doc.kind;
+    if (kind.endsWith('List') && Array.isArray(doc.items)) {
+      const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
+      // An empty PodList still tells us the cluster has no pods (as opposed to "not collected").
+      if (itemKind && itemKind in KIND_TO_LIST) snap.present.add(itemKind as K8sKind);
+      for (const item of doc.items) {
+        if (!isObject(item)) continue;
+        const withKind = item.kind ? item : itemKind ? { ...item, kind: itemKind } : item;
+        if (typeof withKind.kind !== 'string') continue;
+        addK8sObject(snap, withKind, origin);
+      }
+      return;
+    }
+    addK8sObject(snap, doc, origin);
+    return;
+  }
+  let recognised = false;
+  if (isObject(doc.EksnetCollection)) {
+    addCollection(snap, doc.EksnetCollection);
+    recognised = true;
+  }
+  if (addAwsKeys(snap, doc, origin)) recognised = true;
+  if (!recognised && !Object.keys(doc).some((k) => IGNORED_AWS_KEYS.has(k))) {
+    snap.warnings.push(`${origin}: not a Kubernetes object or AWS API output; ignored`);
+  }
+}
