@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { BadInputError } from './util/errors';
+
+const ClusterSchema = z.object({
+  name: z.string().min(1),
+  region: z.string().optional(),
+  /** Role to assume for clusters in other accounts. */
+  roleArn: z.string().optional(),
+  /** Slack channel for the cluster's drift digest and alerts. */
+  channel: z.string().optional(),
+});
+
+const ConfigSchema = z.object({
+  clusters: z.array(ClusterSchema).default([]),
+  defaultCluster: z.string().optional(),
+  /** Seconds a warm process reuses collected state (CONTRACT/issue 4: default 60). */
+  cacheSeconds: z.number().int().nonnegative().default(60),
+  /** Slack: per channel id, the clusters it may query and its default. */
+  channels: z
+    .record(z.string(), z.object({ clusters: z.array(z.string()).default([]), defaultCluster: z.string().optional() }))
+    .default({}),
+  /** Slack: who may run what. Absent = read-only commands for everyone, changes for no one. */
+  authorization: z
+    .object({
+      /** Subcommand → user ids / user group ids allowed to run it (use "*" for everyone). */
+      commands: z.record(z.string(), z.array(z.string())).default({}),
+      /** Users or user groups allowed to approve state changes (baselines, add-on upgrades). */
+      approvers: z.array(z.string()).default([]),
+    })
+    .default({ commands: {}, approvers: [] }),
+});
+
+export type EksnetConfig = z.infer<typeof ConfigSchema>;
+export type ClusterConfig = z.infer<typeof ClusterSchema>;
+
+/**
+ * Configuration: the file named by EKSNET_CONFIG (JSON or YAML), else built from the environment
+ * (EKSNET_CLUSTER + AWS_REGION). EKSNET_CONFIG_JSON may carry the document inline (Lambda).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): EksnetConfig {
+  let raw: unknown = {};
+  if (env.EKSNET_CONFIG_JSON) raw = parseConfigText(env.EKSNET_CONFIG_JSON, 'EKSNET_CONFIG_JSON');
+  else if (env.EKSNET_CONFIG) {
+    let text: string;
+    try {
+      text = readFileSync(env.EKSNET_CONFIG, 'utf8');
+    } catch (err) {
+      throw new BadInputError(`config ${env.EKSNET_CONFIG}: cannot read: ${(err as Error).message}`);
+    }
+    raw = parseConfigText(text, env.EKSNET_CONFIG);
+  }
+  const parsed = ConfigSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new BadInputError(`config: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  const config = parsed.data;
+  if (env.EKSNET_CLUSTER) {
+    if (!config.clusters.some((c) => c.name === env.EKSNET_CLUSTER)) {
+      config.clusters.push({ name: env.EKSNET_CLUSTER, region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION });
+    }
+    config.defaultCluster ??= env.EKSNET_CLUSTER;
+  }
+  if (!config.defaultCluster && config.clusters.length === 1) config.defaultCluster = config.clusters[0]!.name;
+  return config;
+}
+
+function parseConfigText(text: string, origin: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    throw new BadInputError(`config ${origin}: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
