@@ -12,6 +12,8 @@ export interface StateInfo {
   collectedAt?: string;
   /** Resources the collection could not read (the answer covers only what was read). */
   missing: { resource: string; reason: string }[];
+  /** Documents the loader did not recognise, and similar non-fatal problems. */
+  warnings?: string[];
 }
 
 export interface LoadedState {
@@ -50,6 +52,8 @@ export interface CommandResult<T = unknown> {
   notices: string[];
   /** For --json with several documents (batch): one JSON line each, instead of `data`. */
   jsonLines?: unknown[];
+  /** Extra context for the text and Slack renderers (never printed by --json). */
+  detail?: unknown;
 }
 
 export interface Command<T = unknown> {

@@ -42,6 +42,7 @@ function infoFromSnapshot(mode: StateInfo['mode'], source: string, snap: Snapsho
     region: snap.collection.region,
     collectedAt: snap.collection.collectedAt,
     missing: snap.collection.missing,
+    warnings: snap.warnings,
   };
 }
 

@@ -1,0 +1,9 @@
+import type { Command } from './types';
+import { whoamiReachCommand } from './whoami-reach';
+
+/** Every subcommand, shared by the CLI and the Slack router. Later commands register here. */
+export const COMMANDS: Command<any>[] = [whoamiReachCommand];
+
+export function findCommand(name: string): Command<any> | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

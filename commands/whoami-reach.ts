@@ -1,0 +1,117 @@
+import type { ReachResult, Verdict } from '../src/model/result';
+import { evaluateFlow, reachEngine, reachResult } from '../src/engine/reach';
+import { planQuery } from '../src/resolve/flows';
+import { reachMap, type ReachMap } from '../src/engine/reach-map';
+import { BadInputError, errorMessage } from '../src/util/errors';
+import { splitWords } from './args';
+import type { Command, CommandArgs, CommandContext, CommandResult } from './types';
+
+export interface ReachDetail {
+  mode: 'pair' | 'map' | 'batch';
+  from?: string;
+  to?: string;
+  port?: string;
+  rows?: BatchRow[];
+}
+
+export interface BatchRow {
+  line: number;
+  text: string;
+  verdict?: Verdict;
+  expect?: Verdict;
+  error?: string;
+  flows?: number;
+}
+
+export type WhoamiReachData = ReachResult | ReachMap;
+
+const EXPECTATIONS = new Set(['allowed', 'denied', 'partial']);
+
+export const whoamiReachCommand: Command<WhoamiReachData> = {
+  name: 'whoami-reach',
+  summary: 'Can FROM open a connection to TO? Layer by layer, with the object that blocks and the fix.',
+  usage: 'whoami-reach FROM [TO [PORT[/PROTOCOL]]] | whoami-reach --batch FILE',
+  examples: [
+    'whoami-reach shop/frontend shop/checkout',
+    'whoami-reach svc/shop/frontend deploy/shop/payments 8443/tcp',
+    'whoami-reach shop/checkout internet 443',
+    'whoami-reach shop/frontend',
+    'whoami-reach --batch connectivity.txt --json',
+  ],
+  readOnly: true,
+  async run(args, ctx) {
+    if (typeof args.flags.batch === 'string') return runBatch(args, ctx);
+    const [from, to, port, ...rest] = args.words;
+    if (!from) throw new BadInputError('whoami-reach needs FROM [TO [PORT]] (or --batch FILE)');
+    if (rest.length > 0) throw new BadInputError(`unexpected words after PORT: ${rest.join(' ')}`);
+    const state = await ctx.loadState(args);
+    const engine = reachEngine(state.snapshot);
+    if (!to) {
+      const map = reachMap(engine, from);
+      return { command: 'whoami-reach', data: map, state: state.info, exitCode: 0, notices: map.notices, detail: { mode: 'map', from } };
+    }
+    const plan = planQuery(engine, from, to, port);
+    const result = reachResult(plan.flows.map((f) => evaluateFlow(engine, f)));
+    return {
+      command: 'whoami-reach',
+      data: result,
+      state: state.info,
+      exitCode: 0,
+      notices: plan.notices,
+      detail: { mode: 'pair', from: plan.from.label, to: plan.to.label, port } satisfies ReachDetail,
+    };
+  },
+};
+
+/** One batch line: `FROM TO [PORT] [expect allowed|denied|partial]`. */
+export function parseBatchLine(text: string): { from: string; to: string; port?: string; expect?: Verdict } {
+  const words = splitWords(text);
+  let expect: Verdict | undefined;
+  if (words.length >= 2 && words[words.length - 2]!.toLowerCase() === 'expect') {
+    const value = words.pop()!.toLowerCase();
+    words.pop();
+    if (!EXPECTATIONS.has(value)) throw new BadInputError(`bad expectation "${value}": use expect allowed|denied|partial`);
+    expect = value as Verdict;
+  }
+  if (words.length < 2 || words.length > 3) throw new BadInputError(`expected FROM TO [PORT] [expect VERDICT], got "${text.trim()}"`);
+  return { from: words[0]!, to: words[1]!, port: words[2], expect };
+}
+
+async function runBatch(args: CommandArgs, ctx: CommandContext): Promise<CommandResult<WhoamiReachData>> {
+  if (args.words.length > 0) throw new BadInputError(`--batch takes its queries from the file, not the command line (got ${args.words.join(' ')})`);
+  const input = await ctx.readInput(args.flags.batch as string);
+  const state = await ctx.loadState(args);
+  const engine = reachEngine(state.snapshot);
+  const rows: BatchRow[] = [];
+  const jsonLines: unknown[] = [];
+  let badInput = false;
+  let failed = false;
+  input.split(/\r?\n/).forEach((raw, i) => {
+    const text = raw.trim();
+    if (text === '' || text.startsWith('#')) return;
+    const line = i + 1;
+    try {
+      const q = parseBatchLine(text);
+      const plan = planQuery(engine, q.from, q.to, q.port);
+      const result = reachResult(plan.flows.map((f) => evaluateFlow(engine, f)));
+      const ok = q.expect === undefined || q.expect === result.verdict;
+      if (!ok) failed = true;
+      rows.push({ line, text, verdict: result.verdict, expect: q.expect, flows: result.flows.length });
+      jsonLines.push(q.expect === undefined ? result : { ...result, expect: q.expect, expectationMet: ok });
+    } catch (err) {
+      if (!(err instanceof BadInputError)) throw err;
+      badInput = true;
+      rows.push({ line, text, error: errorMessage(err) });
+      jsonLines.push({ error: `line ${line}: ${errorMessage(err)}` });
+    }
+  });
+  return {
+    command: 'whoami-reach',
+    data: { verdict: 'allowed', flows: [] },
+    jsonLines,
+    state: state.info,
+    exitCode: badInput ? 2 : failed ? 1 : 0,
+    notices: [],
+    detail: { mode: 'batch', rows } satisfies ReachDetail,
+  };
+}

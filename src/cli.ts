@@ -1,0 +1,98 @@
+import { promises as fs } from 'node:fs';
+import { parseArgs } from '../commands/args';
+import { COMMANDS, findCommand } from '../commands/index';
+import type { Command, CommandContext, CommandResult } from '../commands/types';
+import { renderText } from './render/text/index';
+import { loadState } from './source';
+import { BadInputError, errorMessage } from './util/errors';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => Promise<string>;
+  env: NodeJS.ProcessEnv;
+}
+
+const processIo: CliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+  env: process.env,
+};
+
+export function usage(): string {
+  const lines = ['Usage: eksnet <command> [args] [--snapshot PATH | --cluster NAME [--region R]] [--json]', '', 'Commands:'];
+  for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(14)} ${c.summary}`);
+  lines.push('', 'Examples:');
+  for (const c of COMMANDS) for (const e of c.examples.slice(0, 2)) lines.push(`  eksnet ${e}`);
+  lines.push('', 'Run `eksnet <command> --help` for a command\'s usage.');
+  return lines.join('\n') + '\n';
+}
+
+export function commandHelp(c: Command): string {
+  return [`Usage: eksnet ${c.usage}`, '', c.summary, '', 'Examples:', ...c.examples.map((e) => `  eksnet ${e}`), '', 'Every command takes --snapshot PATH, --cluster NAME, --region R and --json.'].join('\n') + '\n';
+}
+
+export function makeContext(io: CliIo): CommandContext {
+  return {
+    env: io.env,
+    loadState: (args) => loadState(args, io.env),
+    readInput: async (p) => {
+      if (p === '-') return io.readStdin();
+      try {
+        return await fs.readFile(p, 'utf8');
+      } catch (err) {
+        throw new BadInputError(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(err)}`);
+      }
+    },
+  };
+}
+
+function printResult(result: CommandResult, json: boolean, io: CliIo): void {
+  if (result.state?.mode === 'demo') io.stderr('eksnet: no cluster configured and no --snapshot: using the bundled demo snapshot (cluster demo-eks).\n');
+  for (const w of result.state?.warnings ?? []) io.stderr(`eksnet: warning: ${w}\n`);
+  for (const m of result.state?.missing ?? []) io.stderr(`eksnet: warning: ${m.resource} was not collected (${m.reason}); layers that need it are not evaluated.\n`);
+  if (json) {
+    for (const n of result.notices) io.stderr(`eksnet: note: ${n}\n`);
+    if (result.jsonLines) io.stdout(result.jsonLines.map((l) => JSON.stringify(l)).join('\n') + (result.jsonLines.length ? '\n' : ''));
+    else io.stdout(JSON.stringify(result.data, null, 2) + '\n');
+  } else {
+    io.stdout(renderText(result));
+  }
+}
+
+/** Run the CLI; returns the exit status (0 done, 1 failure, 2 bad input — CONTRACT §2). */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout(usage());
+    return 0;
+  }
+  const command = findCommand(name);
+  if (!command) {
+    io.stderr(`eksnet: unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
+    return 2;
+  }
+  try {
+    const args = parseArgs(rest);
+    if (args.flags.help) {
+      io.stdout(commandHelp(command));
+      return 0;
+    }
+    const result = await command.run(args, makeContext(io));
+    printResult(result, args.flags.json === true, io);
+    return result.exitCode;
+  } catch (err) {
+    if (err instanceof BadInputError) {
+      io.stderr(`eksnet: ${err.message.split('\n')[0]}\n`);
+      return 2;
+    }
+    io.stderr(`eksnet: error: ${errorMessage(err).split('\n')[0]}\n`);
+    if (io.env.EKSNET_DEBUG) io.stderr(`${(err as Error)?.stack ?? ''}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,18 @@
+import type { CommandResult } from '../../../commands/types';
+import { renderReachText } from './whoami-reach';
+
+type TextRenderer = (result: CommandResult<any>) => string;
+
+/** Text renderers by command; a command without one prints its JSON. */
+const RENDERERS: Record<string, TextRenderer> = {
+  'whoami-reach': renderReachText,
+};
+
+export function registerTextRenderer(command: string, renderer: TextRenderer): void {
+  RENDERERS[command] = renderer;
+}
+
+export function renderText(result: CommandResult<any>): string {
+  const r = RENDERERS[result.command];
+  return r ? r(result) : JSON.stringify(result.data, null, 2) + '\n';
+}
