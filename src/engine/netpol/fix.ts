@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, Pod, Workload } from '../../model/k8s';
 import type { Fix } from '../../model/result';
 import type { Snapshot } from '../../model/snapshot';
@@ -7,6 +6,7 @@ import { INTERNET_ADDRESS } from '../cidr';
 import type { Endpoint, Flow } from '../types';
 import type { Direction } from './compile';
 import { CompiledSelector } from './selector';
+import { toYaml } from './yaml-emit';
 
 /** Labels that differ between pods of one workload, so a fix must not select on them. */
 const GENERATED_LABELS = new Set(['pod-template-hash', 'controller-revision-hash', 'pod-template-generation']);
@@ -102,12 +102,23 @@ export function buildNetpolFix(flow: Flow, direction: Direction, identities: Pod
   };
   const what = direction === 'egress' ? `${subject.label} to reach ${peer.label}` : `${peer.label} to reach ${subject.label}`;
   const broad = isEmpty(subjectId.selector) ? ` (pod ${subject.label} has no labels, so the policy selects every pod in ${subjectNs})` : '';
-  return {
+  return withLazyText({
     kind: 'networkpolicy',
     description: `Apply NetworkPolicy ${subjectNs}/${name} to allow ${what} on ${flow.protocol} ${flow.port}${broad}.`,
-    text: stringify(object),
     object,
-  };
+  });
+}
+
+/**
+ * Batch mode evaluates thousands of denied flows whose fix text nobody reads; render the YAML on
+ * first access. `text` stays an enumerable own property, so JSON output and spreads include it.
+ */
+function withLazyText(fix: Omit<Fix, 'text'>): Fix {
+  let text: string | undefined;
+  return Object.defineProperty(fix, 'text', {
+    enumerable: true,
+    get: () => (text ??= toYaml(fix.object)),
+  }) as Fix;
 }
 
 function peerFor(peer: Endpoint, identities: PodIdentities): { peer: NetworkPolicyPeer; name: string } {
