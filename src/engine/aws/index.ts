@@ -1,7 +1,19 @@
-import type { LayerResult } from '../../model/result';
+import type { LayerName, LayerResult } from '../../model/result';
 import type { Snapshot } from '../../model/snapshot';
 import type { K8sIndex } from '../../resolve/cluster-index';
-import type { Flow } from '../types';
+import { cidrMatches, parseAddress } from '../cidr';
+import type { Endpoint, Flow } from '../types';
+import { readCniConfig } from './cni-config';
+import { notEvaluated, result, type AwsContext, type EffectiveSource, type PlacedFlow } from './context';
+import { missingResources } from './missing';
+import { NaclIndex } from './nacl';
+import { naclInbound, naclOutbound, naclReturn } from './nacl-layer';
+import { PlacementIndex, type EndpointInfo } from './placement';
+import { PROTOCOL_NUMBER } from './protocol';
+import { RouteIndex } from './route';
+import { routeLayer } from './route-layer';
+import { SecurityGroupIndex } from './security-groups';
+import { securityGroupEgress, securityGroupIngress } from './sg-layer';
 
 export interface AwsEngine {
   /**
@@ -11,6 +23,125 @@ export interface AwsEngine {
   evaluate(flow: Flow): LayerResult[];
 }
 
-export function buildAwsEngine(_snap: Snapshot, _k8s: K8sIndex): AwsEngine {
-  throw new Error('not implemented yet');
+export const AWS_LAYERS: LayerName[] = [
+  'security-group-egress',
+  'nacl-outbound',
+  'route',
+  'nacl-inbound',
+  'security-group-ingress',
+  'nacl-return',
+];
+
+export const SAME_NODE_REASON = 'Pods on the same node: traffic never leaves the node (no security group, NACL or route applies).';
+
+/** Precompute everything the AWS layers read from the snapshot once; `evaluate` is then cheap per flow. */
+export function buildAwsEngine(snap: Snapshot, k8s: K8sIndex): AwsEngine {
+  const missing = missingResources(snap);
+  const ctx: AwsContext = {
+    placement: new PlacementIndex(snap, k8s),
+    sgs: new SecurityGroupIndex(snap, missing.get('Entries')),
+    nacls: new NaclIndex(snap),
+    routes: new RouteIndex(snap),
+    cni: readCniConfig(snap),
+    missing,
+  };
+  return { evaluate: (flow) => evaluateFlow(ctx, flow) };
+}
+
+function evaluateFlow(ctx: AwsContext, flow: Flow): LayerResult[] {
+  const src = place(ctx, flow.src);
+  const dst = place(ctx, flow.dst);
+  if (onSameNode(ctx, src, dst)) return AWS_LAYERS.map((l) => result(l, 'allow', SAME_NODE_REASON));
+
+  const protocol = PROTOCOL_NUMBER[flow.protocol];
+  // Security groups and NACLs cannot block DNS to the Route 53 Resolver (VPC+2) (notes §1, VPC-SGR / VPC-NACL).
+  if (ctx.placement.isResolver(dst.side.address) && flow.port === 53 && protocol !== 132) {
+    const reason = `DNS to the Route 53 Resolver at ${dst.side.address.text} cannot be blocked by security groups or NACLs.`;
+    return AWS_LAYERS.map((l) => result(l, 'allow', reason));
+  }
+  if (src.side.kind === 'outside' && dst.side.kind === 'outside') {
+    const reason = `Neither ${flow.src.label} nor ${flow.dst.label} is inside a VPC of the snapshot, so no AWS layer could be checked.`;
+    return AWS_LAYERS.map((l) => notEvaluated(l, reason));
+  }
+  const f: PlacedFlow = {
+    flow,
+    protocol,
+    what: `${flow.protocol} ${flow.port}`,
+    src,
+    dst,
+    eff: effectiveSource(ctx, src, dst),
+    dstText: flow.dst.label,
+  };
+  return [
+    securityGroupEgress(ctx, f),
+    naclOutbound(ctx, f),
+    routeLayer(ctx, f),
+    naclInbound(ctx, f),
+    securityGroupIngress(ctx, f),
+    naclReturn(ctx, f),
+  ];
+}
+
+function place(ctx: AwsContext, ep: Endpoint): EndpointInfo {
+  const info = ctx.placement.place(ep);
+  const missing = ctx.missing.get('NetworkInterfaces');
+  if (info.side.kind === 'unplaced' && missing) info.side = { ...info.side, reason: missing };
+  return info;
+}
+
+function strictBranch(ctx: AwsContext, e: EndpointInfo): boolean {
+  return e.branch && ctx.cni.podSecurityGroupMode === 'strict';
+}
+
+/**
+ * Same-node traffic is delivered through the host and never reaches an ENI — except for branch-ENI pods in strict
+ * mode, whose traffic "will go over the VPC" (notes §4, §5).
+ */
+function onSameNode(ctx: AwsContext, src: EndpointInfo, dst: EndpointInfo): boolean {
+  if (!src.nodeName || src.nodeName !== dst.nodeName) return false;
+  if (src.side.kind === 'outside' || dst.side.kind === 'outside') return false;
+  return !strictBranch(ctx, src) && !strictBranch(ctx, dst);
+}
+
+/**
+ * The source as the VPC sees it. With the VPC CNI's default SNAT, a pod's IPv4 traffic to an address outside the
+ * VPC's CIDRs leaves as the node's primary ENI IP, under eth0's groups, subnet, NACL and route table
+ * (https://docs.aws.amazon.com/eks/latest/userguide/external-snat.html). Not for hostNetwork pods, external SNAT,
+ * AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS, strict-mode branch-ENI pods, or IPv6.
+ */
+function effectiveSource(ctx: AwsContext, src: EndpointInfo, dst: EndpointInfo): EffectiveSource {
+  const s = src.side;
+  const text = src.side.label;
+  if (s.kind !== 'eni' || !src.pod || src.hostNetwork) return { side: s, text };
+  const d = dst.side.address;
+  if (d.family !== 4) return { side: s, text };
+  // An IPv6 pod's IPv4 traffic uses a host-local 169.254.172.0/22 address, always SNATed to the node (notes §7).
+  if (s.address.family === 4) {
+    if (ctx.placement.inVpc(d, s.eni.vpcId ?? s.vpcId)) return { side: s, text };
+    if (ctx.cni.externalSnat) return { side: s, text, keepsPodIp: 'the pod keeps its own IP: AWS_VPC_K8S_CNI_EXTERNALSNAT=true' };
+    if (ctx.cni.excludeSnatCidrs.some((c) => cidrMatches(d, c))) {
+      return { side: s, text, keepsPodIp: 'the pod keeps its own IP: the destination is in AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS' };
+    }
+    if (strictBranch(ctx, src)) {
+      return { side: s, text, keepsPodIp: 'a pod with its own security groups in strict mode is not SNATed' };
+    }
+  }
+  const primary = ctx.placement.nodePrimaryEni(src.nodeName, src.branch ? undefined : s.eni);
+  const primaryAddress = primary?.primaryIp ? parseAddress(primary.primaryIp) : undefined;
+  if (!primary || !primaryAddress) {
+    return {
+      side: {
+        kind: 'unplaced',
+        label: text,
+        address: s.address,
+        vpcId: s.vpcId,
+        reason: `${text} is SNATed to its node's primary IP for ${dst.side.label}, but the primary network interface of node ${src.nodeName ?? '(unknown)'} is not in the snapshot, so this layer could not be checked.`,
+      },
+      text,
+    };
+  }
+  return {
+    side: { kind: 'eni', label: text, address: primaryAddress, eni: primary, vpcId: primary.vpcId },
+    text: `${text} (as ${primary.primaryIp} after SNAT to the node's ${primary.id})`,
+  };
 }
