@@ -86,10 +86,9 @@ export function buildNetpolFix(flow: Flow, direction: Direction, identities: Pod
   const peerSpec = peerFor(peer, identities);
   const port = { protocol: flow.protocol, port: flow.port };
   const rule = direction === 'egress' ? { to: [peerSpec.peer], ports: [port] } : { from: [peerSpec.peer], ports: [port] };
-  const name =
-    direction === 'egress'
-      ? policyName(['allow', subjectId.name, 'to', peerSpec.name, flow.protocol, String(flow.port)])
-      : policyName(['allow', peerSpec.name, 'to', subjectId.name, flow.protocol, String(flow.port)]);
+  // The direction is in the name: both fixes of one same-namespace flow must coexist.
+  const [from, to] = direction === 'egress' ? [subjectId.name, peerSpec.name] : [peerSpec.name, subjectId.name];
+  const name = policyName(['allow', direction, from, 'to', to, flow.protocol, String(flow.port)]);
   const object: NetworkPolicy = {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -135,12 +134,20 @@ function peerFor(peer: Endpoint, identities: PodIdentities): { peer: NetworkPoli
   return { peer: { ipBlock: { cidr: `${peer.address.text}/${bits}` } }, name: peer.address.text };
 }
 
-/** A DNS-1123 subdomain name of at most 63 characters. */
+/** A DNS-1123 label of at most 63 characters; a long name keeps a hash of the whole so names stay distinct. */
 function policyName(parts: string[]): string {
   const name = parts
     .join('-')
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/-+/g, '-');
-  return name.slice(0, 63).replace(/^-+|-+$/g, '');
+    .replace(/-+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (name.length <= 63) return name;
+  return `${name.slice(0, 54).replace(/-+$/, '')}-${fnv1a(name)}`;
+}
+
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
 }

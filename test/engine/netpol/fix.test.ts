@@ -65,7 +65,7 @@ describe('the fix policy', () => {
     expect(np).toEqual({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: { name: 'allow-frontend-to-ledger-tcp-5432', namespace: 'pay' },
+      metadata: { name: 'allow-ingress-frontend-to-ledger-tcp-5432', namespace: 'pay' },
       spec: {
         podSelector: { matchLabels: { app: 'ledger', tier: 'db' } },
         policyTypes: ['Ingress'],
@@ -97,6 +97,22 @@ describe('the fix policy', () => {
     expect(v4.spec.egress![0]!.to).toEqual([{ ipBlock: { cidr: '172.20.0.10/32' } }]);
     const v6 = w.ingress('2001:db8::5', 'pay/loose', 8080).fix!.object as NetworkPolicy;
     expect(v6.spec.ingress![0]!.from).toEqual([{ ipBlock: { cidr: '2001:db8::5/128' } }]);
+  });
+
+  it('gives the egress and ingress fixes of one namespace different names, so both apply', () => {
+    const [egress, ingress] = w.check(FRONTEND, 'shop/frontend-6d4b9-abc', 8080);
+    const fixes = [egress.fix!.object as NetworkPolicy, ingress.fix!.object as NetworkPolicy];
+    expect(fixes.map((f) => f.metadata.name)).toEqual(['allow-egress-frontend-to-frontend-tcp-8080', 'allow-ingress-frontend-to-frontend-tcp-8080']);
+    const after = new World(snapshotOf([...objects(), ...fixes]));
+    expect(after.check(FRONTEND, 'shop/frontend-6d4b9-abc', 8080).map((r) => r.verdict)).toEqual(['allow', 'allow']);
+  });
+
+  it('keeps long names within 63 characters and distinct', () => {
+    const long = 'a'.repeat(40);
+    const ww = new World(snapshotOf([...objects(), pod(`pay/${long}-1`, { app: long }), pod(`pay/${long}-2`, { app: `${long}x` })]));
+    const names = [`pay/${long}-1`, `pay/${long}-2`].map((p) => (ww.egress('pay/loose', p, 80).fix!.object as NetworkPolicy).metadata.name);
+    for (const n of names) expect(n).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    expect(new Set(names).size).toBe(2);
   });
 
   it('is only offered on a deny', () => {
