@@ -123,7 +123,9 @@ export class World {
     return this;
   }
 
+  /** Add a security group, replacing any group with that id. */
   sg(id: string, ingress: IpPermission[], egress: IpPermission[] = [ALL_OUT]): this {
+    this.snap.aws.securityGroups = this.snap.aws.securityGroups.filter((g) => g.GroupId !== id);
     this.snap.aws.securityGroups.push({ GroupId: id, GroupName: id, VpcId: 'vpc-1', IpPermissions: ingress, IpPermissionsEgress: egress });
     return this;
   }
@@ -195,6 +197,32 @@ export class World {
       spec: { providerID: `aws:///us-west-2a/${instanceId}` },
       status: { addresses: [{ type: 'InternalIP', address: o.ip }] },
     });
+    return this;
+  }
+
+  /** A secondary ENI of a node (device index 1), e.g. custom networking: its own subnet and groups. */
+  secondaryEni(node: string, id: string, subnet: string, groups: string[], primaryIp: string): this {
+    this.snap.aws.networkInterfaces.push({
+      NetworkInterfaceId: id,
+      SubnetId: subnet,
+      VpcId: 'vpc-1',
+      InterfaceType: 'interface',
+      Groups: groups.map((g) => ({ GroupId: g, GroupName: g })),
+      PrivateIpAddress: primaryIp,
+      PrivateIpAddresses: [{ PrivateIpAddress: primaryIp, Primary: true }],
+      Ipv4Prefixes: [],
+      Ipv6Addresses: [],
+      Ipv6Prefixes: [],
+      Attachment: { InstanceId: `i-${node}`, DeviceIndex: 1, Status: 'attached' },
+    });
+    return this;
+  }
+
+  /** Add a private IP (or IPv6 address) to an ENI. */
+  addIp(eniId: string, ip: string): this {
+    const eni = this.snap.aws.networkInterfaces.find((e) => e.NetworkInterfaceId === eniId)!;
+    if (ip.includes(':')) (eni.Ipv6Addresses ??= []).push({ Ipv6Address: ip });
+    else (eni.PrivateIpAddresses ??= []).push({ PrivateIpAddress: ip, Primary: false });
     return this;
   }
 
