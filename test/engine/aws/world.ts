@@ -75,6 +75,7 @@ export class World {
   readonly snap: Snapshot = emptySnapshot('test');
   private readonly nodeEnis = new Map<string, NetworkInterface>();
   private eniSeq = 0;
+  private podIndex?: Map<string, Pod>;
 
   constructor(vpcCidr = '10.0.0.0/16', vpcIpv6 = '2600:1f14:aaa:bb00::/56') {
     this.snap.aws.vpcs.push({
@@ -288,7 +289,10 @@ export class World {
 
   endpoint(ref: string): Endpoint {
     if (ref === 'internet') return { label: 'internet', address: INTERNET_ADDRESS };
-    const pod = this.snap.k8s.pods.find((p) => `${p.metadata.namespace}/${p.metadata.name}` === ref);
+    if (this.podIndex?.size !== this.snap.k8s.pods.length) {
+      this.podIndex = new Map(this.snap.k8s.pods.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p]));
+    }
+    const pod = this.podIndex.get(ref);
     if (pod) {
       return {
         label: ref,
