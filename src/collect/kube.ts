@@ -150,10 +150,20 @@ function asTimeout(err: unknown): unknown {
   return err;
 }
 
-/** A list item as kubectl prints it: with apiVersion and kind, without managedFields. */
+/** A list item as kubectl prints it: apiVersion and kind first, no managedFields, no unset fields. */
 function cleanItem(item: any, apiVersion: string, kind: string): any {
-  const { managedFields: _dropped, ...metadata } = item.metadata ?? {};
-  return { apiVersion, kind, ...item, metadata };
+  const { apiVersion: itemApiVersion, kind: itemKind, metadata, ...rest } = item;
+  const { managedFields: _dropped, ...meta } = metadata ?? {};
+  return withoutUndefined({ apiVersion: itemApiVersion ?? apiVersion, kind: itemKind ?? kind, metadata: meta, ...rest });
+}
+
+/** The serialiser writes every model property, set or not; JSON has no undefined. */
+function withoutUndefined(value: any): any {
+  if (Array.isArray(value)) return value.map(withoutUndefined);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) if (value[k] !== undefined) out[k] = withoutUndefined(value[k]);
+  return out;
 }
 
 function toWireJson(obj: unknown, model: string | undefined): any {

@@ -3,7 +3,8 @@
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
 // Element names are EC2's wire names (lowerCamel, `...Set`), written out in each fixture.
 
-export type XmlValue = string | number | boolean | XmlValue[] | { [name: string]: XmlValue | undefined };
+/** Scalars become text, arrays `<item>` lists, objects nested elements. */
+export type XmlValue = unknown;
 
 function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -12,7 +13,7 @@ function escape(text: string): string {
 function element(name: string, value: XmlValue | undefined): string {
   if (value === undefined) return '';
   if (Array.isArray(value)) return `<${name}>${value.map((v) => element('item', v)).join('')}</${name}>`;
-  if (typeof value === 'object') {
+  if (typeof value === 'object' && value !== null) {
     return `<${name}>${Object.entries(value)
       .map(([k, v]) => element(k, v))
       .join('')}</${name}>`;
@@ -20,7 +21,7 @@ function element(name: string, value: XmlValue | undefined): string {
   return `<${name}>${escape(String(value))}</${name}>`;
 }
 
-export function ec2Reply(action: string, body: Record<string, XmlValue | undefined>): string {
+export function ec2Reply(action: string, body: Record<string, XmlValue>): string {
   const inner = Object.entries(body)
     .map(([k, v]) => element(k, v))
     .join('');

@@ -79,8 +79,8 @@ function notFound(what: string): [number, string] {
  * handler tables of `fake` (which tests may change). Interceptors a test registers before this
  * one (e.g. with `.delay()`) take precedence.
  */
-export function installFakeCloud(fake: FakeCloud, kubeBase: string): void {
-  nock(EC2_HOST)
+export function installFakeCloud(fake: FakeCloud, hosts: { kube: string; ec2?: string; eks?: string }): void {
+  nock(hosts.ec2 ?? EC2_HOST)
     .persist()
     .post('/')
     .reply(function (_uri, body) {
@@ -98,7 +98,7 @@ export function installFakeCloud(fake: FakeCloud, kubeBase: string): void {
         .persist()
         [method](() => true)
         .reply(function (uri) {
-          const url = new URL(uri, host);
+          const url = new URL(uri, 'http://fake');
           const key = service === 'eks' ? `${method.toUpperCase()} ${url.pathname}` : url.pathname;
           fake.calls.push({
             service,
@@ -113,8 +113,8 @@ export function installFakeCloud(fake: FakeCloud, kubeBase: string): void {
         });
     }
   };
-  rest(EKS_HOST, 'eks', () => fake.eks);
-  rest(kubeBase, 'kube', () => fake.kube);
+  rest(hosts.eks ?? EKS_HOST, 'eks', () => fake.eks);
+  rest(hosts.kube, 'kube', () => fake.kube);
 }
 
 export function callsOf(fake: FakeCloud, service: Call['service'], op: string): Call[] {
