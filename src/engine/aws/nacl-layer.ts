@@ -90,7 +90,9 @@ function singlePort(
   return result(
     layer,
     'deny',
-    `${where} denies ${f.what} ${path} at its ${egress ? 'outbound' : 'inbound'} ${ruleName(seg?.ruleNumber)}; add an allow entry numbered below it.`,
+    seg?.ruleNumber === undefined
+      ? `No ${egress ? 'outbound' : 'inbound'} rule of ${where} allows ${f.what} ${path}, so the final * rule denies it; add an allow entry.`
+      : `${where} denies ${f.what} ${path} at its ${egress ? 'outbound' : 'inbound'} rule ${seg.ruleNumber}; add an allow entry numbered below it.`,
     [nacl.id],
     fix,
   );
@@ -150,7 +152,7 @@ export function naclReturn(ctx: AwsContext, f: PlacedFlow): LayerResult {
         cidr: fixCidr(ctx, c.peerSide),
       });
     }
-    return `${c.nacl.id} ${c.egress ? 'outbound' : 'inbound'} blocks ports ${blocked}`;
+    return `${c.nacl.id} ${c.egress ? 'outbound' : 'inbound'} blocks ports ${blocked.replace(/, ([^,]*)$/, ' and $1')}`;
   });
   const fix = parts.length
     ? naclFix(parts, `Allow the response on ${rangeText(EPHEMERAL)} in ${parts.map((p) => p.networkAclId).join(' and ')}, numbered before the rules that block it.`)

@@ -125,7 +125,7 @@ function mergeSegments(segments: Segment[]): Segment[] {
 }
 
 export function ruleName(n: number | undefined): string {
-  return n === undefined ? 'the final * rule (nothing allows it)' : `rule ${n}`;
+  return n === undefined ? 'the final * rule' : `rule ${n}`;
 }
 
 /**

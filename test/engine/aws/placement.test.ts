@@ -53,6 +53,14 @@ describe('SNAT of pod traffic (AWS_VPC_K8S_CNI_EXTERNALSNAT)', () => {
     expect(l.reason).toContain('10.0.1.10');
   });
 
+  // https://docs.aws.amazon.com/eks/latest/userguide/cni-ipv6.html: IPv6 pods reach IPv4 through a host-local
+  // address SNATed to the node's primary IPv4.
+  it('an IPv6 pod talking to an IPv4 address leaves as the node IPv4, even to an in-VPC address', () => {
+    const l = customNetworking().layer('web/app6', '10.0.1.99', 443, 'security-group-egress');
+    expect(l).toMatchObject({ verdict: 'allow', objects: ['sg-node'] });
+    expect(l.reason).toContain('10.0.1.10');
+  });
+
   it(`IPv6 pod traffic is never SNATed (${SNAT})`, () => {
     const l = customNetworking().layer('web/app6', '2001:db8::1', 443, 'security-group-egress');
     expect(l).toMatchObject({ verdict: 'deny', objects: ['sg-pods'] });
@@ -143,6 +151,12 @@ describe('placement', () => {
     const l = w.layer('shop/lost', 'shop/web', 80, 'security-group-ingress');
     expect(l.verdict).toBe('not-evaluated');
     expect(l.reason).toContain('10.0.2.77');
+  });
+
+  it('the collection may name a resource by its API operation (ec2:DescribeNetworkAcls)', () => {
+    const w = twoSubnetWorld();
+    w.snap.collection.missing.push({ resource: 'ec2:DescribeNetworkAcls', reason: 'AccessDenied' });
+    expect(w.layer('shop/web', 'shop/db', 80, 'nacl-inbound').verdict).toBe('not-evaluated');
   });
 
   it('NetworkInterfaces listed as missing → endpoint layers not-evaluated with the collection reason', () => {
