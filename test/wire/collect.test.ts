@@ -125,7 +125,7 @@ describe('live collection through the real SDK and Kubernetes clients (nock at t
     expect(pods.items[0]).toMatchObject({ apiVersion: 'v1', kind: 'Pod' });
     expect(JSON.stringify(documents)).not.toContain('managedFields');
     // NetworkPolicy `from` survives the typed client (its model calls it `_from`).
-    expect(snapshot.k8s.networkPolicies[0]!.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { app: 'frontend' } } }]);
+    expect(snapshot.k8s.networkPolicies[0]!.spec.ingress![0]!.from).toEqual([{ podSelector: { matchLabels: { app: 'frontend' } } }]);
     expect(snapshot.k8s.securityGroupPolicies.map((p) => p.metadata.name)).toEqual(['db-sg']);
     expect(snapshot.k8s.daemonSets[0]!.apiVersion).toBe('apps/v1');
     expect(snapshot.k8s.configMaps.map((c) => `${c.metadata.namespace}/${c.metadata.name}`)).toEqual(['kube-system/amazon-vpc-cni']);
