@@ -59,6 +59,8 @@ export function consistencyProblems(snap: Snapshot): string[] {
   }
 
   // Nodes are instances whose primary ENI (DeviceIndex 0) holds the node's InternalIP.
+  const primaryEniOfInstance = new Map<string, NetworkInterface>();
+  for (const e of enis) if (e.Attachment?.InstanceId && e.Attachment.DeviceIndex === 0) primaryEniOfInstance.set(e.Attachment.InstanceId, e);
   const primaryEniOfNode = new Map<string, NetworkInterface>();
   for (const node of snap.k8s.nodes) {
     const name = node.metadata.name;
@@ -68,7 +70,7 @@ export function consistencyProblems(snap: Snapshot): string[] {
       continue;
     }
     const internalIp = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
-    const primary = enis.find((e) => e.Attachment?.InstanceId === instanceId && e.Attachment?.DeviceIndex === 0);
+    const primary = primaryEniOfInstance.get(instanceId);
     if (!primary) problems.push(`Node ${name}: no primary ENI for ${instanceId}`);
     else if (primary.PrivateIpAddress !== internalIp) problems.push(`Node ${name}: InternalIP ${internalIp} is not ${primary.PrivateIpAddress}`);
     else primaryEniOfNode.set(name, primary);
@@ -126,11 +128,20 @@ export function consistencyProblems(snap: Snapshot): string[] {
   return problems;
 }
 
+const podsByNamespace = new WeakMap<Snapshot, Map<string, Pod[]>>();
+
 export function selectedPods(snap: Snapshot, svc: Service): Pod[] {
-  const sel = svc.spec.selector ?? {};
-  return snap.k8s.pods.filter(
-    (p) => p.metadata.namespace === svc.metadata.namespace && Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v),
-  );
+  let index = podsByNamespace.get(snap);
+  if (!index) {
+    index = new Map();
+    for (const p of snap.k8s.pods) {
+      const ns = p.metadata.namespace ?? 'default';
+      index.set(ns, [...(index.get(ns) ?? []), p]);
+    }
+    podsByNamespace.set(snap, index);
+  }
+  const sel = Object.entries(svc.spec.selector ?? {});
+  return (index.get(svc.metadata.namespace ?? 'default') ?? []).filter((p) => sel.every(([k, v]) => p.metadata.labels?.[k] === v));
 }
 
 function branchAnnotation(pod: Pod): { eniId: string } | undefined {
