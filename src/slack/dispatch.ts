@@ -1,0 +1,70 @@
+import type { SlackJob } from './job';
+import { describeError, log } from './log';
+import { failureMessage } from './messages';
+import { postToResponseUrl } from './respond';
+import { runJob } from './run';
+
+/** Where work that may outlast Slack's 3-second ack goes: the same process, or the worker function. */
+export interface Dispatcher {
+  readonly name: string;
+  dispatch(job: SlackJob): Promise<void>;
+}
+
+/** The worker's event: one job, answered on its response_url. */
+export interface WorkerEvent {
+  eksnetJob: SlackJob;
+}
+
+/** Run the job here and post the answer to response_url (local dev runner, tests). */
+export function inlineDispatcher(env: NodeJS.ProcessEnv = process.env): Dispatcher {
+  return {
+    name: 'inline',
+    async dispatch(job) {
+      await answerJob(job, env);
+    },
+  };
+}
+
+/**
+ * Invoke the worker Lambda asynchronously (InvocationType Event: Lambda queues the event and returns 202
+ * at once, https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html), so this function can ack.
+ */
+export function lambdaDispatcher(functionName: string): Dispatcher {
+  let client: import('@aws-sdk/client-lambda').LambdaClient | undefined;
+  return {
+    name: 'lambda',
+    async dispatch(job) {
+      const { LambdaClient, InvokeCommand } = await import('@aws-sdk/client-lambda');
+      client ??= new LambdaClient({});
+      const event: WorkerEvent = { eksnetJob: job };
+      const res = await client.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(event)) }));
+      if (res.StatusCode !== 202) throw new Error(`worker invocation answered ${res.StatusCode}`);
+      log.info('job handed to worker', { ref: job.ref, command: job.command, worker: functionName });
+    },
+  };
+}
+
+/** EKSNET_WORKER_FUNCTION names the worker (set by serverless.yml); without it, work runs inline. */
+export function defaultDispatcher(env: NodeJS.ProcessEnv = process.env): Dispatcher {
+  return env.EKSNET_WORKER_FUNCTION ? lambdaDispatcher(env.EKSNET_WORKER_FUNCTION) : inlineDispatcher(env);
+}
+
+/** Run a job and post its answer; failures to post are logged (Slack has nowhere else to show them). */
+export async function answerJob(job: SlackJob, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const message = await runJob(job, env);
+  try {
+    await postToResponseUrl(job.responseUrl, message);
+  } catch (err) {
+    log.error('could not post the answer to response_url', { ref: job.ref, command: job.command, error: describeError(err) });
+  }
+}
+
+/** Tell the person a hand-off failed, on the response_url (the ack has already gone). */
+export async function reportDispatchFailure(job: SlackJob, err: unknown): Promise<void> {
+  log.error('could not hand the job to the worker', { ref: job.ref, command: job.command, error: describeError(err) });
+  try {
+    await postToResponseUrl(job.responseUrl, failureMessage(job.command, job.ref));
+  } catch (postErr) {
+    log.error('could not post the failure to response_url', { ref: job.ref, error: describeError(postErr) });
+  }
+}

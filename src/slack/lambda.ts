@@ -1,0 +1,60 @@
+import { AwsLambdaReceiver } from '@slack/bolt';
+import type { AwsEvent, AwsHandler, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+import { createSlackApp } from './app';
+import { defaultDispatcher, type Dispatcher } from './dispatch';
+import { boltLogger, describeError, log } from './log';
+import { ReplayGuard } from './replay';
+import { loadSlackSecrets } from './secrets';
+
+/** API Gateway HTTP API (payload format 2.0; REST API v1 events work too) and the response Bolt builds. */
+export type HttpApiEvent = AwsEvent;
+export type HttpResponse = AwsResponse;
+type BoltHandler = AwsHandler;
+
+let boltHandler: Promise<BoltHandler> | undefined;
+let dispatcherOverride: Dispatcher | undefined;
+const replays = new ReplayGuard();
+
+/** Build the app on the first event, not at import: a missing secret becomes one clear log line, not a failed cold start. */
+async function createHandler(env: NodeJS.ProcessEnv): Promise<BoltHandler> {
+  const secrets = await loadSlackSecrets(env);
+  const receiver = new AwsLambdaReceiver({ signingSecret: secrets.signingSecret, logger: boltLogger() });
+  createSlackApp({ secrets, env, receiver, dispatcher: dispatcherOverride ?? defaultDispatcher(env) });
+  return receiver.start();
+}
+
+function header(event: HttpApiEvent, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key ? headers[key] : undefined;
+}
+
+/**
+ * The `slack` function: Slack slash commands and interactivity on one HTTP API route. Bolt verifies the
+ * signature and refuses stale timestamps (401); a signed request seen before in this process is refused too.
+ */
+export async function handler(event: HttpApiEvent, context: unknown): Promise<HttpResponse> {
+  const signature = header(event, 'x-slack-signature');
+  if (replays.isReplay(signature)) {
+    log.warn('refused a replayed Slack request', { timestamp: header(event, 'x-slack-request-timestamp') });
+    return { statusCode: 401, body: '' };
+  }
+  let bolt: BoltHandler;
+  try {
+    boltHandler ??= createHandler(process.env);
+    bolt = await boltHandler;
+  } catch (err) {
+    boltHandler = undefined;
+    log.error('the Slack app cannot start', { error: describeError(err) });
+    return { statusCode: 500, body: '' };
+  }
+  const response = await bolt(event, context);
+  if (response.statusCode !== 401) replays.remember(signature);
+  return response;
+}
+
+/** Tests: rebuild the app on the next event (new environment), optionally with another dispatcher. */
+export function resetSlackHandler(dispatcher?: Dispatcher): void {
+  boltHandler = undefined;
+  dispatcherOverride = dispatcher;
+}

@@ -1,0 +1,79 @@
+import type { App } from '@slack/bolt';
+import { SHARE_ACTION_ID } from '../render/slack/share';
+import type { SlackMessage } from '../render/slack/types';
+import { enforceLimits } from '../render/slack/limits';
+import { reportDispatchFailure, type Dispatcher } from './dispatch';
+import { jobWords } from './job';
+import { describeError, log, newReference } from './log';
+import { failureMessage } from './messages';
+import { routeInvocation, type Invocation } from './router';
+import { parseShareValue, runJob } from './run';
+import { groupMembersVia } from './usergroups';
+import { workingMessage } from './messages';
+
+export interface ListenerDeps {
+  env: NodeJS.ProcessEnv;
+  dispatcher: Dispatcher;
+}
+
+/**
+ * Decide, then answer: inline answers (snapshot mode) go out as the ack itself, the cheapest reply Slack
+ * allows; live work is acked with "working on it" and handed to the dispatcher, which posts the answer to
+ * response_url. On Lambda the ack reaches Slack only when this listener returns, so nothing slow runs here.
+ */
+async function handle(inv: Invocation, members: Parameters<typeof routeInvocation>[1], deps: ListenerDeps, reply: (m: SlackMessage) => Promise<void>): Promise<void> {
+  let route;
+  try {
+    route = await routeInvocation(inv, members, deps.env);
+  } catch (err) {
+    log.error('could not route the command', { ref: inv.ref, user: inv.userId, error: describeError(err) });
+    await reply(failureMessage(inv.text.split(/\s+/)[0] || 'help', inv.ref));
+    return;
+  }
+  if (route.kind === 'reply') {
+    await reply(route.message);
+    return;
+  }
+  if (route.inline) {
+    await reply(await runJob(route.job, deps.env));
+    return;
+  }
+  await reply(workingMessage(`${inv.slash} ${jobWords(route.job)}`, route.cluster));
+  try {
+    await deps.dispatcher.dispatch(route.job);
+  } catch (err) {
+    await reportDispatchFailure(route.job, err);
+  }
+}
+
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  app.command(/^\/eksnet/, async ({ command, ack, client }) => {
+    const inv: Invocation = { slash: command.command, text: command.text ?? '', userId: command.user_id, channelId: command.channel_id, responseUrl: command.response_url, ref: newReference() };
+    log.info('slash command', { ref: inv.ref, user: inv.userId, channel: inv.channelId, text: inv.text });
+    await handle(inv, groupMembersVia(client), deps, async (m) => ack(enforceLimits(m)));
+  });
+
+  // "Share in channel" on an ephemeral answer: run the same words again (re-checking who may) and post in_channel.
+  app.action(SHARE_ACTION_ID, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const ref = newReference();
+    const value = 'value' in action && typeof action.value === 'string' ? parseShareValue(action.value) : undefined;
+    const responseUrl = 'response_url' in body && typeof body.response_url === 'string' ? body.response_url : undefined;
+    if (!value || !responseUrl) {
+      log.warn('share action without a usable value or response_url', { ref });
+      return;
+    }
+    const inv: Invocation = {
+      slash: '/eksnet',
+      text: jobWords({ command: value.command, argv: [...value.argv, '--share'] }),
+      userId: body.user.id,
+      channelId: 'channel' in body && body.channel ? body.channel.id : undefined,
+      responseUrl,
+      ref,
+    };
+    log.info('share action', { ref, user: inv.userId, channel: inv.channelId, text: inv.text });
+    await handle(inv, groupMembersVia(client), deps, async (m) => {
+      await respond({ ...enforceLimits(m), replace_original: false } as Parameters<typeof respond>[0]);
+    });
+  });
+}

@@ -1,0 +1,48 @@
+import { COMMANDS } from '../../commands/index';
+import type { Command } from '../../commands/types';
+import { context, escapeMrkdwn, section } from '../render/slack/limits';
+import type { SlackMessage } from '../render/slack/types';
+
+const FLAGS_LINE = 'Every subcommand takes `--cluster NAME` (and `--region R`), `--json` and `--share` (post the answer in the channel; answers are private by default).';
+
+/** `/eksnet help` and the answer to an unknown subcommand: every subcommand with examples. */
+export function usageMessage(slash: string, problem?: string): SlackMessage {
+  const lines = COMMANDS.map((c) => `• \`${slash} ${c.name}\` — ${escapeMrkdwn(c.summary)}`);
+  const examples = COMMANDS.flatMap((c) => c.examples.filter((e) => !e.includes('--batch')).slice(0, 2)).map((e) => `\`${slash} ${e}\``);
+  const blocks = [
+    ...(problem ? [section(`:warning: ${escapeMrkdwn(problem)}`)] : []),
+    section(`*Usage:* \`${slash} <subcommand> [args]\`\n${lines.join('\n')}`),
+    section(`*Examples*\n${examples.join('\n')}`),
+    context(`${FLAGS_LINE} \`${slash} <subcommand> --help\` shows one subcommand's usage.`),
+  ];
+  const text = `${problem ? problem + ' ' : ''}Usage: ${slash} <subcommand> [args]; subcommands: ${COMMANDS.map((c) => c.name).join(', ')}`;
+  return { response_type: 'ephemeral', text, blocks };
+}
+
+export function commandHelpMessage(slash: string, c: Command): SlackMessage {
+  const examples = c.examples.filter((e) => !e.includes('--batch')).map((e) => `\`${slash} ${e}\``);
+  return {
+    response_type: 'ephemeral',
+    text: `Usage: ${slash} ${c.usage}`,
+    blocks: [section(`*Usage:* \`${slash} ${escapeMrkdwn(c.usage)}\`\n${escapeMrkdwn(c.summary)}`), section(`*Examples*\n${examples.join('\n')}`), context(FLAGS_LINE)],
+  };
+}
+
+/** Bad input: the same one line the CLI prints on stderr for exit status 2. */
+export function badInputMessage(message: string): SlackMessage {
+  return { response_type: 'ephemeral', text: `eksnet: ${message.split('\n')[0]}` };
+}
+
+export function refusalMessage(what: string, reason: string): SlackMessage {
+  return { response_type: 'ephemeral', text: `:lock: You may not run ${what}: ${reason}.` };
+}
+
+/** An unexpected failure: one sentence and the reference that finds the details in the logs. */
+export function failureMessage(command: string, ref: string, hint?: string): SlackMessage {
+  const why = hint ? ` (${hint})` : '';
+  return { response_type: 'ephemeral', text: `:warning: eksnet could not finish \`${command}\`${why}; reference ${ref} in the eksnet logs has the details.` };
+}
+
+export function workingMessage(words: string, cluster?: string): SlackMessage {
+  return { response_type: 'ephemeral', text: `:hourglass_flowing_sand: Working on \`${escapeMrkdwn(words)}\`${cluster ? ` (cluster ${escapeMrkdwn(cluster)})` : ''}; the answer follows here shortly.` };
+}

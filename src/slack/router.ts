@@ -1,0 +1,85 @@
+import { parseArgs, splitWords } from '../../commands/args';
+import { findCommand } from '../../commands/index';
+import type { Command, CommandArgs } from '../../commands/types';
+import { loadConfig } from '../config';
+import { pickCluster } from '../source';
+import type { SlackMessage } from '../render/slack/types';
+import { BadInputError, errorMessage } from '../util/errors';
+import { checkChannelCluster, checkCommandAccess, type GroupMembers } from './authorize';
+import type { SlackJob } from './job';
+import { badInputMessage, commandHelpMessage, refusalMessage, usageMessage } from './messages';
+
+export interface Invocation {
+  /** The slash command as typed, e.g. /eksnet. */
+  slash: string;
+  text: string;
+  userId: string;
+  channelId?: string;
+  responseUrl: string;
+  ref: string;
+}
+
+export type Route =
+  /** Answer at once (usage, help, bad input, refusal). */
+  | { kind: 'reply'; message: SlackMessage }
+  /** Run the command: `inline` when the answer comes from a snapshot (fast), else hand it to the worker. */
+  | { kind: 'run'; job: SlackJob; command: Command; args: CommandArgs; inline: boolean; cluster?: string };
+
+/** Flags that name files on the server: never taken from Slack. */
+const SERVER_PATH_FLAGS = ['snapshot', 'batch', 'baseline', 'out'];
+
+/**
+ * Everything a slash command needs decided before the ack, synchronously or nearly: which subcommand,
+ * well-formed words, may this user run it, may this channel query that cluster, and can it answer inline.
+ */
+export async function routeInvocation(inv: Invocation, members: GroupMembers, env: NodeJS.ProcessEnv): Promise<Route> {
+  const words = splitWords(inv.text);
+  const [name, ...rest] = words;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    const c = name === 'help' && rest[0] ? findCommand(rest[0]) : undefined;
+    return { kind: 'reply', message: c ? commandHelpMessage(inv.slash, c) : usageMessage(inv.slash) };
+  }
+  const command = findCommand(name);
+  if (!command) return { kind: 'reply', message: usageMessage(inv.slash, `Unknown subcommand "${name}".`) };
+
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    // A broken configuration is the operator's problem, not bad input from the person asking.
+    throw new Error(`configuration: ${errorMessage(err)}`, { cause: err });
+  }
+  const access = await checkCommandAccess(command, inv.userId, config, members);
+  if (!access.allowed) return { kind: 'reply', message: refusalMessage(`\`${inv.slash} ${command.name}\``, access.reason) };
+
+  let args: CommandArgs;
+  try {
+    args = parseArgs(rest);
+  } catch (err) {
+    if (err instanceof BadInputError) return { kind: 'reply', message: badInputMessage(err.message) };
+    throw err;
+  }
+  if (args.flags.help) return { kind: 'reply', message: commandHelpMessage(inv.slash, command) };
+  const serverPath = SERVER_PATH_FLAGS.find((f) => args.flags[f] !== undefined);
+  if (serverPath) return { kind: 'reply', message: badInputMessage(`--${serverPath} names a file on the server and is not available from Slack; use the eksnet CLI`) };
+
+  const requested = typeof args.flags.cluster === 'string' ? args.flags.cluster : undefined;
+  const where = checkChannelCluster(inv.channelId, requested, config);
+  if (!where.allowed) return { kind: 'reply', message: refusalMessage(`\`${inv.slash} ${command.name}\` in this channel`, where.reason) };
+  const argv = rest.filter((w) => w !== '--share');
+  if (where.cluster && !requested) {
+    argv.push('--cluster', where.cluster);
+    args.flags.cluster = where.cluster;
+  }
+
+  // Snapshot mode (EKSNET_SNAPSHOT, or no cluster at all: the bundled demo) answers in well under a second.
+  let cluster: string | undefined;
+  try {
+    cluster = env.EKSNET_SNAPSHOT ? undefined : pickCluster(args, config)?.name;
+  } catch (err) {
+    if (err instanceof BadInputError) return { kind: 'reply', message: badInputMessage(err.message) };
+    throw err;
+  }
+  const job: SlackJob = { command: command.name, argv, userId: inv.userId, channelId: inv.channelId, responseUrl: inv.responseUrl, share: args.flags.share === true, ref: inv.ref };
+  return { kind: 'run', job, command, args, inline: cluster === undefined, cluster };
+}

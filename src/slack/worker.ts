@@ -1,0 +1,24 @@
+import { answerJob, type WorkerEvent } from './dispatch';
+import { log } from './log';
+
+/**
+ * Lambda async invocations can deliver the same event more than once
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html): answer each job
+ * reference once per warm container. The worker never throws, so Lambda does not retry a posted answer.
+ */
+const answered = new Set<string>();
+
+/** The `worker` function: runs a job the `slack` function handed off and posts the answer to response_url. */
+export async function handler(event: WorkerEvent): Promise<void> {
+  const job = event?.eksnetJob;
+  if (!job || typeof job.responseUrl !== 'string' || typeof job.command !== 'string') {
+    log.error('worker received an event that is not an eksnet job');
+    return;
+  }
+  if (answered.has(job.ref)) {
+    log.warn('worker skipped a job it already answered', { ref: job.ref });
+    return;
+  }
+  answered.add(job.ref);
+  await answerJob(job);
+}

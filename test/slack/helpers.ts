@@ -1,0 +1,92 @@
+import { createHmac } from 'node:crypto';
+import * as path from 'node:path';
+import type { HttpApiEvent } from '../../src/slack/lambda';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const BOT_TOKEN = 'xoxb-1111-2222-testtokenvalue';
+export const SLACK_API = 'https://slack.test';
+export const RESPONSE_HOST = 'https://hooks.slack.com';
+export const RESPONSE_PATH = '/commands/T0001/1234/abcdefRESPONSE';
+export const RESPONSE_URL = RESPONSE_HOST + RESPONSE_PATH;
+export const FIXTURE_SNAPSHOT = path.join(__dirname, '..', 'fixtures', 'slack-snapshot');
+
+/** Slack's signature: v0=HMAC-SHA256(secret, `v0:{timestamp}:{raw body}`) (https://api.slack.com/authentication/verifying-requests-from-slack). */
+export function sign(body: string, ts: number, secret = SIGNING_SECRET): string {
+  return 'v0=' + createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex');
+}
+
+/** An API Gateway HTTP API payload 2.0 event carrying a Slack request on POST /slack/events. */
+export function httpApiEvent(body: string, opts: { ts?: number; signature?: string; secret?: string; base64?: boolean } = {}): HttpApiEvent {
+  const ts = opts.ts ?? Math.floor(Date.now() / 1000);
+  return {
+    version: '2.0',
+    routeKey: 'POST /slack/events',
+    rawPath: '/slack/events',
+    rawQueryString: '',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': opts.signature ?? sign(body, ts, opts.secret),
+      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+    },
+    requestContext: { http: { method: 'POST', path: '/slack/events' }, routeKey: 'POST /slack/events', stage: '$default' },
+    body: opts.base64 ? Buffer.from(body).toString('base64') : body,
+    isBase64Encoded: opts.base64 ?? false,
+  };
+}
+
+let seq = 0;
+
+/** The form body Slack POSTs for `/eksnet <text>`. */
+export function slashBody(text: string, opts: { user?: string; channel?: string; responseUrl?: string } = {}): string {
+  return new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: 'T0001',
+    team_domain: 'example',
+    channel_id: opts.channel ?? 'C0001',
+    channel_name: 'platform',
+    user_id: opts.user ?? 'U0001',
+    user_name: 'ada',
+    command: '/eksnet',
+    text,
+    api_app_id: 'A0001',
+    response_url: opts.responseUrl ?? RESPONSE_URL,
+    trigger_id: `1337.${++seq}.abc`,
+  }).toString();
+}
+
+/** The form body of a block_actions payload (a button click on an ephemeral message). */
+export function buttonBody(actionId: string, value: string, opts: { user?: string; channel?: string } = {}): string {
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T0001', domain: 'example' },
+    user: { id: opts.user ?? 'U0001', username: 'ada', team_id: 'T0001' },
+    api_app_id: 'A0001',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: '1700000000.000100', channel_id: opts.channel ?? 'C0001', is_ephemeral: true },
+    trigger_id: `1338.${++seq}.abc`,
+    channel: { id: opts.channel ?? 'C0001', name: 'platform' },
+    response_url: RESPONSE_URL,
+    actions: [{ type: 'button', action_id: actionId, block_id: 'b1', text: { type: 'plain_text', text: 'Share in channel' }, value, action_ts: '1700000001.000200' }],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** Every text a message shows (blocks and fallback), for assertions. */
+export function allText(message: any): string {
+  const out: string[] = [message.text ?? ''];
+  const visit = (v: any): void => {
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') Object.entries(v).forEach(([k, x]) => (k === 'text' || k === 'elements' || k === 'value' || typeof x === 'object' ? visit(x) : undefined));
+  };
+  visit(message.blocks ?? []);
+  return out.join('\n');
+}
+
+/** Capture the JSON log lines written while a test runs. */
+export function captureLogs(setSink: (s: (line: string) => void) => (line: string) => void): { lines: string[]; restore: () => void } {
+  const lines: string[] = [];
+  const prev = setSink((l) => lines.push(l));
+  return { lines, restore: () => setSink(prev) };
+}
