@@ -1,0 +1,38 @@
+import { SEVERITY_ORDER, type Finding, type Severity } from '../model/result';
+
+export const NOT_EVALUATED = 'check-not-evaluated';
+
+/** The finding a check reports when the snapshot lacks what it needs (never a silent pass). */
+export function notEvaluated(checkId: string, missing: string): Finding {
+  return {
+    id: NOT_EVALUATED,
+    severity: 'info',
+    object: checkId,
+    summary: `The ${checkId} check was not evaluated: ${missing}.`,
+    fix: 'Collect a complete snapshot (eksnet snapshot --out DIR) with permission to read the missing resources, then run posture again.',
+  };
+}
+
+const RANK = new Map<Severity, number>(SEVERITY_ORDER.map((s, i) => [s, i]));
+
+/** Severity (critical first), then id, then object, then summary: the same input always prints the same order. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      RANK.get(a.severity)! - RANK.get(b.severity)! ||
+      cmp(a.id, b.id) ||
+      cmp(a.object, b.object) ||
+      cmp(a.summary, b.summary),
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** "a, b and 3 more" for summaries that name objects. */
+export function listSome(items: string[], max = 3): string {
+  const sorted = [...new Set(items)].sort();
+  if (sorted.length <= max) return sorted.join(', ');
+  return `${sorted.slice(0, max).join(', ')} and ${sorted.length - max} more`;
+}

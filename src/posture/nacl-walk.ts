@@ -1,0 +1,90 @@
+import type { NetworkAcl, NetworkAclEntry } from '@aws-sdk/client-ec2';
+import { Cidr } from '../engine/cidr';
+import { protocolNumber } from './ip-permissions';
+
+/** A port range and how the NACL decides it; `ruleNumber` undefined = nothing matched (the `*` rule denies). */
+export interface NaclSegment {
+  from: number;
+  to: number;
+  allow: boolean;
+  ruleNumber?: number;
+}
+
+/**
+ * How a NACL's inbound (or outbound) rules decide traffic of one protocol on a port range from every
+ * address of `source`. Rules are evaluated "starting with the lowest numbered rule", the first match wins,
+ * and traffic no rule matches is denied (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html).
+ * CIDRs nest or are disjoint: an entry whose block covers `source` decides for all of it; an entry strictly
+ * inside `source` decides only for part of it, so it is skipped and named in `exceptions` (the answer is the
+ * one for the rest of `source`). PortRange applies to TCP and UDP only.
+ */
+export function walkNacl(
+  acl: NetworkAcl,
+  egress: boolean,
+  protocol: number,
+  source: Cidr,
+  from: number,
+  to: number,
+): { segments: NaclSegment[]; exceptions: string[] } {
+  const entries = (acl.Entries ?? [])
+    .filter((e) => (e.Egress ?? false) === egress && e.RuleNumber !== undefined)
+    .sort((a, b) => a.RuleNumber! - b.RuleNumber!);
+  let open: { from: number; to: number }[] = [{ from, to }];
+  const decided: NaclSegment[] = [];
+  const exceptions: string[] = [];
+  for (const e of entries) {
+    if (open.length === 0) break;
+    const cidr = Cidr.tryParse(e.CidrBlock ?? e.Ipv6CidrBlock);
+    if (!cidr || cidr.family !== source.family) continue;
+    const proto = protocolNumber(e.Protocol);
+    if (proto === undefined || (proto !== 'all' && proto !== protocol)) continue;
+    if (!cidr.covers(source)) {
+      if (source.covers(cidr)) exceptions.push(cidr.text);
+      continue;
+    }
+    const [lo, hi] = entryPorts(e, protocol);
+    const next: { from: number; to: number }[] = [];
+    for (const seg of open) {
+      const a = Math.max(seg.from, lo);
+      const b = Math.min(seg.to, hi);
+      if (a > b) {
+        next.push(seg);
+        continue;
+      }
+      decided.push({ from: a, to: b, allow: e.RuleAction === 'allow', ruleNumber: e.RuleNumber });
+      if (seg.from < a) next.push({ from: seg.from, to: a - 1 });
+      if (b < seg.to) next.push({ from: b + 1, to: seg.to });
+    }
+    open = next;
+  }
+  for (const seg of open) decided.push({ ...seg, allow: false });
+  decided.sort((a, b) => a.from - b.from);
+  return { segments: decided, exceptions: [...new Set(exceptions)] };
+}
+
+function entryPorts(e: NetworkAclEntry, protocol: number): [number, number] {
+  if ((protocol === 6 || protocol === 17) && e.PortRange?.From !== undefined && e.PortRange?.To !== undefined) {
+    return [e.PortRange.From, e.PortRange.To];
+  }
+  return [0, 65535];
+}
+
+export function describeSegment(s: NaclSegment): string {
+  const ports = s.from === s.to ? `${s.from}` : `${s.from}-${s.to}`;
+  return `${ports} (${s.ruleNumber === undefined || s.ruleNumber >= 32767 ? 'the default * rule' : `rule ${s.ruleNumber}`})`;
+}
+
+/** The largest inbound/outbound rule number below `below` that the NACL does not use yet. */
+export function freeRuleNumber(acl: NetworkAcl, egress: boolean, below: number): number | undefined {
+  const used = new Set((acl.Entries ?? []).filter((e) => (e.Egress ?? false) === egress).map((e) => e.RuleNumber));
+  for (let n = Math.min(below - 1, 32766); n >= 1; n--) if (!used.has(n)) return n;
+  return undefined;
+}
+
+/** The subnet's NACL: the one associated with it, else its VPC's default (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html). */
+export function naclForSubnet(acls: NetworkAcl[], subnetId: string, vpcId: string | undefined): NetworkAcl | undefined {
+  return (
+    acls.find((a) => (a.Associations ?? []).some((x) => x.SubnetId === subnetId)) ??
+    acls.find((a) => a.IsDefault === true && (!vpcId || a.VpcId === vpcId))
+  );
+}
