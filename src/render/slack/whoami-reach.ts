@@ -91,23 +91,31 @@ function entryLine(e: MapEntry): string {
   return `${VERDICT_ICON[e.verdict]} ${escapeMrkdwn(e.service)}  ${ports}`;
 }
 
-/** One map direction as compact lines (Services that are denied outright are only counted). */
-function mapSection(budget: BlockBudget, title: string, entries: MapEntry[], cliCommand: string): void {
+/**
+ * One map direction as compact lines, using at most `maxChars` of the message so the other direction
+ * keeps room too (Services that are denied outright are only counted).
+ */
+function mapSection(budget: BlockBudget, title: string, entries: MapEntry[], cliCommand: string, maxChars: number): void {
   const open = entries.filter((e) => e.verdict !== 'denied');
   const denied = entries.length - open.length;
-  const lines = open.map(entryLine);
-  let chunk = `*${escapeMrkdwn(title)}* (${open.length} of ${entries.length} services)`;
+  const sections: string[] = [`*${escapeMrkdwn(title)}* (${open.length} of ${entries.length} services)`];
+  let used = sections[0]!.length;
   let shown = 0;
-  const flush = (): boolean => budget.push(section(chunk));
-  for (const line of lines) {
-    if (chunk.length + line.length + 1 > LIMITS.sectionText - 100) {
-      if (!flush()) break;
-      chunk = '';
-    }
-    chunk += (chunk ? '\n' : '') + line;
+  for (const line of open.map(entryLine)) {
+    if (used + line.length + 1 > maxChars) break;
+    const last = sections.length - 1;
+    if (sections[last]!.length + line.length + 1 > LIMITS.sectionText - 100) sections.push(line);
+    else sections[last] += '\n' + line;
+    used += line.length + 1;
     shown++;
   }
-  if (chunk && !flush()) shown -= chunk.split('\n').length;
+  for (const [i, text] of sections.entries()) {
+    if (!budget.push(section(text))) {
+      shown -= sections.slice(i).join('\n').split('\n').length - (i === 0 ? 1 : 0);
+      break;
+    }
+  }
+  shown = Math.max(0, shown);
   const notes: string[] = [];
   if (shown < open.length) notes.push(`…and ${open.length - shown} more services.`);
   if (denied > 0) notes.push(`Denied: ${denied} other service${denied > 1 ? 's' : ''}.`);
@@ -120,9 +128,10 @@ export function renderMapBlocks(result: CommandResult<ReachMap>, opts: SlackRend
   const budget = new BlockBudget(4, 1500);
   budget.push(section(`:world_map: *Reach map of ${escapeMrkdwn(map.from)}*`));
   for (const b of stateContext(result)) budget.push(b);
-  mapSection(budget, `${map.from} can reach`, map.reaches, opts.cliCommand);
+  const half = Math.floor((LIMITS.totalText - 2500) / 2);
+  mapSection(budget, `${map.from} can reach`, map.reaches, opts.cliCommand, half);
   budget.push({ type: 'divider' });
-  mapSection(budget, 'Reached by', map.reachedBy, opts.cliCommand);
+  mapSection(budget, 'Reached by', map.reachedBy, opts.cliCommand, half);
   const share = shareButton(opts);
   if (share) budget.pushReserved(share);
   const reach = map.reaches.filter((e) => e.verdict !== 'denied').length;

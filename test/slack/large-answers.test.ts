@@ -1,0 +1,98 @@
+// Slack's message limits on very large answers: 50 blocks, 3000 characters per text, ~12k in total
+// (https://docs.slack.dev/reference/block-kit/blocks; msg_blocks_too_long: slackapi/bolt-js#2509).
+import { rmSync } from 'node:fs';
+import nock from 'nock';
+import { handler, resetSlackHandler } from '../../src/slack/lambda';
+import { handler as worker } from '../../src/slack/worker';
+import { setLogSink } from '../../src/slack/log';
+import { clearSecretsCache } from '../../src/slack/secrets';
+import { blockTextLength, limitViolations, LIMITS } from '../../src/render/slack/limits';
+import { allText, BOT_TOKEN, captureLogs, httpApiEvent, RESPONSE_HOST, RESPONSE_PATH, RESPONSE_URL, SIGNING_SECRET, slashBody } from './helpers';
+import { writeLargeSnapshot } from './large-world';
+
+let dir: string;
+let logs: ReturnType<typeof captureLogs>;
+
+beforeAll(() => {
+  dir = writeLargeSnapshot();
+  nock.disableNetConnect();
+  process.env.SLACK_SIGNING_SECRET = SIGNING_SECRET;
+  process.env.SLACK_BOT_TOKEN = BOT_TOKEN;
+  process.env.EKSNET_SNAPSHOT = dir;
+  clearSecretsCache();
+  resetSlackHandler();
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  for (const k of ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'EKSNET_SNAPSHOT']) delete process.env[k];
+  nock.enableNetConnect();
+});
+beforeEach(() => (logs = captureLogs(setLogSink)));
+afterEach(() => {
+  logs.restore();
+  nock.cleanAll();
+});
+
+function expectWithinLimits(message: any): void {
+  expect(limitViolations(message)).toEqual([]);
+  expect(message.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
+  expect(message.blocks.reduce((n: number, b: any) => n + blockTextLength(b), 0)).toBeLessThanOrEqual(12000);
+}
+
+async function slash(text: string) {
+  const res = await handler(httpApiEvent(slashBody(text)), {});
+  expect(res.statusCode).toBe(200);
+  return JSON.parse(res.body);
+}
+
+it('80 distinct denied flows: the answer fits, says how many flows it left out and which CLI command prints them', async () => {
+  const body = await slash('whoami-reach shop/frontend shop/big');
+  expectWithinLimits(body);
+  expect(body.blocks[0].text.text).toMatch(/^:no_entry: \*DENIED\*  svc\/shop\/frontend → svc\/shop\/big  \(0 of 80 flows allowed\)/);
+  const shown = (allText(body).match(/→ shop\/big-\d+\*/g) ?? []).length;
+  expect(shown).toBeGreaterThan(0);
+  const note = allText(body).match(/…and (\d+) more flows \((\d+) more distinct answers\)\. Run `eksnet whoami-reach shop\/frontend shop\/big` to print everything\./);
+  expect(note).not.toBeNull();
+  expect(Number(note![1])).toBe(80 - shown);
+});
+
+it('a reach map over 400 Services is summarised with the CLI command', async () => {
+  const body = await slash('whoami-reach shop/frontend');
+  expectWithinLimits(body);
+  expect(allText(body)).toMatch(/\*svc\/shop\/frontend can reach\* \(400 of 401 services\)/);
+  expect(allText(body)).toMatch(/…and \d+ more services\. Denied: 1 other service\. Run `eksnet whoami-reach shop\/frontend` to print everything\./);
+  // Both directions keep room: what reaches FROM is listed too, not crowded out.
+  const reachedBy = body.blocks.find((b: any) => b.text?.text?.startsWith('*Reached by*'));
+  expect(reachedBy.text.text.split('\n').length).toBeGreaterThan(20);
+});
+
+it('--json output is cut into code blocks within the limits', async () => {
+  const body = await slash('whoami-reach shop/frontend shop/big --json');
+  expectWithinLimits(body);
+  expect(body.blocks.find((b: any) => b.type === 'section').text.text).toMatch(/^```\n\{\n  "verdict": "denied",/);
+  expect(allText(body)).toMatch(/…and \d+ more lines\. Run `eksnet whoami-reach shop\/frontend shop\/big --json` to print everything\./);
+});
+
+it('the worker posts a large answer to response_url within the limits, in the channel with --share', async () => {
+  let posted: any;
+  const hooks = nock(RESPONSE_HOST)
+    .post(RESPONSE_PATH, (b) => {
+      posted = b;
+      return true;
+    })
+    .reply(200, 'ok');
+  await worker({ eksnetJob: { command: 'whoami-reach', argv: ['shop/frontend', 'shop/big'], userId: 'U0001', channelId: 'C0001', responseUrl: RESPONSE_URL, share: true, ref: 'job00001' } });
+  expect(hooks.isDone()).toBe(true);
+  expect(posted.response_type).toBe('in_channel');
+  expectWithinLimits(posted);
+  expect(allText(posted)).toContain('more flows');
+});
+
+it('the worker answers a job once even when Lambda delivers it twice', async () => {
+  const hooks = nock(RESPONSE_HOST).post(RESPONSE_PATH).reply(200, 'ok');
+  const job = { command: 'whoami-reach', argv: ['nope', 'shop/big'], userId: 'U0001', responseUrl: RESPONSE_URL, share: false, ref: 'job00002' };
+  await worker({ eksnetJob: job });
+  await worker({ eksnetJob: job });
+  expect(hooks.isDone()).toBe(true);
+  expect(logs.lines.some((l) => l.includes('already answered'))).toBe(true);
+});
