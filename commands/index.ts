@@ -1,9 +1,11 @@
 import type { Command } from './types';
 import { whoamiReachCommand } from './whoami-reach';
+import { addonsCommand } from './addons';
+import { postureCommand } from './posture';
 import { driftCommand } from './drift';
 
 /** Every subcommand, shared by the CLI and the Slack router. Later commands register here. */
-export const COMMANDS: Command<any>[] = [whoamiReachCommand, driftCommand];
+export const COMMANDS: Command<any>[] = [whoamiReachCommand, driftCommand, addonsCommand, postureCommand];
 
 export function findCommand(name: string): Command<any> | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -75,8 +75,8 @@ export function describeSegment(s: NaclSegment): string {
 }
 
 /** The largest inbound/outbound rule number below `below` that the NACL does not use yet. */
-export function freeRuleNumber(acl: NetworkAcl, egress: boolean, below: number): number | undefined {
-  const used = new Set((acl.Entries ?? []).filter((e) => (e.Egress ?? false) === egress).map((e) => e.RuleNumber));
+export function freeRuleNumber(acl: NetworkAcl, egress: boolean, below: number, reserved: number[] = []): number | undefined {
+  const used = new Set<number | undefined>([...(acl.Entries ?? []).filter((e) => (e.Egress ?? false) === egress).map((e) => e.RuleNumber), ...reserved]);
   for (let n = Math.min(below - 1, 32766); n >= 1; n--) if (!used.has(n)) return n;
   return undefined;
 }

@@ -1,5 +1,7 @@
 import type { CommandResult } from '../../../commands/types';
 import { renderReachText } from './whoami-reach';
+import { renderAddonsText } from './addons';
+import { renderPostureText } from './posture';
 import { renderDriftText } from './drift';
 
 type TextRenderer = (result: CommandResult<any>) => string;
@@ -7,6 +9,8 @@ type TextRenderer = (result: CommandResult<any>) => string;
 /** Text renderers by command; a command without one prints its JSON. */
 const RENDERERS: Record<string, TextRenderer> = {
   'whoami-reach': renderReachText,
+  addons: renderAddonsText,
+  posture: renderPostureText,
   drift: renderDriftText,
 };
 

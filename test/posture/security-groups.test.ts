@@ -1,0 +1,67 @@
+import { sgOpenToWorld } from '../../src/posture/checks/sg-open-to-world';
+import { sgRuleStaleReference } from '../../src/posture/checks/sg-rule-stale-reference';
+import { compliantWorld, ids, run, sg } from './world';
+
+// Rules open to 0.0.0.0/0 or ::/0 admit the whole internet: https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
+// High-risk ports: AWS Security Hub EC2.19 https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-19
+// Kubelet/API ports: https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html
+
+function withGroup(group: ReturnType<typeof sg>) {
+  const s = compliantWorld();
+  s.aws.securityGroups.push(group);
+  return s;
+}
+const tcp = (from: number, to: number, cidr = '0.0.0.0/0') => ({ IpProtocol: 'tcp', FromPort: from, ToPort: to, IpRanges: [{ CidrIp: cidr }] });
+
+describe('sg-open-to-world', () => {
+  it.each([
+    ['SSH 22', [tcp(22, 22)], 'critical'],
+    ['RDP 3389', [tcp(3389, 3389)], 'critical'],
+    ['PostgreSQL inside a range', [tcp(5000, 5500)], 'critical'],
+    ['all traffic', [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], 'critical'],
+    ['protocol 50 (ESP) means all ports', [{ IpProtocol: '50', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], 'critical'],
+    ['kubelet 10250', [tcp(10250, 10250)], 'high'],
+    ['API 6443', [tcp(6443, 6443)], 'high'],
+    ['HTTPS 443 from ::/0', [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Ipv6Ranges: [{ CidrIpv6: '::/0' }] }], 'high'],
+    ['another port', [tcp(8080, 8080)], 'medium'],
+    ['UDP 22 is not SSH', [{ IpProtocol: 'udp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], 'medium'],
+    ['ICMP', [{ IpProtocol: 'icmp', FromPort: -1, ToPort: -1, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], 'low'],
+  ])('Noncompliance: %s', (_name, rules, severity) => {
+    const f = run(sgOpenToWorld, withGroup(sg('sg-open', rules)));
+    expect(ids(f)).toEqual([`sg-open-to-world ${severity} sg-open`]);
+  });
+  it('takes the worst rule of a group and revokes only the world-open ranges', () => {
+    const f = run(sgOpenToWorld, withGroup(sg('sg-open', [tcp(8080, 8080), { ...tcp(22, 22), IpRanges: [{ CidrIp: '0.0.0.0/0' }, { CidrIp: '10.0.0.0/8' }] }])));
+    expect(f[0]!.severity).toBe('critical');
+    expect(f[0]!.summary).toContain('TCP 22 (SSH 22)');
+    expect(f[0]!.fix).toContain('aws ec2 revoke-security-group-ingress --group-id sg-open');
+    expect(f[0]!.fix).not.toContain('10.0.0.0/8');
+  });
+  it('Compliance: narrower ranges (0.0.0.0/1 is parsed, not string-matched) and group references', () => {
+    expect(run(sgOpenToWorld, withGroup(sg('sg-ok', [tcp(22, 22, '10.0.0.0/8'), tcp(22, 22, '0.0.0.0/1')])))).toEqual([]);
+  });
+  it('catches a world CIDR written in a non-canonical form', () => {
+    expect(ids(run(sgOpenToWorld, withGroup(sg('sg-odd', [tcp(22, 22, '0.0.0.0/00')]))))).toEqual(['sg-open-to-world critical sg-odd']);
+  });
+});
+
+// Stale rules: https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html#vpc-peering-stale-groups
+describe('sg-rule-stale-reference', () => {
+  it('Noncompliance 1: a same-account reference to a group that is gone', () => {
+    const f = run(sgRuleStaleReference, withGroup(sg('sg-app', [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, UserIdGroupPairs: [{ GroupId: 'sg-deleted', UserId: '111122223333' }] }])));
+    expect(ids(f)).toEqual(['sg-rule-stale-reference low sg-app']);
+    expect(f[0]!.summary).toContain('sg-deleted');
+    expect(f[0]!.fix).toContain('revoke-security-group-ingress --group-id sg-app');
+  });
+  it('Noncompliance 2: a peered reference marked deleted (egress)', () => {
+    const f = run(sgRuleStaleReference, withGroup(sg('sg-app', [], { IpPermissionsEgress: [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: 'sg-peer', VpcPeeringConnectionId: 'pcx-1', PeeringStatus: 'deleted' }] }] })));
+    expect(f[0]!.fix).toContain('revoke-security-group-egress');
+  });
+  it('Compliance: references to existing groups and to other accounts', () => {
+    const f = run(sgRuleStaleReference, withGroup(sg('sg-app', [
+      { IpProtocol: 'tcp', FromPort: 80, ToPort: 80, UserIdGroupPairs: [{ GroupId: 'sg-node' }] },
+      { IpProtocol: 'tcp', FromPort: 80, ToPort: 80, UserIdGroupPairs: [{ GroupId: 'sg-elsewhere', UserId: '999988887777' }] },
+    ])));
+    expect(f).toEqual([]);
+  });
+});
