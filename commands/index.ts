@@ -3,9 +3,10 @@ import { whoamiReachCommand } from './whoami-reach';
 import { addonsCommand } from './addons';
 import { postureCommand } from './posture';
 import { driftCommand } from './drift';
+import { baselineCommand } from './baseline';
 
 /** Every subcommand, shared by the CLI and the Slack router. Later commands register here. */
-export const COMMANDS: Command<any>[] = [whoamiReachCommand, driftCommand, addonsCommand, postureCommand];
+export const COMMANDS: Command<any>[] = [whoamiReachCommand, driftCommand, baselineCommand, addonsCommand, postureCommand];
 
 export function findCommand(name: string): Command<any> | undefined {
   return COMMANDS.find((c) => c.name === name);

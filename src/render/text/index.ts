@@ -3,6 +3,7 @@ import { renderReachText } from './whoami-reach';
 import { renderAddonsText } from './addons';
 import { renderPostureText } from './posture';
 import { renderDriftText } from './drift';
+import { renderBaselineText } from './baseline';
 
 type TextRenderer = (result: CommandResult<any>) => string;
 
@@ -12,6 +13,7 @@ const RENDERERS: Record<string, TextRenderer> = {
   addons: renderAddonsText,
   posture: renderPostureText,
   drift: renderDriftText,
+  baseline: renderBaselineText,
 };
 
 export function registerTextRenderer(command: string, renderer: TextRenderer): void {
