@@ -1,0 +1,40 @@
+import { runPosture } from '../../src/posture/runner';
+import { sortFindings } from '../../src/posture/findings';
+import type { PostureCheck } from '../../src/posture/types';
+import { compliantWorld, ids } from './world';
+
+// cdk-nag's applyRule reports a rule that throws instead of passing silently; so does the posture runner.
+
+describe('posture runner', () => {
+  it('a check that throws becomes a check-not-evaluated finding naming the error', () => {
+    const broken: PostureCheck = {
+      id: 'always-broken',
+      run: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'Routes')");
+      },
+    };
+    const f = runPosture(compliantWorld(), [broken]);
+    expect(ids(f)).toEqual(['check-not-evaluated info always-broken']);
+    expect(f[0]!.summary).toContain("reading 'Routes'");
+  });
+  it('other checks still run after one throws', () => {
+    const ok: PostureCheck = { id: 'ok', run: () => [{ id: 'ok', severity: 'high', object: 'x', summary: 's', fix: 'f' }] };
+    const broken: PostureCheck = { id: 'broken', run: () => { throw new Error('boom'); } };
+    expect(ids(runPosture(compliantWorld(), [broken, ok]))).toEqual(['ok high x', 'check-not-evaluated info broken']);
+  });
+  it('sorts by severity, then id, then object', () => {
+    const f = (id: string, severity: any, object: string) => ({ id, severity, object, summary: '', fix: '' });
+    const sorted = sortFindings([f('b', 'low', 'z'), f('a', 'low', 'y'), f('a', 'low', 'x'), f('z', 'critical', 'q'), f('c', 'info', 'a')]);
+    expect(ids(sorted)).toEqual(['z critical q', 'a low x', 'a low y', 'b low z', 'c info a']);
+  });
+  it('the compliant world yields only what the snapshot cannot show (no add-on versions)', () => {
+    expect(ids(runPosture(compliantWorld()))).toEqual(['check-not-evaluated info addon-outdated']);
+  });
+  it('an empty snapshot is never silently clean: each AWS check says what is missing', () => {
+    const s = compliantWorld();
+    s.aws.securityGroups = [];
+    s.present.delete('SecurityGroups');
+    const f = runPosture(s).filter((x) => x.id === 'check-not-evaluated').map((x) => x.object);
+    expect(f).toEqual(expect.arrayContaining(['sg-open-to-world', 'sg-rule-stale-reference', 'nacl-denies-sg-allowed']));
+  });
+});
