@@ -117,6 +117,15 @@ describe('nacl-denies-sg-allowed', () => {
     );
     expect(f[0]!.summary).toContain('except from 10.0.0.0/16');
   });
+  it('Noncompliance 3: SG admits SSH from a managed prefix list whose CIDRs the NACL denies', () => {
+    const s = world([inbound(50, 'deny', { PortRange: { From: 22, To: 22 } }), inbound(100, 'allow', { Protocol: '-1' })], [
+      { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, PrefixListIds: [{ PrefixListId: 'pl-vpn' }] },
+    ]);
+    s.aws.prefixListEntries['pl-vpn'] = ['192.168.50.0/24'];
+    const f = run(naclDeniesSgAllowed, s);
+    expect(f[0]!.summary).toContain('TCP 22 from 192.168.50.0/24: denied on 22 (rule 50)');
+    expect(f[0]!.fix).toContain('--rule-number 49 --protocol tcp --port-range From=22,To=22 --cidr-block 192.168.50.0/24 --rule-action allow');
+  });
   it('Compliance 1: NACL allows what the SG admits', () => {
     expect(run(naclDeniesSgAllowed, world([inbound(100, 'allow', { Protocol: '-1' })], [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }]))).toEqual([]);
   });

@@ -8,7 +8,7 @@ import type { PostureCheck } from '../types';
 
 // Traffic entering a subnet must pass its NACL before it reaches the interface's security groups
 // (https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html#VPC_Security_Comparison), so a
-// security group rule the NACL denies has no effect. Checked for TCP/UDP rules with CIDR sources outside the
+// security group rule the NACL denies has no effect. Checked for TCP/UDP rules with CIDR (and managed prefix list) sources outside the
 // interface's own subnet (NACLs do not see traffic inside a subnet); all-protocol rules and group references are
 // not compared.
 export const naclDeniesSgAllowed: PostureCheck = {
@@ -33,7 +33,11 @@ export const naclDeniesSgAllowed: PostureCheck = {
         for (const p of sg.IpPermissions ?? []) {
           const ports = rulePorts(p);
           if (ports.protocol !== 'tcp' && ports.protocol !== 'udp') continue;
-          for (const cidr of ruleCidrs(p)) {
+          const prefixListCidrs = (p.PrefixListIds ?? [])
+            .flatMap((x) => (x.PrefixListId ? (ctx.snap.aws.prefixListEntries[x.PrefixListId] ?? []) : []))
+            .map((t) => Cidr.tryParse(t))
+            .filter((c): c is Cidr => c !== undefined);
+          for (const cidr of [...ruleCidrs(p), ...prefixListCidrs]) {
             if (subnetBlocks.some((b) => b.covers(cidr))) continue;
             const { segments, exceptions } = walkNacl(acl, false, ports.protocol === 'tcp' ? 6 : 17, cidr, ports.from, ports.to);
             const denied = segments.filter((s) => !s.allow);
