@@ -68,6 +68,7 @@ function settingChanges(prefix: string, before: Map<string, string>, after: Map<
  */
 export function diffCniConfig(baseline: Snapshot, current: Snapshot, enforcement: EnforcementChange): Change[] {
   const changes: Change[] = [];
+  const cluster = current.aws.cluster?.name ?? current.collection.cluster ?? 'CLUSTER_NAME';
   const dsB = awsNode(baseline);
   const dsA = awsNode(current);
   if (dsB && !dsA) {
@@ -78,7 +79,7 @@ export function diffCniConfig(baseline: Snapshot, current: Snapshot, enforcement
     changes.push(
       ...settingChanges('aws-node', awsNodeSettings(dsB), awsNodeSettings(dsA), enforcement, (name, old) =>
         name === 'enable-network-policy'
-          ? `set the aws-eks-nodeagent container's --enable-network-policy=${old ?? 'false'} (managed add-on: aws eks update-addon --configuration-values '{"enableNetworkPolicy":"${old ?? 'false'}"}')`
+          ? `set the aws-eks-nodeagent container's --enable-network-policy=${old ?? 'false'} (managed add-on: aws eks update-addon --cluster-name ${cluster} --addon-name vpc-cni --configuration-values '{"enableNetworkPolicy":"${old ?? 'false'}"}', keeping its other values)`
           : old === undefined
             ? `kubectl -n kube-system set env daemonset aws-node -c aws-node ${name}-`
             : `kubectl -n kube-system set env daemonset aws-node -c aws-node ${name}=${old}`,

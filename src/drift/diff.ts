@@ -72,6 +72,9 @@ export function driftReport(baseline: Snapshot, current: Snapshot): DriftReport 
   const notes: string[] = [];
   for (const [kind, why] of missingNow) notes.push(`${kind} objects absent from the current state are not reported as removed: the collection could not read ${why}`);
   for (const [kind, why] of missingThen) notes.push(`${kind} objects absent from the baseline are not reported as added: the baseline's collection could not read ${why}`);
+  if (!baseline.aws.cluster !== !current.aws.cluster) {
+    notes.push(`ClusterConfig not compared: only the ${baseline.aws.cluster ? 'baseline' : 'current state'} holds eks describe-cluster output`);
+  }
   const changes = all.filter((c) => !(c.change === 'removed' && missingNow.has(c.kind)) && !(c.change === 'added' && missingThen.has(c.kind)));
   return { changes: changes.sort(compareChanges), notes: notes.sort(compareText) };
 }

@@ -22,6 +22,12 @@ describe('ClusterConfig drift', () => {
     expect(brief(pub(['203.0.113.0/24', '198.51.100.0/24']), pub(['198.51.100.0/24', '203.0.113.0/24']))).toEqual([]);
   });
 
+  it('is not compared when one side has no describe-cluster output, and the report says so', () => {
+    const report = driftReport(snap({ cluster: cluster() }), snap({}));
+    expect(report.changes).toEqual([]);
+    expect(report.notes).toEqual(['ClusterConfig not compared: only the baseline holds eks describe-cluster output']);
+  });
+
   it('no drift: cluster status, health, tags, timestamps', () => {
     const c = cluster();
     expect(brief({ cluster: c }, { cluster: { ...c, status: 'UPDATING', health: { issues: [] }, tags: { a: 'b' }, createdAt: new Date(0) } })).toEqual([]);

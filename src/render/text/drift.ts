@@ -1,7 +1,7 @@
 import type { DriftData, DriftDetail } from '../../../commands/drift';
 import type { CommandResult } from '../../../commands/types';
 import { SEVERITY_ORDER, type Severity } from '../../model/result';
-import { describeState } from './state-line';
+import { age, describeState } from './state-line';
 
 /** `eksnet drift` as text: a headline with counts, then the changes grouped by severity, worst first. */
 export function renderDriftText(result: CommandResult<DriftData>): string {
@@ -16,6 +16,7 @@ export function renderDriftText(result: CommandResult<DriftData>): string {
     const counts = SEVERITY_ORDER.map((s) => [s, changes.filter((c) => c.severity === s).length] as const).filter(([, n]) => n > 0);
     out.push(`${changes.length} change${changes.length === 1 ? '' : 's'}${against}: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')}`);
   }
+  if (detail?.baselineCollectedAt) out.push(`baseline: collected ${age(detail.baselineCollectedAt)}`);
   if (state) out.push(`current: ${state}`);
   for (const n of result.notices) out.push(`note: ${n}`);
   for (const severity of SEVERITY_ORDER) {
