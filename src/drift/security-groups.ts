@@ -10,6 +10,9 @@ import { groupSeverity, sensitivePortsIn, sgRuleSeverity, type RuleExposure } fr
  * permission may list many CIDRs and groups; the same rule may be split across permissions), so
  * drift compares these atomic rules: regrouping or reordering is never drift.
  * Semantics: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html
+ *
+ * Id: `GROUP/DIRECTION/PROTOCOL/PORTS/PEER`, e.g. `sg-0123/ingress/tcp/22/0.0.0.0/0`,
+ * `sg-0123/ingress/all/all/sg-0456`, `sg-0123/egress/udp/1024-65535/pl-0abc`.
  */
 export interface AtomicSgRule {
   groupId: string;
