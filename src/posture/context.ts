@@ -71,6 +71,12 @@ export class PostureContext {
     return reasons.length ? reasons.join('; ') : undefined;
   }
 
+  /** The collection's reason when it could not read `resource` (a Kubernetes kind or AWS key); undefined otherwise. */
+  collectionFailed(resource: string): string | undefined {
+    const failed = this.snap.collection.missing.find((m) => normaliseResource(m.resource) === normaliseResource(resource));
+    return failed ? `${resource} could not be collected (${failed.reason})` : undefined;
+  }
+
   /** The subnet's route table: its explicit association, else its VPC's main table (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html). */
   routeTableFor(subnetId: string): RouteTable | undefined {
     if (this.routeTableBySubnet.has(subnetId)) return this.routeTableBySubnet.get(subnetId);

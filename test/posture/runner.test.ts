@@ -38,3 +38,15 @@ describe('posture runner', () => {
     expect(f).toEqual(expect.arrayContaining(['sg-open-to-world', 'sg-rule-stale-reference', 'nacl-denies-sg-allowed']));
   });
 });
+
+describe('Kubernetes objects the collection could not read', () => {
+  it.each([
+    ['NetworkPolicy', ['namespace-without-default-deny', 'networkpolicy-not-enforced', 'networkpolicy-selects-no-pods']],
+    ['SecurityGroupPolicy', ['sgp-blocks-kubelet-probes', 'sgp-selects-no-pods', 'sgp-without-pod-eni']],
+  ])('%s missing → its checks are not evaluated (never a clean pass)', (resource, checks) => {
+    const s = compliantWorld();
+    s.collection.missing.push({ resource, reason: 'forbidden' });
+    const notEvaluated = runPosture(s).filter((f) => f.id === 'check-not-evaluated').map((f) => f.object);
+    expect(notEvaluated).toEqual(expect.arrayContaining(checks));
+  });
+});

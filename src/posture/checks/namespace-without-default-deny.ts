@@ -23,8 +23,8 @@ export function policyTypes(np: NetworkPolicy): string[] {
 export const namespaceWithoutDefaultDeny: PostureCheck = {
   id: 'namespace-without-default-deny',
   run(ctx: PostureContext): Finding[] {
-    const failed = ctx.snap.collection.missing.find((m) => /^networkpolic(y|ies)$/i.test(m.resource));
-    if (failed) return [notEvaluated(this.id, `NetworkPolicies could not be collected (${failed.reason})`)];
+    const failed = ctx.collectionFailed('NetworkPolicy');
+    if (failed) return [notEvaluated(this.id, failed)];
     const lacking = ctx.lacking(['Namespace']);
     const namespaces = new Set<string>([...ctx.snap.k8s.namespaces.map((n) => n.metadata.name), ...ctx.k8s.podsByNamespace.keys()]);
     if (lacking && namespaces.size === 0) return [notEvaluated(this.id, `${lacking} and no pods`)];

@@ -1,6 +1,7 @@
 import type { Finding } from '../../model/result';
 import { buildNetpolEngine } from '../../engine/netpol/index';
 import type { PostureContext } from '../context';
+import { notEvaluated } from '../findings';
 import type { PostureCheck } from '../types';
 
 // EKS enforces NetworkPolicy only when an engine runs: the VPC CNI's network policy agent with
@@ -9,6 +10,8 @@ import type { PostureCheck } from '../types';
 export const networkpolicyNotEnforced: PostureCheck = {
   id: 'networkpolicy-not-enforced',
   run(ctx: PostureContext): Finding[] {
+    const failed = ctx.collectionFailed('NetworkPolicy');
+    if (failed) return [notEvaluated(this.id, failed)];
     const policies = ctx.snap.k8s.networkPolicies;
     if (policies.length === 0) return [];
     const enforcement = buildNetpolEngine(ctx.snap, ctx.k8s).enforcement;

@@ -10,6 +10,8 @@ import type { PostureCheck } from '../types';
 export const networkpolicySelectsNoPods: PostureCheck = {
   id: 'networkpolicy-selects-no-pods',
   run(ctx: PostureContext): Finding[] {
+    const failed = ctx.collectionFailed('NetworkPolicy');
+    if (failed) return [notEvaluated(this.id, failed)];
     if (ctx.snap.k8s.networkPolicies.length === 0) return [];
     const lacking = ctx.lacking(['Pod']);
     if (lacking) return [notEvaluated(this.id, lacking)];

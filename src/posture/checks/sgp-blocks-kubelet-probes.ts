@@ -18,6 +18,8 @@ const POD_ENI_ANNOTATION = 'vpc.amazonaws.com/pod-eni';
 export const sgpBlocksKubeletProbes: PostureCheck = {
   id: 'sgp-blocks-kubelet-probes',
   run(ctx: PostureContext): Finding[] {
+    const failed = ctx.collectionFailed('SecurityGroupPolicy');
+    if (failed) return [notEvaluated(this.id, failed)];
     const lacking = ctx.lacking(['Pod', 'NetworkInterfaces', 'SecurityGroups']);
     if (lacking) return ctx.snap.k8s.securityGroupPolicies.length ? [notEvaluated(this.id, lacking)] : [];
     const mode = (ctx.cniEnv('POD_SECURITY_GROUP_ENFORCING_MODE') ?? 'strict').toLowerCase();

@@ -12,6 +12,8 @@ import type { PostureCheck } from '../types';
 export const sgpSelectsNoPods: PostureCheck = {
   id: 'sgp-selects-no-pods',
   run(ctx: PostureContext): Finding[] {
+    const failed = ctx.collectionFailed('SecurityGroupPolicy');
+    if (failed) return [notEvaluated(this.id, failed)];
     const policies = ctx.snap.k8s.securityGroupPolicies;
     if (policies.length === 0) return [];
     const lacking = ctx.lacking(['Pod']);

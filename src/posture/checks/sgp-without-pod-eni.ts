@@ -8,6 +8,8 @@ import type { PostureCheck } from '../types';
 export const sgpWithoutPodEni: PostureCheck = {
   id: 'sgp-without-pod-eni',
   run(ctx: PostureContext): Finding[] {
+    const failed = ctx.collectionFailed('SecurityGroupPolicy');
+    if (failed) return [notEvaluated(this.id, failed)];
     const policies = ctx.snap.k8s.securityGroupPolicies;
     if (policies.length === 0) return [];
     if (!ctx.awsNode) {
