@@ -1,4 +1,7 @@
-import { App, type Receiver } from '@slack/bolt';
+// Deep import: the package index also loads ExpressReceiver (express and its dependencies), which the
+// Lambda bundle would have to parse on every cold start for nothing.
+import App from '@slack/bolt/dist/App';
+import type { Receiver } from '@slack/bolt';
 import type { Dispatcher } from './dispatch';
 import { registerListeners } from './listeners';
 import { boltLogger } from './log';

@@ -1,4 +1,4 @@
-import { AwsLambdaReceiver } from '@slack/bolt';
+import AwsLambdaReceiver from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import type { AwsEvent, AwsHandler, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { createSlackApp } from './app';
 import { defaultDispatcher, type Dispatcher } from './dispatch';

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type App from '@slack/bolt/dist/App';
 import { SHARE_ACTION_ID } from '../render/slack/share';
 import type { SlackMessage } from '../render/slack/types';
 import { enforceLimits } from '../render/slack/limits';

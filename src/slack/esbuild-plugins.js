@@ -1,0 +1,52 @@
+// esbuild plugins for the Lambda bundles (serverless.yml custom.esbuild.plugins, and bench/slack-bench.ts).
+//
+// The `slack` function must answer Slack within 3 s, so it never collects live state: that is the worker's
+// job. Bundling the live collector (@kubernetes/client-node, the EC2 client: ~9 MB of JavaScript) into it
+// would only slow every cold start, because V8 parses the whole bundle at require() time. For the slack
+// entry point, src/source.ts's dynamic import of ./collect/index resolves to a stub that says where live
+// collection runs. Likewise @slack/socket-mode (with undici and ws), which Bolt's App module requires
+// at load time although only Socket Mode (the local dev runner) uses it.
+'use strict';
+
+const STUB = `
+exports.collectSnapshot = async function collectSnapshot() {
+  throw new Error('live collection runs in the worker function: set EKSNET_WORKER_FUNCTION for the slack function');
+};
+`;
+
+function isSlackEntry(build) {
+  const entries = build.initialOptions.entryPoints;
+  const list = Array.isArray(entries) ? entries : Object.values(entries || {});
+  return list.some((e) => /src[\\/]slack[\\/]lambda(\.ts)?$/.test(typeof e === 'string' ? e : e.in));
+}
+
+const liveCollectorOnlyInWorker = {
+  name: 'eksnet-live-collector-only-in-worker',
+  setup(build) {
+    if (!isSlackEntry(build)) return;
+    build.onResolve({ filter: /^\.\/collect\/index$/ }, (args) =>
+      /src[\\/]source\.ts$/.test(args.importer) ? { path: 'eksnet-live-collector-stub', namespace: 'eksnet-stub' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'eksnet-stub' }, () => ({ contents: STUB, loader: 'js' }));
+  },
+};
+
+const SOCKET_MODE_STUB = `
+class SocketModeClient {
+  constructor() {
+    throw new Error('Socket Mode is not part of the Lambda bundle; run it locally with npm run slack:dev');
+  }
+}
+exports.SocketModeClient = SocketModeClient;
+`;
+
+const noSocketModeOnLambda = {
+  name: 'eksnet-no-socket-mode-on-lambda',
+  setup(build) {
+    if (!isSlackEntry(build)) return;
+    build.onResolve({ filter: /^@slack\/socket-mode$/ }, () => ({ path: 'socket-mode-stub', namespace: 'eksnet-socket-stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'eksnet-socket-stub' }, () => ({ contents: SOCKET_MODE_STUB, loader: 'js' }));
+  },
+};
+
+module.exports = [liveCollectorOnlyInWorker, noSocketModeOnLambda];
