@@ -19,6 +19,7 @@ export const naclDeniesSgAllowed: PostureCheck = {
     const groups = new Map(ctx.snap.aws.securityGroups.map((g) => [g.GroupId, g]));
     // One finding per (NACL, security group); the same pair seen through many ENIs is reported once.
     const found = new Map<string, { aclId: string; sgId: string; subnets: Set<string>; items: Set<string>; firstDeny: number; example?: { proto: string; cidr: string; seg: NaclSegment } }>();
+    const seen = new Set<string>();
     for (const eni of ctx.snap.aws.networkInterfaces) {
       if (!eni.SubnetId) continue;
       const subnet = ctx.subnetsById.get(eni.SubnetId);
@@ -30,6 +31,10 @@ export const naclDeniesSgAllowed: PostureCheck = {
       for (const g of eni.Groups ?? []) {
         const sg = groups.get(g.GroupId);
         if (!sg?.GroupId) continue;
+        // Thousands of ENIs share a few (subnet, group) pairs: evaluate each pair once.
+        const pair = `${eni.SubnetId} ${sg.GroupId}`;
+        if (seen.has(pair)) continue;
+        seen.add(pair);
         for (const p of sg.IpPermissions ?? []) {
           const ports = rulePorts(p);
           if (ports.protocol !== 'tcp' && ports.protocol !== 'udp') continue;
