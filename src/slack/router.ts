@@ -25,8 +25,16 @@ export type Route =
   /** Run the command: `inline` when the answer comes from a snapshot (fast), else hand it to the worker. */
   | { kind: 'run'; job: SlackJob; command: Command; args: CommandArgs; inline: boolean; cluster?: string };
 
-/** Flags that name files on the server: never taken from Slack. */
-const SERVER_PATH_FLAGS = ['snapshot', 'batch', 'baseline', 'out'];
+/** Flags that name files on the server to read or write: never taken from Slack. */
+const SERVER_PATH_FLAGS = ['snapshot', 'batch', 'out'];
+
+/**
+ * --baseline (drift) may name a baseline shipped with the deployment, relative to the working directory
+ * (on Lambda the package root), never an absolute path or one that climbs out with "..".
+ */
+function unsafeBaseline(value: string | boolean | undefined): boolean {
+  return typeof value === 'string' && (value.startsWith('/') || value.startsWith('~') || /^[A-Za-z]:/.test(value) || value.split(/[\\/]/).includes('..'));
+}
 
 /**
  * Everything a slash command needs decided before the ack, synchronously or nearly: which subcommand,
@@ -62,6 +70,7 @@ export async function routeInvocation(inv: Invocation, members: GroupMembers, en
   if (args.flags.help) return { kind: 'reply', message: commandHelpMessage(inv.slash, command) };
   const serverPath = SERVER_PATH_FLAGS.find((f) => args.flags[f] !== undefined);
   if (serverPath) return { kind: 'reply', message: badInputMessage(`--${serverPath} names a file on the server and is not available from Slack; use the eksnet CLI`) };
+  if (unsafeBaseline(args.flags.baseline)) return { kind: 'reply', message: badInputMessage('--baseline must be a path relative to the deployment (e.g. baselines/prod), without ..') };
 
   const requested = typeof args.flags.cluster === 'string' ? args.flags.cluster : undefined;
   const where = checkChannelCluster(inv.channelId, requested, config);
