@@ -76,7 +76,9 @@ function allMissing(resources: string[], reason: string): Missing[] {
 async function collectLive(target: ClusterTarget, opts: CollectOptions, env: NodeJS.ProcessEnv): Promise<Collected> {
   const collectedAt = new Date().toISOString();
   const timeoutMs = opts.timeoutMs ?? positiveNumber(env.EKSNET_HTTP_TIMEOUT_MS) ?? DEFAULT_TIMEOUT_MS;
-  const kubeOpts: KubeOptions = { timeoutMs, maxAttempts: opts.kubeMaxAttempts ?? 3 };
+  const stop = new AbortController();
+  const kubeOpts: KubeOptions = { timeoutMs, maxAttempts: opts.kubeMaxAttempts ?? 3, signal: stop.signal };
+  let kubeInFlight: Promise<unknown> | undefined;
   const run = createLimiter(opts.concurrency ?? DEFAULT_CONCURRENCY);
   const aws = makeAwsClients(target, timeoutMs);
   try {
@@ -92,14 +94,17 @@ async function collectLive(target: ClusterTarget, opts: CollectOptions, env: Nod
     } catch (err) {
       throw new EksnetError(`cannot read KUBECONFIG: ${errorMessage(err)}`, { cause: err });
     }
+    // DescribeCluster is on the critical path (EC2 needs its VPC id), so it takes a slot first.
+    const describing = describeCluster(aws.eks, target.name, run);
+    describing.catch(() => undefined);
     // With KUBECONFIG the Kubernetes side needs nothing from AWS, so it starts at once.
     const kubeFromEnv = kcFromEnv ? collectKube(kcFromEnv, run, kubeOpts) : undefined;
-    kubeFromEnv?.catch(() => undefined);
+    kubeInFlight = kubeFromEnv?.catch(() => undefined);
 
     const parts: Part[] = [];
     let cluster: Cluster | undefined;
     try {
-      cluster = await describeCluster(aws.eks, target.name, run);
+      cluster = await describing;
       parts.push({ documents: [clusterDocument(cluster)], missing: [] });
     } catch (err) {
       if (isSetupError(err)) throw new EksnetError(`cannot collect cluster ${target.name}: ${errorMessage(err)}`, { cause: err });
@@ -132,6 +137,11 @@ async function collectLive(target: ClusterTarget, opts: CollectOptions, env: Nod
       documents.map((d) => ({ doc: d.doc, origin: `live:${target.name}/${d.file}` })),
     );
     return { snapshot, documents, collectedAt };
+  } catch (err) {
+    // Leave nothing running behind a failed collection.
+    stop.abort();
+    await kubeInFlight;
+    throw err;
   } finally {
     aws.eks.destroy();
     aws.ec2.destroy();

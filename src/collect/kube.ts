@@ -5,11 +5,9 @@ import {
   DiscoveryV1Api,
   NetworkingV1Api,
   Observable,
+  ResponseContext,
   type KubeConfig,
 } from '@kubernetes/client-node';
-// The generated serialiser (not re-exported by the package root) maps model properties back to
-// wire names, e.g. NetworkPolicyIngressRule `_from` → `from`, ListMeta `_continue` → `continue`.
-import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import { kubeFailureReason, type Part } from './failure';
 import type { Limiter } from './limiter';
 import { allPages } from './pages';
@@ -26,52 +24,50 @@ interface Apis {
 }
 
 type ListParams = { limit: number; _continue?: string };
-type CallOptions = ReturnType<typeof callOptions>;
+type CallOptions = any;
 
-/** One list call: the kind it returns, the generated model name for serialising, the RBAC it needs. */
+/** One list call: the kind it returns, the file it goes to, the RBAC it needs. */
 interface KubeList {
   kind: string;
   apiVersion: string;
   file: string;
   rbac: string;
-  /** client-node model of the list (serialised back to the wire's JSON); undefined for plain JSON. */
-  model?: string;
   list(apis: Apis, params: ListParams, options: CallOptions): Promise<any>;
   /** Items kept; pods that have finished are left out (CONTRACT §1 `eksnet snapshot`). */
   keep?(item: any): boolean;
 }
 
 const LISTS: KubeList[] = [
-  { kind: 'Namespace', apiVersion: 'v1', file: 'k8s/namespaces.json', rbac: 'list namespaces', model: 'V1NamespaceList', list: (a, p, o) => a.core.listNamespace(p, o) },
+  { kind: 'Namespace', apiVersion: 'v1', file: 'k8s/namespaces.json', rbac: 'list namespaces', list: (a, p, o) => a.core.listNamespace(p, o) },
   {
     kind: 'Pod',
     apiVersion: 'v1',
     file: 'k8s/pods.json',
     rbac: 'list pods',
-    model: 'V1PodList',
+   
     list: (a, p, o) => a.core.listPodForAllNamespaces(p, o),
     keep: (pod) => pod?.status?.phase !== 'Succeeded' && pod?.status?.phase !== 'Failed',
   },
-  { kind: 'Service', apiVersion: 'v1', file: 'k8s/services.json', rbac: 'list services', model: 'V1ServiceList', list: (a, p, o) => a.core.listServiceForAllNamespaces(p, o) },
+  { kind: 'Service', apiVersion: 'v1', file: 'k8s/services.json', rbac: 'list services', list: (a, p, o) => a.core.listServiceForAllNamespaces(p, o) },
   {
     kind: 'EndpointSlice',
     apiVersion: 'discovery.k8s.io/v1',
     file: 'k8s/endpointslices.json',
     rbac: 'list endpointslices.discovery.k8s.io',
-    model: 'V1EndpointSliceList',
+   
     list: (a, p, o) => a.discovery.listEndpointSliceForAllNamespaces(p, o),
   },
-  { kind: 'Deployment', apiVersion: 'apps/v1', file: 'k8s/deployments.json', rbac: 'list deployments.apps', model: 'V1DeploymentList', list: (a, p, o) => a.apps.listDeploymentForAllNamespaces(p, o) },
-  { kind: 'ReplicaSet', apiVersion: 'apps/v1', file: 'k8s/replicasets.json', rbac: 'list replicasets.apps', model: 'V1ReplicaSetList', list: (a, p, o) => a.apps.listReplicaSetForAllNamespaces(p, o) },
-  { kind: 'StatefulSet', apiVersion: 'apps/v1', file: 'k8s/statefulsets.json', rbac: 'list statefulsets.apps', model: 'V1StatefulSetList', list: (a, p, o) => a.apps.listStatefulSetForAllNamespaces(p, o) },
-  { kind: 'DaemonSet', apiVersion: 'apps/v1', file: 'k8s/daemonsets.json', rbac: 'list daemonsets.apps', model: 'V1DaemonSetList', list: (a, p, o) => a.apps.listDaemonSetForAllNamespaces(p, o) },
-  { kind: 'Node', apiVersion: 'v1', file: 'k8s/nodes.json', rbac: 'list nodes', model: 'V1NodeList', list: (a, p, o) => a.core.listNode(p, o) },
+  { kind: 'Deployment', apiVersion: 'apps/v1', file: 'k8s/deployments.json', rbac: 'list deployments.apps', list: (a, p, o) => a.apps.listDeploymentForAllNamespaces(p, o) },
+  { kind: 'ReplicaSet', apiVersion: 'apps/v1', file: 'k8s/replicasets.json', rbac: 'list replicasets.apps', list: (a, p, o) => a.apps.listReplicaSetForAllNamespaces(p, o) },
+  { kind: 'StatefulSet', apiVersion: 'apps/v1', file: 'k8s/statefulsets.json', rbac: 'list statefulsets.apps', list: (a, p, o) => a.apps.listStatefulSetForAllNamespaces(p, o) },
+  { kind: 'DaemonSet', apiVersion: 'apps/v1', file: 'k8s/daemonsets.json', rbac: 'list daemonsets.apps', list: (a, p, o) => a.apps.listDaemonSetForAllNamespaces(p, o) },
+  { kind: 'Node', apiVersion: 'v1', file: 'k8s/nodes.json', rbac: 'list nodes', list: (a, p, o) => a.core.listNode(p, o) },
   {
     kind: 'ServiceAccount',
     apiVersion: 'v1',
     file: 'k8s/serviceaccounts.json',
     rbac: 'list serviceaccounts',
-    model: 'V1ServiceAccountList',
+   
     list: (a, p, o) => a.core.listServiceAccountForAllNamespaces(p, o),
   },
   {
@@ -79,7 +75,7 @@ const LISTS: KubeList[] = [
     apiVersion: 'networking.k8s.io/v1',
     file: 'k8s/networkpolicies.json',
     rbac: 'list networkpolicies.networking.k8s.io',
-    model: 'V1NetworkPolicyList',
+   
     list: (a, p, o) => a.networking.listNetworkPolicyForAllNamespaces(p, o),
   },
   {
@@ -98,22 +94,41 @@ const VPC_CNI_CONFIGMAP = { namespace: 'kube-system', name: 'amazon-vpc-cni' };
 export interface KubeOptions {
   timeoutMs: number;
   maxAttempts: number;
+  /** Ends every call still in flight (the collection as a whole has failed). */
+  signal?: AbortSignal;
 }
 
-/** Aborts each HTTP request after `timeoutMs` (client-node passes the signal to node-fetch). */
-function callOptions(timeoutMs: number) {
-  return {
+/**
+ * Per-call options for client-node: abort the request after `timeoutMs` (the signal reaches
+ * node-fetch), and keep the 2xx response body exactly as the API server sent it. The generated
+ * client would otherwise turn it into typed models (dropping fields its models do not know, and
+ * renaming some, e.g. NetworkPolicy `from` → `_from`) and we would have to turn it back; it gets
+ * an empty object to deserialise instead.
+ */
+function rawCall(timeoutMs: number, stop?: AbortSignal): { options: any; body: () => any } {
+  let text: string | undefined;
+  const options = {
     middleware: [
       {
         pre: (ctx: { setSignal(s: AbortSignal): void }) => {
-          ctx.setSignal(AbortSignal.timeout(timeoutMs));
+          const timeout = AbortSignal.timeout(timeoutMs);
+          ctx.setSignal(stop ? AbortSignal.any([stop, timeout]) : timeout);
           return new Observable(Promise.resolve(ctx));
         },
-        post: <R>(res: R) => new Observable(Promise.resolve(res)),
+        post: (rsp: ResponseContext) => {
+          if (rsp.httpStatusCode < 200 || rsp.httpStatusCode > 299) return new Observable(Promise.resolve(rsp));
+          const kept = rsp.body.text().then((t) => {
+            text = t;
+            const empty = { text: async () => '{}', binary: async () => Buffer.from('{}') };
+            return new ResponseContext(rsp.httpStatusCode, rsp.headers, empty);
+          });
+          return new Observable(kept);
+        },
       },
     ],
     middlewareMergeStrategy: 'append' as const,
-  } as any;
+  };
+  return { options, body: () => (text === undefined ? undefined : JSON.parse(text)) };
 }
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -130,11 +145,12 @@ function retryDelayMs(err: unknown, attempt: number): number | undefined {
 }
 
 /** One Kubernetes call with retries on throttling (429), server errors and network failures. */
-async function withRetries<T>(call: () => Promise<T>, maxAttempts: number): Promise<T> {
+async function withRetries<T>(call: () => Promise<T>, maxAttempts: number, stop?: AbortSignal): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (err) {
+      if (stop?.aborted) throw err;
       const delay = retryDelayMs(err, attempt);
       if (delay === undefined || attempt >= maxAttempts) throw asTimeout(err);
       await new Promise((r) => setTimeout(r, delay));
@@ -154,30 +170,22 @@ function asTimeout(err: unknown): unknown {
 function cleanItem(item: any, apiVersion: string, kind: string): any {
   const { apiVersion: itemApiVersion, kind: itemKind, metadata, ...rest } = item;
   const { managedFields: _dropped, ...meta } = metadata ?? {};
-  return withoutUndefined({ apiVersion: itemApiVersion ?? apiVersion, kind: itemKind ?? kind, metadata: meta, ...rest });
+  return { apiVersion: itemApiVersion ?? apiVersion, kind: itemKind ?? kind, metadata: meta, ...rest };
 }
 
-/** The serialiser writes every model property, set or not; JSON has no undefined. */
-function withoutUndefined(value: any): any {
-  if (Array.isArray(value)) return value.map(withoutUndefined);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) if (value[k] !== undefined) out[k] = withoutUndefined(value[k]);
-  return out;
-}
-
-function toWireJson(obj: unknown, model: string | undefined): any {
-  return model ? ObjectSerializer.serialize(obj, model, '') : obj;
+/** One call through `rawCall`, with retries; the API server's JSON body. */
+async function wireJson(call: (options: CallOptions) => Promise<unknown>, opts: KubeOptions): Promise<any> {
+  return withRetries(async () => {
+    const raw = rawCall(opts.timeoutMs, opts.signal);
+    await call(raw.options);
+    return raw.body();
+  }, opts.maxAttempts, opts.signal);
 }
 
 async function collectList(apis: Apis, spec: KubeList, run: Limiter, opts: KubeOptions): Promise<Part> {
-  const options = callOptions(opts.timeoutMs);
   try {
     const items = await allPages(run, async (token) => {
-      const page = toWireJson(
-        await withRetries(() => spec.list(apis, { limit: KUBE_PAGE_SIZE, ...(token ? { _continue: token } : {}) }, options), opts.maxAttempts),
-        spec.model,
-      );
+      const page = await wireJson((o) => spec.list(apis, { limit: KUBE_PAGE_SIZE, ...(token ? { _continue: token } : {}) }, o), opts);
       return { items: page?.items ?? [], next: page?.metadata?.continue || undefined };
     });
     const kept = (spec.keep ? items.filter(spec.keep) : items).map((i) => cleanItem(i, spec.apiVersion, spec.kind));
@@ -193,10 +201,9 @@ async function collectList(apis: Apis, spec: KubeList, run: Limiter, opts: KubeO
 }
 
 async function collectVpcCniConfigMap(apis: Apis, run: Limiter, opts: KubeOptions): Promise<Part> {
-  const options = callOptions(opts.timeoutMs);
   try {
-    const cm = await run(() => withRetries(() => apis.core.readNamespacedConfigMap(VPC_CNI_CONFIGMAP, options), opts.maxAttempts));
-    return { documents: [{ file: 'k8s/configmap-amazon-vpc-cni.json', doc: cleanItem(toWireJson(cm, 'V1ConfigMap'), 'v1', 'ConfigMap') }], missing: [] };
+    const cm = await run(() => wireJson((o) => apis.core.readNamespacedConfigMap(VPC_CNI_CONFIGMAP, o), opts));
+    return { documents: [{ file: 'k8s/configmap-amazon-vpc-cni.json', doc: cleanItem(cm, 'v1', 'ConfigMap') }], missing: [] };
   } catch (err) {
     if ((err as { code?: number })?.code === 404) return { documents: [], missing: [] };
     return { documents: [], missing: [{ resource: 'ConfigMap', reason: `kube-system/amazon-vpc-cni: ${kubeFailureReason(err, 'get configmaps in kube-system')}` }] };
