@@ -90,5 +90,7 @@ export async function routeInvocation(inv: Invocation, members: GroupMembers, en
     throw err;
   }
   const job: SlackJob = { command: command.name, argv, userId: inv.userId, channelId: inv.channelId, responseUrl: inv.responseUrl, share: args.flags.share === true, ref: inv.ref };
-  return { kind: 'run', job, command, args, inline: cluster === undefined, cluster };
+  // EKSNET_SLACK_ASYNC=always hands snapshot answers to the worker too (very large snapshots).
+  const inline = cluster === undefined && env.EKSNET_SLACK_ASYNC !== 'always';
+  return { kind: 'run', job, command, args, inline, cluster };
 }

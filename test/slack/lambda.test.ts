@@ -138,6 +138,13 @@ describe('request verification (Bolt) and replays', () => {
     expect(logs.lines.filter((l) => l.includes('command answered'))).toHaveLength(1);
   });
 
+  it('an API Gateway REST (payload 1.0) event is served too', async () => {
+    const v2 = httpApiEvent(slashBody('whoami-reach shop/checkout shop/payments'));
+    const v1 = { httpMethod: 'POST', path: '/slack/events', resource: '/slack/events', headers: v2.headers, multiValueHeaders: {}, body: v2.body, isBase64Encoded: false, requestContext: {}, pathParameters: null, queryStringParameters: null, multiValueQueryStringParameters: null, stageVariables: null };
+    const res = await handler(v1 as any, {});
+    expect(JSON.parse(res.body).blocks[0].text.text).toMatch(/ALLOWED/);
+  });
+
   it('a base64-encoded body (as API Gateway may send it) verifies', async () => {
     const res = await handler(httpApiEvent(slashBody('whoami-reach shop/checkout shop/payments'), { base64: true }), {});
     expect(JSON.parse(res.body).blocks[0].text.text).toMatch(/ALLOWED/);
@@ -237,6 +244,19 @@ describe('live collection is handed to the worker', () => {
       responseUrl: RESPONSE_HOST + RESPONSE_PATH,
       share: true,
     });
+  });
+
+  it('EKSNET_SLACK_ASYNC=always hands even snapshot answers to the worker', async () => {
+    process.env.EKSNET_SNAPSHOT = FIXTURE_SNAPSHOT;
+    process.env.EKSNET_SLACK_ASYNC = 'always';
+    try {
+      const lambda = nock('https://lambda.eu-west-1.amazonaws.com').post('/2015-03-31/functions/eksnet-dev-worker/invocations').reply(202);
+      const { body } = await slash('whoami-reach shop/frontend shop/payments');
+      expect(body.text).toMatch(/^:hourglass_flowing_sand: Working on/);
+      expect(lambda.isDone()).toBe(true);
+    } finally {
+      delete process.env.EKSNET_SLACK_ASYNC;
+    }
   });
 
   it('when the hand-off fails, the person gets one sentence with a reference, and the details go to the log', async () => {
