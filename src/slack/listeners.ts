@@ -5,11 +5,10 @@ import { enforceLimits } from '../render/slack/limits';
 import { reportDispatchFailure, type Dispatcher } from './dispatch';
 import { jobWords } from './job';
 import { describeError, log, newReference } from './log';
-import { failureMessage } from './messages';
+import { failureMessage, workingMessage } from './messages';
 import { routeInvocation, type Invocation } from './router';
 import { parseShareValue, runJob } from './run';
 import { groupMembersVia } from './usergroups';
-import { workingMessage } from './messages';
 
 export interface ListenerDeps {
   env: NodeJS.ProcessEnv;
