@@ -1,7 +1,41 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+
+/** Renew temporary credentials this long before they expire. */
+const RENEW_BEFORE_MS = 5 * 60 * 1000;
+
+/**
+ * One set of assumed-role credentials shared by every client and the EKS token, renewed shortly
+ * before it expires (each SDK client would otherwise call AssumeRole for itself).
+ */
+function shared(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+  let current: Promise<AwsCredentialIdentity> | undefined;
+  return async () => {
+    const held = current && (await current.catch(() => undefined));
+    if (held && (!held.expiration || held.expiration.getTime() - Date.now() > RENEW_BEFORE_MS)) return held;
+    current = provider();
+    return current;
+  };
+}
+
+const assumedRoles = new Map<string, AwsCredentialIdentityProvider>();
+
+function assumedRole(roleArn: string, region: string | undefined): AwsCredentialIdentityProvider {
+  const key = `${roleArn}|${region ?? ''}`;
+  let provider = assumedRoles.get(key);
+  if (!provider) {
+    provider = shared(
+      fromTemporaryCredentials({
+        params: { RoleArn: roleArn, RoleSessionName: 'eksnet' },
+        clientConfig: region ? { region } : {},
+      }),
+    );
+    assumedRoles.set(key, provider);
+  }
+  return provider;
+}
 
 export interface AwsClients {
   eks: EKSClient;
@@ -18,12 +52,7 @@ export interface AwsClients {
  * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
  */
 export function makeAwsClients(target: { region?: string; roleArn?: string }, timeoutMs: number): AwsClients {
-  const credentials = target.roleArn
-    ? fromTemporaryCredentials({
-        params: { RoleArn: target.roleArn, RoleSessionName: 'eksnet' },
-        clientConfig: target.region ? { region: target.region } : {},
-      })
-    : undefined;
+  const credentials = target.roleArn ? assumedRole(target.roleArn, target.region) : undefined;
   const common = {
     ...(target.region ? { region: target.region } : {}),
     ...(credentials ? { credentials } : {}),
