@@ -4,9 +4,10 @@ import { addonsCommand } from './addons';
 import { postureCommand } from './posture';
 import { driftCommand } from './drift';
 import { baselineCommand } from './baseline';
+import { snapshotCommand } from './snapshot';
 
 /** Every subcommand, shared by the CLI and the Slack router. Later commands register here. */
-export const COMMANDS: Command<any>[] = [whoamiReachCommand, driftCommand, baselineCommand, addonsCommand, postureCommand];
+export const COMMANDS: Command<any>[] = [whoamiReachCommand, postureCommand, driftCommand, addonsCommand, snapshotCommand, baselineCommand];
 
 export function findCommand(name: string): Command<any> | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -89,6 +89,7 @@ export function parseAddress(text: string): Address | undefined {
 }
 
 export function isIpLiteral(text: string): boolean {
+  if (!/^[0-9a-fA-F:.]+$/.test(text) || !/[.:]/.test(text)) return false;
   return ipaddr.isValid(text) && (ipaddr.IPv4.isValidFourPartDecimal(text) || ipaddr.IPv6.isValid(text));
 }
 

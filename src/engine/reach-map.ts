@@ -3,7 +3,8 @@ import type { Service } from '../model/k8s';
 import { objectKey } from '../resolve/cluster-index';
 import { expandPods, resolveReference, servicePods, type ResolvedRef } from '../resolve/reference';
 import { planQuery } from '../resolve/flows';
-import { flowAllowed, overallVerdict, podEndpoint, type ReachEngine } from './reach';
+import { overallVerdict, podEndpoint, type ReachEngine } from './reach';
+import { flowClasses } from './flow-classes';
 import type { Flow } from './types';
 
 export interface MapPort {
@@ -28,7 +29,8 @@ export interface ReachMap {
 }
 
 function verdictOf(flows: Flow[], engine: ReachEngine): Verdict {
-  return overallVerdict(flows.map((f) => ({ verdict: flowAllowed(engine, f) ? 'allowed' : 'denied' })));
+  const classes = flowClasses(engine);
+  return overallVerdict(flows.map((f) => ({ verdict: classes.allowed(f) ? 'allowed' : 'denied' })));
 }
 
 function isOwnService(svc: Service, ref: ResolvedRef): boolean {

@@ -63,6 +63,39 @@ export function podLabel(pod: Pod): string {
   return objectKey(pod);
 }
 
+interface NameIndex {
+  services: Map<string, Service[]>;
+  workloads: Map<string, { kind: string; object: Workload }[]>;
+  pods: Map<string, Pod[]>;
+}
+
+const nameIndexes = new WeakMap<K8sIndex, NameIndex>();
+
+function group<T>(items: T[], name: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = name(it);
+    const list = m.get(k);
+    if (list) list.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}
+
+/** Objects by name, so resolving a reference never scans every pod (batch mode resolves thousands). */
+function byName(idx: K8sIndex): NameIndex {
+  let n = nameIndexes.get(idx);
+  if (!n) {
+    n = {
+      services: group(idx.services, (s) => s.metadata.name),
+      workloads: group(idx.workloads, (w) => w.object.metadata.name),
+      pods: group(idx.pods, (p) => p.metadata.name),
+    };
+    nameIndexes.set(idx, n);
+  }
+  return n;
+}
+
 interface Candidate {
   ref: ResolvedRef;
   display: string;
@@ -103,8 +136,8 @@ export function resolveReference(idx: K8sIndex, text: string): ResolvedRef {
   const tiers: (() => Candidate[])[] = [];
   if (!kind || kind === 'service') {
     tiers.push(() =>
-      idx.services
-        .filter((s) => s.metadata.name === name && inNs(s.metadata.namespace))
+      (byName(idx).services.get(name) ?? [])
+        .filter((s) => inNs(s.metadata.namespace))
         .map((s) => ({
           display: `svc/${objectKey(s)}`,
           ref: { kind: 'service', label: `svc/${objectKey(s)}`, namespace: s.metadata.namespace ?? 'default', name, service: s, pods: [] },
@@ -113,8 +146,8 @@ export function resolveReference(idx: K8sIndex, text: string): ResolvedRef {
   }
   if (!kind || kind === 'Deployment' || kind === 'StatefulSet' || kind === 'DaemonSet') {
     tiers.push(() =>
-      idx.workloads
-        .filter((w) => (!kind || w.kind === kind) && w.object.metadata.name === name && inNs(w.object.metadata.namespace))
+      (byName(idx).workloads.get(name) ?? [])
+        .filter((w) => (!kind || w.kind === kind) && inNs(w.object.metadata.namespace))
         .map((w) => {
           const label = `${WORKLOAD_SHORT[w.kind]}/${objectKey(w.object)}`;
           return {
@@ -126,8 +159,8 @@ export function resolveReference(idx: K8sIndex, text: string): ResolvedRef {
   }
   if (!kind || kind === 'pod') {
     tiers.push(() =>
-      idx.pods
-        .filter((p) => p.metadata.name === name && inNs(p.metadata.namespace))
+      (byName(idx).pods.get(name) ?? [])
+        .filter((p) => inNs(p.metadata.namespace))
         .map((p) => ({ display: `po/${objectKey(p)}`, ref: { kind: 'pod', label: objectKey(p), namespace: p.metadata.namespace ?? 'default', name, pods: [p] } })),
     );
   }

@@ -21,6 +21,12 @@ export interface AwsEngine {
    * security-group-egress, nacl-outbound, route, nacl-inbound, security-group-ingress, nacl-return.
    */
   evaluate(flow: Flow): LayerResult[];
+  /**
+   * What the AWS layers read about an endpoint, as a string: endpoints with equal keys (and equal CIDR
+   * membership) get the same verdicts, except between pods of one node. Lets the reach map and the Service
+   * matrix evaluate each class of endpoints once.
+   */
+  placementKey(ep: Endpoint): string;
 }
 
 export const AWS_LAYERS: LayerName[] = [
@@ -45,7 +51,7 @@ export function buildAwsEngine(snap: Snapshot, k8s: K8sIndex): AwsEngine {
     cni: readCniConfig(snap),
     missing,
   };
-  return { evaluate: (flow) => evaluateFlow(ctx, flow) };
+  return { evaluate: (flow) => evaluateFlow(ctx, flow), placementKey: (ep) => placementKey(ctx, ep) };
 }
 
 function evaluateFlow(ctx: AwsContext, flow: Flow): LayerResult[] {
@@ -80,6 +86,20 @@ function evaluateFlow(ctx: AwsContext, flow: Flow): LayerResult[] {
     securityGroupIngress(ctx, f),
     naclReturn(ctx, f),
   ];
+}
+
+function placementKey(ctx: AwsContext, ep: Endpoint): string {
+  const info = place(ctx, ep);
+  const side = info.side;
+  const flags = `${info.hostNetwork ? 'h' : ''}${info.branch ? 'b' : ''}`;
+  if (side.kind === 'outside') return `outside|${flags}`;
+  if (side.kind === 'unplaced') return `unplaced|${side.vpcId ?? ''}|${flags}`;
+  const eni = side.eni;
+  const publicIp = eni.publicIps.has(side.address.text) ? 'p' : '';
+  // Off-VPC flows leave through the node's primary ENI (SNAT): its groups and subnet matter too.
+  const primary = info.pod && !info.hostNetwork ? ctx.placement.nodePrimaryEni(info.nodeName, info.branch ? undefined : eni) : undefined;
+  const snat = primary ? `${primary.groupKey}@${primary.subnetId}${primary.primaryIp && primary.publicIps.has(primary.primaryIp) ? 'p' : ''}` : '-';
+  return `eni|${eni.groupKey}|${eni.subnetId ?? ''}|${eni.vpcId ?? ''}|${flags}${publicIp}|${snat}`;
 }
 
 function place(ctx: AwsContext, ep: Endpoint): EndpointInfo {

@@ -51,7 +51,8 @@ export function policyId(np: NetworkPolicy): string {
 
 export function compilePolicy(np: NetworkPolicy): CompiledPolicy {
   const spec = np.spec ?? ({} as NetworkPolicy['spec']);
-  // policyTypes default: Ingress always, Egress iff the spec has an egress section.
+  // policyTypes default (SetDefaults_NetworkPolicy, kubernetes pkg/apis/networking/v1/defaults.go):
+  // Ingress always, Egress iff len(spec.egress) != 0 — an empty `egress: []` does not isolate egress.
   const types = spec.policyTypes && spec.policyTypes.length > 0 ? spec.policyTypes : defaultPolicyTypes(spec);
   return {
     id: policyId(np),
@@ -67,7 +68,7 @@ export function compilePolicy(np: NetworkPolicy): CompiledPolicy {
 }
 
 function defaultPolicyTypes(spec: NetworkPolicy['spec']): ('Ingress' | 'Egress')[] {
-  return spec.egress !== undefined && spec.egress !== null ? ['Ingress', 'Egress'] : ['Ingress'];
+  return Array.isArray(spec.egress) && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
 function compileRule(peers: NetworkPolicyPeer[] | undefined, ports: NetworkPolicyPort[] | undefined): CompiledRule {

@@ -87,6 +87,36 @@ export class NetpolEvaluator {
     };
   }
 
+  /**
+   * Verdict only, no reasons or fixes (the reach map and the Service matrix ask millions of times):
+   * false exactly when `evaluate` would deny.
+   */
+  admits(flow: Flow, direction: Direction): boolean {
+    const subject = direction === 'egress' ? flow.src : flow.dst;
+    const peer = direction === 'egress' ? flow.dst : flow.src;
+    if (!subject.pod || subject.hostNetwork || subject.pod.spec?.hostNetwork) return true;
+    const policies = this.policiesSelecting(subject.pod)[direction];
+    if (policies.length === 0) return true;
+    const subjectNs = namespaceOf(subject);
+    for (const policy of policies) if (this.rulesAdmit(policy.rules[direction], peer, subjectNs, flow) !== false) return true;
+    return false;
+  }
+
+  /** Every ipBlock peer of every policy, deduplicated by its text. */
+  allIpBlocks(): Extract<CompiledPeer, { kind: 'ipBlock' }>[] {
+    const seen = new Map<string, Extract<CompiledPeer, { kind: 'ipBlock' }>>();
+    for (const list of this.policiesByNamespace.values()) {
+      for (const p of list) {
+        for (const r of [...p.rules.ingress, ...p.rules.egress]) {
+          for (const peer of r.peers ?? []) {
+            if (peer.kind === 'ipBlock') seen.set(`${peer.cidr?.text}|${peer.except.map((e) => e.text).join(',')}`, peer);
+          }
+        }
+      }
+    }
+    return [...seen.values()];
+  }
+
   policiesSelecting(pod: Pod): Record<Direction, CompiledPolicy[]> {
     let found = this.selecting.get(pod);
     if (found) return found;

@@ -116,8 +116,20 @@ function withLazyText(fix: Omit<Fix, 'text'>): Fix {
   let text: string | undefined;
   return Object.defineProperty(fix, 'text', {
     enumerable: true,
-    get: () => (text ??= toYaml(fix.object)),
+    get: () => (text ??= cachedYaml(fix.object)),
   }) as Fix;
+}
+
+/** Pods of one workload share the same fix policy; render its YAML once. */
+const yamlCache = new Map<string, string>();
+function cachedYaml(object: unknown): string {
+  const key = JSON.stringify(object);
+  let text = yamlCache.get(key);
+  if (text === undefined) {
+    if (yamlCache.size > 50_000) yamlCache.clear();
+    yamlCache.set(key, (text = toYaml(object)));
+  }
+  return text;
 }
 
 function peerFor(peer: Endpoint, identities: PodIdentities): { peer: NetworkPolicyPeer; name: string } {

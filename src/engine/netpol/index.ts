@@ -1,7 +1,8 @@
 import type { LayerResult } from '../../model/result';
 import type { Snapshot } from '../../model/snapshot';
 import type { K8sIndex } from '../../resolve/cluster-index';
-import type { Flow } from '../types';
+import type { Endpoint, Flow } from '../types';
+import { NetpolClasses, type NetpolEndpointClass } from './classes';
 import { compilePolicy, type CompiledPolicy, type Direction } from './compile';
 import { detectEnforcement, type Enforcement } from './enforcement';
 import { NetpolEvaluator, type DirectionOutcome } from './evaluate';
@@ -13,6 +14,12 @@ export interface NetpolEngine {
   enforcement: Enforcement;
   /** [networkpolicy-egress, networkpolicy-ingress] for one flow. */
   evaluate(flow: Flow): [LayerResult, LayerResult];
+  /** True unless a NetworkPolicy layer of `evaluate` would deny the flow (verdict only, fast). */
+  admits(flow: Flow): boolean;
+  /** What NetworkPolicy reads about an endpoint, for memoised verdicts over many flows. */
+  classify(ep: Endpoint): NetpolEndpointClass;
+  /** `admits` for the flow between two classified endpoints on port id `portId` (memoised per direction). */
+  admitsClassed(src: NetpolEndpointClass, dst: NetpolEndpointClass, portId: number, flow: () => Flow): boolean;
 }
 
 /**
@@ -31,6 +38,7 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
   }
   const evaluator = new NetpolEvaluator(policiesByNamespace, k8s);
   const identities = new PodIdentities(snap);
+  const classes = new NetpolClasses(evaluator);
 
   const one = (flow: Flow, direction: Direction): LayerResult => {
     if (missing) {
@@ -51,6 +59,9 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
   return {
     enforcement,
     evaluate: (flow) => [one(flow, 'egress'), one(flow, 'ingress')],
+    admits: (flow) => missing !== undefined || !enforcement.enforced || (evaluator.admits(flow, 'egress') && evaluator.admits(flow, 'ingress')),
+    classify: (ep) => classes.classify(ep),
+    admitsClassed: (src, dst, portId, flow) => missing !== undefined || !enforcement.enforced || classes.admits(src, dst, portId, flow),
   };
 }
 

@@ -15,7 +15,8 @@ describe('policyTypes and per-direction isolation of pod x/a', () => {
   it.each<[string, Omit<NetworkPolicy['spec'], 'podSelector'>, 'allow' | 'deny', 'allow' | 'deny']>([
     // [name, spec, egress a→b, ingress b→a]
     ['no policyTypes, no sections: ingress isolated only', {}, 'allow', 'deny'],
-    ['no policyTypes, empty egress: both isolated', { egress: [] }, 'deny', 'deny'],
+    // SetDefaults_NetworkPolicy appends Egress only if len(spec.egress) != 0 (kubernetes pkg/apis/networking/v1/defaults.go)
+    ['no policyTypes, empty egress: only ingress isolated', { egress: [] }, 'allow', 'deny'],
     ['no policyTypes, ingress: [] isolates ingress', { ingress: [] }, 'allow', 'deny'],
     ['policyTypes [Egress] only', { policyTypes: ['Egress'] }, 'deny', 'allow'],
     ['policyTypes [Egress] ignores ingress rules', { policyTypes: ['Egress'], ingress: [{}] }, 'deny', 'allow'],

@@ -1,0 +1,179 @@
+import type { Snapshot } from '../model/snapshot';
+import { Cidr, INTERNET_ADDRESS, type Address } from './cidr';
+import type { ReachEngine } from './reach';
+import type { Endpoint, Flow } from './types';
+import type { NetpolEndpointClass } from './netpol/classes';
+
+/**
+ * Every CIDR any layer compares addresses with (ipBlocks, security-group ranges, prefix lists, NACL
+ * entries, VPC and subnet blocks). Two addresses inside exactly the same of these blocks are told
+ * apart by no rule, so they can share a verdict.
+ */
+class CidrVectors {
+  private readonly wide: { cidr: Cidr; i: number }[] = [];
+  private readonly byFirstOctet = new Map<number, { cidr: Cidr; i: number }[]>();
+  private readonly v6: { cidr: Cidr; i: number }[] = [];
+  private readonly cache = new Map<string, string>();
+
+  static forAws(snap: Snapshot): CidrVectors {
+    const texts = new Set<string>();
+    const add = (t: string | undefined) => t && texts.add(t);
+    for (const sg of snap.aws.securityGroups) {
+      for (const p of [...(sg.IpPermissions ?? []), ...(sg.IpPermissionsEgress ?? [])]) {
+        for (const r of p.IpRanges ?? []) add(r.CidrIp);
+        for (const r of p.Ipv6Ranges ?? []) add(r.CidrIpv6);
+      }
+    }
+    for (const cidrs of Object.values(snap.aws.prefixListEntries)) for (const c of cidrs) add(c);
+    for (const acl of snap.aws.networkAcls) for (const e of acl.Entries ?? []) (add(e.CidrBlock), add(e.Ipv6CidrBlock));
+    for (const vpc of snap.aws.vpcs) {
+      add(vpc.CidrBlock);
+      for (const a of vpc.CidrBlockAssociationSet ?? []) add(a.CidrBlock);
+      for (const a of vpc.Ipv6CidrBlockAssociationSet ?? []) add(a.Ipv6CidrBlock);
+    }
+    for (const s of snap.aws.subnets) (add(s.CidrBlock), s.Ipv6CidrBlockAssociationSet?.forEach((a) => add(a.Ipv6CidrBlock)));
+    for (const rt of snap.aws.routeTables) for (const r of rt.Routes ?? []) (add(r.DestinationCidrBlock), add(r.DestinationIpv6CidrBlock));
+    for (const nat of snap.aws.natGateways) for (const a of nat.NatGatewayAddresses ?? []) add(a.PrivateIp && `${a.PrivateIp}/32`);
+    return new CidrVectors(texts);
+  }
+
+  private constructor(texts: Set<string>) {
+    let i = 0;
+    for (const t of texts) {
+      const cidr = Cidr.tryParse(t);
+      if (!cidr) continue;
+      const entry = { cidr, i: i++ };
+      if (cidr.family === 6) this.v6.push(entry);
+      else if (cidr.prefix < 8) this.wide.push(entry);
+      else {
+        const octet = Number(t.split('.')[0]);
+        const list = this.byFirstOctet.get(octet) ?? [];
+        list.push(entry);
+        this.byFirstOctet.set(octet, list);
+      }
+    }
+  }
+
+  /** The indices of the blocks containing the address, as a string key. */
+  key(a: Address): string {
+    if (a === INTERNET_ADDRESS) return 'internet';
+    let k = this.cache.get(a.text);
+    if (k !== undefined) return k;
+    const hits: number[] = [];
+    const lists = a.family === 6 ? [this.v6] : [this.wide, this.byFirstOctet.get(a.value >>> 24) ?? []];
+    for (const list of lists) for (const { cidr, i } of list) if (cidr.contains(a)) hits.push(i);
+    k = `${a.family}:${hits.sort((x, y) => x - y).join(',')}`;
+    this.cache.set(a.text, k);
+    return k;
+  }
+}
+
+/** An endpoint with its class ids (see FlowClasses). */
+export interface ClassedEndpoint {
+  ep: Endpoint;
+  /** Class as NetworkPolicy sees it. */
+  np: NetpolEndpointClass;
+  /** Class as the AWS layers see it. */
+  aws: number;
+}
+
+/**
+ * Memoised "is this flow allowed?" for many flows at once (reach map, Service matrix). Endpoints are
+ * grouped into classes that a layer treats alike, and each layer family is memoised on its own classes:
+ * NetworkPolicy reads a pod's namespace, labels, declared ports, host networking and which ipBlocks
+ * hold its IP; the AWS layers read its placement (groups, subnet, branch ENI, SNAT path) and which
+ * rule CIDRs hold its IP. A verdict computed for one member of a class pair holds for all — except
+ * between pods of one node (traffic stays on the node), which are always evaluated directly.
+ */
+export class FlowClasses {
+  private readonly awsVectors: CidrVectors;
+  private readonly awsIds = new Map<string, number>();
+  private readonly podClass = new WeakMap<object, ClassedEndpoint>();
+  private readonly ipClass = new Map<string, ClassedEndpoint>();
+  private readonly portIds = new Map<string, number>();
+  /** port id → source AWS class → destination AWS class → verdict. */
+  private readonly awsMemo: Map<number, boolean>[][] = [];
+  private readonly sameNodeMemo = new Map<string, boolean>();
+  /** Layer-family evaluations actually run (for the benchmark). */
+  evaluations = 0;
+
+  constructor(private readonly engine: ReachEngine) {
+    this.awsVectors = CidrVectors.forAws(engine.snapshot);
+  }
+
+  classify(ep: Endpoint): ClassedEndpoint {
+    const cached = ep.pod ? this.podClass.get(ep.pod) : this.ipClass.get(ep.address.text);
+    if (cached && cached.ep.address === ep.address) return cached;
+    const pod = ep.pod;
+    const awsKey = `${this.engine.aws.placementKey(ep)}|${this.awsVectors.key(ep.address)}`;
+    const c: ClassedEndpoint = { ep, np: this.engine.netpol.classify(ep), aws: intern(this.awsIds, awsKey) };
+    if (pod) this.podClass.set(pod, c);
+    else this.ipClass.set(ep.address.text, c);
+    return c;
+  }
+
+  portId(port: number, protocol: string): number {
+    return intern(this.portIds, `${port}/${protocol}`);
+  }
+
+  /**
+   * Is the flow from `src` to `dst` allowed? `template` carries the port and protocol (id `portId`);
+   * its own source is replaced by `src`, and only when a class pair is evaluated for the first time.
+   */
+  allowedClassed(src: ClassedEndpoint, dst: ClassedEndpoint, template: Flow, portId: number): boolean {
+    const s = src.ep;
+    const d = dst.ep;
+    this.pTemplate = template;
+    this.pSrc = s;
+    this.pDst = d;
+    this.pBuilt = undefined;
+    if (s.nodeName && s.nodeName === d.nodeName) {
+      const key = `${s.label}>${d.label}:${portId}`;
+      let v = this.sameNodeMemo.get(key);
+      if (v === undefined) {
+        this.evaluations++;
+        const flow = this.flowOf();
+        v = this.engine.netpol.admits(flow) && !this.engine.aws.evaluate(flow).some((l) => l.verdict === 'deny');
+        this.sameNodeMemo.set(key, v);
+      }
+      return v;
+    }
+    if (!this.engine.netpol.admitsClassed(src.np, dst.np, portId, this.flowOf)) return false;
+    const byPort = (this.awsMemo[portId] ??= []);
+    const memo = (byPort[src.aws] ??= new Map());
+    let a = memo.get(dst.aws);
+    if (a === undefined) {
+      this.evaluations++;
+      memo.set(dst.aws, (a = !this.engine.aws.evaluate(this.flowOf()).some((l) => l.verdict === 'deny')));
+    }
+    return a;
+  }
+
+  /** The flow being decided, built only when a memo misses (most calls never need the object). */
+  private pTemplate!: Flow;
+  private pSrc!: Endpoint;
+  private pDst!: Endpoint;
+  private pBuilt: Flow | undefined;
+  private readonly flowOf = (): Flow =>
+    (this.pBuilt ??=
+      this.pTemplate.src === this.pSrc && this.pTemplate.dst === this.pDst ? this.pTemplate : { ...this.pTemplate, src: this.pSrc, dst: this.pDst });
+
+  allowed(flow: Flow): boolean {
+    return this.allowedClassed(this.classify(flow.src), this.classify(flow.dst), flow, this.portId(flow.port, flow.protocol));
+  }
+}
+
+function intern(ids: Map<string, number>, key: string): number {
+  let id = ids.get(key);
+  if (id === undefined) ids.set(key, (id = ids.size));
+  return id;
+}
+
+const classesByEngine = new WeakMap<ReachEngine, FlowClasses>();
+
+/** The shared FlowClasses of an engine (its memo serves every map and matrix on that snapshot). */
+export function flowClasses(engine: ReachEngine): FlowClasses {
+  let c = classesByEngine.get(engine);
+  if (!c) classesByEngine.set(engine, (c = new FlowClasses(engine)));
+  return c;
+}

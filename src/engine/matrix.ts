@@ -1,0 +1,92 @@
+import type { Verdict } from '../model/result';
+import { objectKey } from '../resolve/cluster-index';
+import { servicePods } from '../resolve/reference';
+import { planQuery } from '../resolve/flows';
+import { flowClasses, type ClassedEndpoint } from './flow-classes';
+import { podEndpoint, type ReachEngine } from './reach';
+import type { Endpoint, Flow } from './types';
+
+export interface MatrixCell {
+  from: string;
+  to: string;
+  verdict: Verdict;
+}
+
+const CODES: Verdict[] = ['denied', 'allowed', 'partial'];
+
+/** An n×n matrix of verdicts between Services, one byte a cell (a million cells stay small). */
+export class ServiceMatrix {
+  constructor(
+    readonly services: string[],
+    private readonly codes: Uint8Array,
+  ) {}
+
+  verdict(from: number, to: number): Verdict {
+    return CODES[this.codes[from * this.services.length + to]!]!;
+  }
+
+  get size(): number {
+    return this.services.length * (this.services.length - 1);
+  }
+
+  *cells(): IterableIterator<MatrixCell> {
+    const n = this.services.length;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) yield { from: this.services[i]!, to: this.services[j]!, verdict: this.verdict(i, j) };
+  }
+}
+
+/**
+ * Every Service to every other Service, on every Service port: the reachability matrix drift uses
+ * to show what a change opened or closed. Verdicts come from FlowClasses, so each class of flows is
+ * evaluated once.
+ */
+export function serviceMatrix(engine: ReachEngine): ServiceMatrix {
+  const services = [...engine.k8s.services].sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
+  const classes = flowClasses(engine);
+  // Destinations of each Service: its pods on each target port (a placeholder source, replaced below).
+  const targets = new Map<string, Flow[]>();
+  const sources = new Map<string, Endpoint[]>();
+  for (const svc of services) {
+    const key = objectKey(svc);
+    try {
+      targets.set(key, planQuery(engine, '0.0.0.0', `${svc.metadata.namespace ?? 'default'}/svc/${svc.metadata.name}`).flows);
+    } catch {
+      targets.set(key, []);
+    }
+    sources.set(
+      key,
+      servicePods(engine.k8s, svc, engine.sliceIps)
+        .map((p) => podEndpoint(p))
+        .filter((e): e is Endpoint => !!e),
+    );
+  }
+  const classed = new Map<string, { src: ClassedEndpoint[]; dst: { c: ClassedEndpoint; flow: Flow; portId: number }[] }>();
+  for (const svc of services) {
+    const key = objectKey(svc);
+    classed.set(key, {
+      src: sources.get(key)!.map((e) => classes.classify(e)),
+      dst: targets.get(key)!.map((flow) => ({ c: classes.classify(flow.dst), flow, portId: classes.portId(flow.port, flow.protocol) })),
+    });
+  }
+  const n = services.length;
+  const codes = new Uint8Array(n * n);
+  const keys = services.map(objectKey);
+  for (let i = 0; i < n; i++) {
+    const srcs = classed.get(keys[i]!)!.src;
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      const dsts = classed.get(keys[j]!)!.dst;
+      let allowed = 0;
+      let denied = 0;
+      for (const s of srcs) {
+        for (const d of dsts) {
+          const ok = classes.allowedClassed(s, d.c, d.flow, d.portId);
+          if (ok) allowed++;
+          else denied++;
+        }
+      }
+      codes[i * n + j] = allowed === 0 ? 0 : denied === 0 ? 1 : 2;
+    }
+  }
+  return new ServiceMatrix(keys, codes);
+}

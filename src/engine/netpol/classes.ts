@@ -1,0 +1,144 @@
+import type { Pod } from '../../model/k8s';
+import { cidrMatches, type Address } from '../cidr';
+import type { Endpoint, Flow } from '../types';
+import type { CompiledPeer, CompiledPolicy, Direction } from './compile';
+import type { NetpolEvaluator } from './evaluate';
+
+/** What NetworkPolicy reads about one endpoint, as small integers. */
+export interface NetpolEndpointClass {
+  /** Namespace, labels, host networking and declared container ports (0 = a bare address). */
+  base: number;
+  /** Id of the set of policies isolating it for egress / ingress (0 = not isolated). */
+  egressSet: number;
+  ingressSet: number;
+  /** Which of all the policies' ipBlocks hold its address (few distinct patterns). */
+  pattern: number;
+  address: Address;
+}
+
+interface PolicySet {
+  id: number;
+  /** Global ipBlock pattern id → id of the pattern of this set's own ipBlocks. */
+  bitsByPattern: Map<number, number>;
+  /** ipBlock peers of the set's rules in its direction: only these tell addresses apart. */
+  ipBlocks: Extract<CompiledPeer, { kind: 'ipBlock' }>[];
+  namedPorts: boolean;
+}
+
+/** Keys stay small integers (V8 Smis): base and pattern ids below 2^15. */
+const BITS = 2 ** 15;
+
+/**
+ * Verdict-only NetworkPolicy evaluation memoised per direction on what that direction reads:
+ * egress on (source's isolating policy set, destination's class, ipBlocks of that set holding the
+ * destination), ingress likewise. Many Service pairs then share one evaluation (reach map, matrix).
+ */
+export class NetpolClasses {
+  private readonly baseIds = new Map<string, number>([['', 0]]);
+  private readonly setIds = new Map<string, PolicySet>();
+  private readonly sets: PolicySet[] = [{ id: 0, ipBlocks: [], namedPorts: false, bitsByPattern: new Map() }];
+  private readonly podClasses = new WeakMap<Pod, NetpolEndpointClass>();
+  private readonly bitIds = new Map<string, number>([['', 0]]);
+  private readonly patternIds = new Map<string, number>();
+  private readonly patternByAddress = new Map<Address, number>();
+  private allIpBlocks: PolicySet['ipBlocks'] | undefined;
+  /** direction → port id → policy set id → (peer base, peer ipBlock pattern) → verdict. */
+  private readonly memo: Record<Direction, Map<number, boolean>[][]> = { egress: [], ingress: [] };
+
+  constructor(private readonly evaluator: NetpolEvaluator) {}
+
+  classify(ep: Endpoint): NetpolEndpointClass {
+    const pod = ep.pod;
+    if (!pod || ep.hostNetwork || pod.spec?.hostNetwork) {
+      return {
+        base: pod ? this.intern(this.baseIds, `h|${ep.namespace}`) : 0,
+        egressSet: 0,
+        ingressSet: 0,
+        pattern: this.globalPattern(ep.address),
+        address: ep.address,
+      };
+    }
+    const cached = this.podClasses.get(pod);
+    if (cached && cached.address === ep.address) return cached;
+    const ports = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.ports ?? []);
+    const base = this.intern(this.baseIds, `${ep.namespace ?? pod.metadata.namespace}|${JSON.stringify(pod.metadata.labels ?? {})}|${JSON.stringify(ports)}`);
+    const selecting = this.evaluator.policiesSelecting(pod);
+    const c: NetpolEndpointClass = {
+      base,
+      egressSet: this.setOf(selecting.egress, 'egress', ''),
+      // A named port resolves on the destination pod: for ingress that is the isolated pod itself.
+      ingressSet: this.setOf(selecting.ingress, 'ingress', JSON.stringify(ports)),
+      pattern: this.globalPattern(ep.address),
+      address: ep.address,
+    };
+    this.podClasses.set(pod, c);
+    return c;
+  }
+
+  /** False exactly when a NetworkPolicy layer would deny `flow()` (the flow between these classes on `portId`). */
+  admits(src: NetpolEndpointClass, dst: NetpolEndpointClass, portId: number, flow: () => Flow): boolean {
+    return this.direction('egress', src.egressSet, dst, portId, flow) && this.direction('ingress', dst.ingressSet, src, portId, flow);
+  }
+
+  private direction(direction: Direction, setId: number, peer: NetpolEndpointClass, portId: number, flow: () => Flow): boolean {
+    if (setId === 0) return true;
+    const set = this.sets[setId]!;
+    const bits = set.ipBlocks.length === 0 ? 0 : this.bitsOf(set, peer);
+    if (peer.base >= BITS || bits >= BITS) return this.evaluator.admits(flow(), direction);
+    const key = peer.base * BITS + bits;
+    const byPort = (this.memo[direction][portId] ??= []);
+    const memo = (byPort[setId] ??= new Map());
+    let v = memo.get(key);
+    if (v === undefined) memo.set(key, (v = this.evaluator.admits(flow(), direction)));
+    return v;
+  }
+
+  /** Which of the set's own ipBlocks hold the peer's address, as a small id (via its global pattern). */
+  private bitsOf(set: PolicySet, peer: NetpolEndpointClass): number {
+    let id = set.bitsByPattern.get(peer.pattern);
+    if (id === undefined) {
+      const a = peer.address;
+      const bits = set.ipBlocks.map((b) => (b.cidr && cidrMatches(a, b.cidr, b.except) ? '1' : '0')).join('');
+      id = this.intern(this.bitIds, bits);
+      set.bitsByPattern.set(peer.pattern, id);
+    }
+    return id;
+  }
+
+  /** The address's pattern over every ipBlock of every policy, as a small id. */
+  private globalPattern(a: Address): number {
+    let id = this.patternByAddress.get(a);
+    if (id === undefined) {
+      const blocks = (this.allIpBlocks ??= this.evaluator.allIpBlocks());
+      const bits = blocks.map((b) => (b.cidr && cidrMatches(a, b.cidr, b.except) ? '1' : '0')).join('');
+      id = this.intern(this.patternIds, bits);
+      this.patternByAddress.set(a, id);
+    }
+    return id;
+  }
+
+  private setOf(policies: CompiledPolicy[], direction: Direction, portsKey: string): number {
+    if (policies.length === 0) return 0;
+    const rules = policies.flatMap((p) => p.rules[direction]);
+    const namedPorts = rules.some((r) => r.ports?.some((p) => p.name !== undefined));
+    const key = `${direction}|${policies.map((p) => p.id).join(',')}${namedPorts ? '|' + portsKey : ''}`;
+    let set = this.setIds.get(key);
+    if (!set) {
+      set = {
+        id: this.sets.length,
+        bitsByPattern: new Map(),
+        ipBlocks: rules.flatMap((r) => (r.peers ?? []).filter((p): p is PolicySet['ipBlocks'][number] => p.kind === 'ipBlock')),
+        namedPorts,
+      };
+      this.sets.push(set);
+      this.setIds.set(key, set);
+    }
+    return set.id;
+  }
+
+  private intern(ids: Map<string, number>, key: string): number {
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    return id;
+  }
+}
