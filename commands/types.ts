@@ -36,6 +36,8 @@ export interface CommandContext {
   /** Read a file or '-' (stdin) — for --batch. */
   readInput(pathOrDash: string): Promise<string>;
   env: NodeJS.ProcessEnv;
+  /** Where a streaming command (batch --json) writes each JSON line as soon as it is known; absent = collect them. */
+  emitJsonLine?: (line: unknown) => void;
 }
 
 /**

@@ -84,6 +84,8 @@ async function runBatch(args: CommandArgs, ctx: CommandContext): Promise<Command
   const engine = reachEngine(state.snapshot);
   const rows: BatchRow[] = [];
   const jsonLines: unknown[] = [];
+  // Stream JSON lines when the caller can take them: a 10,000-line batch need not sit in memory.
+  const emit = args.flags.json === true && ctx.emitJsonLine ? ctx.emitJsonLine : (line: unknown) => jsonLines.push(line);
   let badInput = false;
   let failed = false;
   input.split(/\r?\n/).forEach((raw, i) => {
@@ -97,12 +99,12 @@ async function runBatch(args: CommandArgs, ctx: CommandContext): Promise<Command
       const ok = q.expect === undefined || q.expect === result.verdict;
       if (!ok) failed = true;
       rows.push({ line, text, verdict: result.verdict, expect: q.expect, flows: result.flows.length });
-      jsonLines.push(q.expect === undefined ? result : { ...result, expect: q.expect, expectationMet: ok });
+      emit(q.expect === undefined ? result : { ...result, expect: q.expect, expectationMet: ok });
     } catch (err) {
       if (!(err instanceof BadInputError)) throw err;
       badInput = true;
       rows.push({ line, text, error: errorMessage(err) });
-      jsonLines.push({ error: `line ${line}: ${errorMessage(err)}` });
+      emit({ error: `line ${line}: ${errorMessage(err)}` });
     }
   });
   return {

@@ -40,6 +40,7 @@ export function commandHelp(c: Command): string {
 export function makeContext(io: CliIo): CommandContext {
   return {
     env: io.env,
+    emitJsonLine: (line) => io.stdout(JSON.stringify(line) + '\n'),
     loadState: (args) => loadState(args, io.env),
     readInput: async (p) => {
       if (p === '-') return io.readStdin();

@@ -1,0 +1,52 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { DEMO, runCli } from './run-cli';
+
+// CONTRACT §2 "Batch": one query per line, expectations, JSON Lines in input order.
+const QUERIES = [
+  '# connectivity the shop team relies on',
+  '',
+  'shop/frontend shop/checkout 8080 expect allowed',
+  'shop/frontend shop/payments expect denied',
+  'shop/checkout data/postgres 5432',
+].join('\n');
+
+describe('whoami-reach --batch', () => {
+  it('answers every query in input order as JSON lines, exit 0 when expectations hold', async () => {
+    const r = await runCli(['whoami-reach', '--batch', '-', '--snapshot', DEMO, '--json'], { stdin: QUERIES });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.verdict)).toEqual(['allowed', 'denied', 'denied']);
+    expect(lines[2].flows.length).toBeGreaterThan(0);
+  });
+
+  it('exit 1 when an expectation fails, and the text table marks it', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'eksnet-batch-')), 'q.txt');
+    writeFileSync(file, 'shop/frontend shop/payments expect allowed\nshop/frontend shop/checkout 8080 expect allowed\n');
+    const r = await runCli(['whoami-reach', '--batch', file, '--snapshot', DEMO]);
+    expect(r.code).toBe(1);
+    const rows = r.stdout.split('\n');
+    expect(rows.find((l) => l.includes('shop/payments'))).toMatch(/FAILED/);
+    expect(rows.find((l) => l.includes('shop/checkout 8080'))).toMatch(/ok$/);
+  });
+
+  it('a bad line is answered with {"error"} in place and exit 2; the other lines still run', async () => {
+    const r = await runCli(['whoami-reach', '--batch', '-', '--snapshot', DEMO, '--json'], {
+      stdin: 'shop/frontend shop/checkout 8080\nshop/nosuch shop/checkout\nshop/frontend shop/checkout 99999\nshop/frontend shop/payments',
+    });
+    expect(r.code).toBe(2);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(4);
+    expect(lines[0].verdict).toBe('allowed');
+    expect(lines[1].error).toMatch(/unknown endpoint shop\/nosuch/);
+    expect(lines[2].error).toMatch(/bad port/);
+    expect(lines[3].verdict).toBe('denied');
+  });
+
+  it('a missing batch file is bad input', async () => {
+    const r = await runCli(['whoami-reach', '--batch', '/nonexistent/q.txt', '--snapshot', DEMO]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot read \/nonexistent\/q.txt/);
+  });
+});
