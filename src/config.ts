@@ -10,6 +10,8 @@ const ClusterSchema = z.object({
   roleArn: z.string().optional(),
   /** Slack channel for the cluster's drift digest and alerts. */
   channel: z.string().optional(),
+  /** Baseline directory the scheduled drift digest compares with (default: EKSNET_BASELINE_DIR/<name>). */
+  baseline: z.string().optional(),
 });
 
 const ConfigSchema = z.object({

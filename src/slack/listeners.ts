@@ -9,6 +9,7 @@ import { failureMessage, workingMessage } from './messages';
 import { routeInvocation, type Invocation } from './router';
 import { parseShareValue, runJob } from './run';
 import { groupMembersVia } from './usergroups';
+import { registerApprovalListener } from './approval';
 
 export interface ListenerDeps {
   env: NodeJS.ProcessEnv;
@@ -75,4 +76,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       await respond({ ...enforceLimits(m), replace_original: false } as Parameters<typeof respond>[0]);
     });
   });
+
+  registerApprovalListener(app, deps);
 }

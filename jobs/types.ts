@@ -1,0 +1,36 @@
+/** The scheduled jobs, by the name their schedule's input carries. */
+export const JOB_NAMES = ['drift-digest', 'addon-check'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+/**
+ * The event a schedule delivers. serverless.yml sets it as the EventBridge Scheduler target's input, where
+ * `<aws.scheduler.scheduled-time>` and `<aws.scheduler.execution-id>` are replaced per invocation
+ * (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html).
+ * An EventBridge rule's scheduled event carries `time` instead; both are accepted.
+ */
+export interface JobEvent {
+  job: JobName;
+  scheduledTime?: string;
+  executionId?: string;
+  /** EventBridge (rule) scheduled events. */
+  time?: string;
+}
+
+/** What one job did for one cluster (returned by the handler, and logged). */
+export interface ClusterOutcome {
+  cluster: string;
+  outcome: 'posted' | 'duplicate' | 'no-baseline' | 'nothing-to-offer' | 'failed';
+  /** Messages posted (a digest and an alert count two). */
+  posted: number;
+  ref?: string;
+}
+
+export interface JobSummary {
+  job: JobName | 'unknown';
+  key?: string;
+  clusters: ClusterOutcome[];
+}
+
+export function isJobName(v: unknown): v is JobName {
+  return typeof v === 'string' && (JOB_NAMES as readonly string[]).includes(v);
+}
