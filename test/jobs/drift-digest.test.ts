@@ -66,7 +66,7 @@ describe('drift digest', () => {
     expect(alert!.channel).toBe('C0PROD');
     expect(alert!.blocks![0].text.text).toBe(':rotating_light: *Critical drift on demo-eks*: 1 critical change since the baseline');
     expect(allText(alert)).toContain('admits 0.0.0.0/0 on TCP 22 (SSH)');
-    expect(allText(alert)).toContain(`\`eksnet drift --baseline ${DEMO_SNAPSHOT} --cluster demo-eks\` prints every change`);
+    expect(allText(alert)).toContain(`\`eksnet drift --baseline ${DEMO_SNAPSHOT} --cluster demo-eks\` prints every change.`);
     for (const m of posted) expect(limitViolations(m)).toEqual([]);
   });
 

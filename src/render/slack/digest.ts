@@ -107,7 +107,7 @@ export function renderCriticalAlert(ctx: DigestContext, changes: Change[]): Slac
   budget.push(section(title));
   const shown = pushChangeLines(budget, critical, critical.length);
   if (shown < critical.length) budget.pushReserved(moreNote(`…and ${critical.length - shown} more critical changes.`, ctx.cliCommand));
-  else budget.pushReserved(context(escapeMrkdwn(`${sourceLine(ctx)} \`${truncate(ctx.cliCommand, 1500)}\` prints every change with its fix.`)));
+  else budget.pushReserved(context(escapeMrkdwn(`${sourceLine(ctx)} \`${truncate(ctx.cliCommand, 1500)}\` prints every change.`)));
   return { text: `Critical drift on ${ctx.cluster}: ${critical.map((c) => c.summary).join('; ')}`, blocks: budget.blocks };
 }
 
