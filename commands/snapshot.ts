@@ -1,5 +1,3 @@
-import { collectSnapshot } from '../src/collect/index';
-import { writeSnapshot } from '../src/collect/write';
 import { loadConfig } from '../src/config';
 import type { MissingResource } from '../src/model/snapshot';
 import { pickCluster } from '../src/source';
@@ -31,6 +29,9 @@ export const snapshotCommand: Command<SnapshotData> = {
     if (!target) {
       throw new EksnetError('snapshot: no cluster to collect: give --cluster NAME (and --region), or configure EKSNET_CLUSTER or EKSNET_CONFIG');
     }
+    // Loaded on use: the AWS SDK and Kubernetes client stay out of every other command's start-up.
+    const { collectSnapshot } = await import('../src/collect/index');
+    const { writeSnapshot } = await import('../src/collect/write');
     const collected = await collectSnapshot(target, { fresh: true, env: ctx.env });
     const files = await writeSnapshot(out, collected.documents);
     const missing = collected.snapshot.collection.missing;
