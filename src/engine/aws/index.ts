@@ -1,9 +1,10 @@
 import type { LayerName, LayerResult } from '../../model/result';
 import type { Snapshot } from '../../model/snapshot';
 import type { K8sIndex } from '../../resolve/cluster-index';
-import { cidrMatches, parseAddress } from '../cidr';
+import { cidrMatches, isPublicAddress, parseAddress } from '../cidr';
 import type { Endpoint, Flow } from '../types';
 import { readCniConfig } from './cni-config';
+import { isHostLocalService } from './host-services';
 import { notEvaluated, result, type AwsContext, type EffectiveSource, type PlacedFlow } from './context';
 import { missingResources } from './missing';
 import { NaclIndex } from './nacl';
@@ -69,6 +70,11 @@ function evaluateFlow(ctx: AwsContext, flow: Flow): LayerResult[] {
     const reason = `Neither ${flow.src.label} nor ${flow.dst.label} is inside a VPC of the snapshot, so no AWS layer could be checked.`;
     return AWS_LAYERS.map((l) => notEvaluated(l, reason));
   }
+  // Link-local service addresses (metadata, Time Sync, DNS, credential agents) are answered by the host itself.
+  if (isHostLocalService(dst.side.address)) {
+    const reason = `${dst.side.address.text} is a link-local AWS service address (instance metadata, Time Sync, DNS or a credential agent), answered on the host: security groups, NACLs and route tables do not filter this traffic.`;
+    return AWS_LAYERS.map((l) => result(l, 'allow', reason));
+  }
   const f: PlacedFlow = {
     flow,
     protocol,
@@ -91,7 +97,10 @@ function evaluateFlow(ctx: AwsContext, flow: Flow): LayerResult[] {
 function placementKey(ctx: AwsContext, ep: Endpoint): string {
   const info = place(ctx, ep);
   const side = info.side;
-  const flags = `${info.hostNetwork ? 'h' : ''}${info.branch ? 'b' : ''}`;
+  const a = side.address;
+  // The destination address alone changes some verdicts: host-local services, the resolver, private addresses behind an IGW.
+  const addressFlags = `${isHostLocalService(a) ? 'l' : ''}${ctx.placement.isResolver(a) ? 'r' : ''}${a.family === 4 && !isPublicAddress(a) ? 'n' : ''}`;
+  const flags = `${info.hostNetwork ? 'h' : ''}${info.branch ? 'b' : ''}${addressFlags}`;
   if (side.kind === 'outside') return `outside|${flags}`;
   if (side.kind === 'unplaced') return `unplaced|${side.vpcId ?? ''}|${flags}`;
   const eni = side.eni;

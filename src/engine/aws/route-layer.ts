@@ -1,16 +1,37 @@
 import type { LayerResult } from '../../model/result';
+import { isPublicAddress, type Address } from '../cidr';
 import { notEvaluated, result, type AwsContext, type PlacedFlow } from './context';
 import type { Side } from './placement';
 import { longestPrefixMatch, type CompiledRoute, type CompiledTable } from './route';
 
 // Internet reachability (notes §3): https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html
 // (IPv4 through an IGW needs a public IP on the source private IP), .../vpc-nat-gateway.html (NAT gateway in a
-// subnet routed to the IGW), .../egress-only-internet-gateway.html (IPv6 only, outbound only).
+// subnet routed to the IGW), .../egress-only-internet-gateway.html (IPv6 only, outbound only). An internet gateway
+// only carries traffic to and from public addresses, so a private IPv4 destination routed to one goes nowhere.
+// Beyond a transit gateway, peering connection, VPN gateway or network interface the snapshot has no data: never allow.
 
 const LAYER = 'route';
 
 function describeRoute(table: CompiledTable, r: CompiledRoute): string {
   return `${table.id} routes ${r.destination} to ${r.target}`;
+}
+
+/** IPv4 addresses the internet gateway cannot deliver (RFC 1918, 100.64.0.0/10, ...). */
+function privateBehindIgw(a: Address): boolean {
+  return a.family === 4 && !isPublicAddress(a);
+}
+
+function privateThroughIgw(context: string, address: string, igw: string, objects: string[]): LayerResult {
+  return result(
+    LAYER,
+    'deny',
+    `${context} routes ${address} to ${igw}, but an internet gateway does not deliver private addresses; a VPN, Direct Connect, transit gateway or peering route is needed.`,
+    objects,
+  );
+}
+
+function beyondUnknownTarget(table: CompiledTable, r: CompiledRoute, what: string, objects: string[]): LayerResult {
+  return notEvaluated(LAYER, `${describeRoute(table, r)}; what lies beyond ${r.target} (${what}) is not in the snapshot and was not checked.`, objects);
 }
 
 export function routeLayer(ctx: AwsContext, f: PlacedFlow): LayerResult {
@@ -51,6 +72,7 @@ function outbound(ctx: AwsContext, f: PlacedFlow, s: Side & { kind: 'eni' }): La
     case 'local':
       return result(LAYER, 'allow', `${describeRoute(table, r)}: the local route carries traffic to ${f.dstText}.`, [table.id]);
     case 'igw': {
+      if (privateBehindIgw(dst)) return privateThroughIgw(`${table.id} (${r.destination})`, dst.text, r.target, [table.id, r.target]);
       if (dst.family === 6) {
         return result(LAYER, 'allow', `${describeRoute(table, r)}; IPv6 addresses are public, so ${f.eff.text} reaches ${f.dstText} directly.`, [table.id, r.target]);
       }
@@ -73,7 +95,7 @@ function outbound(ctx: AwsContext, f: PlacedFlow, s: Side & { kind: 'eni' }): La
         ? result(LAYER, 'allow', `${describeRoute(table, r)} (egress-only internet gateway), which carries outbound IPv6.`, [table.id, r.target])
         : result(LAYER, 'deny', `${describeRoute(table, r)}, an egress-only internet gateway, which carries IPv6 only; route IPv4 through a NAT gateway.`, [table.id, r.target]);
     default:
-      return result(LAYER, 'allow', `${describeRoute(table, r)}; what lies beyond ${r.target} is not in the snapshot and was not checked.`, [table.id, r.target]);
+      return beyondUnknownTarget(table, r, `traffic to ${f.dstText}`, [table.id, r.target]);
   }
 }
 
@@ -100,10 +122,13 @@ function throughNat(ctx: AwsContext, f: PlacedFlow, table: CompiledTable, r: Com
     if (nat.ConnectivityType === 'private') {
       return result(LAYER, 'deny', `${via} routes to ${next.target}, but ${r.target} is a private NAT gateway, which cannot reach the internet; use a public NAT gateway.`, objects);
     }
+    if (privateBehindIgw(f.dst.side.address)) {
+      return privateThroughIgw(`${describeRoute(table, r)}, whose ${natTable.id}`, f.dst.side.address.text, next.target, [...objects, next.target]);
+    }
     return result(LAYER, 'allow', `${via} routes ${f.dstText} on to internet gateway ${next.target} in ${natTable.id}.`, [...objects, next.target]);
   }
   if (next.kind === 'other') {
-    return result(LAYER, 'allow', `${via} routes ${f.dstText} on to ${next.target}; what lies beyond it is not in the snapshot and was not checked.`, [...objects, next.target]);
+    return notEvaluated(LAYER, `${via} routes ${f.dstText} on to ${next.target}; what lies beyond ${next.target} is not in the snapshot and was not checked.`, [...objects, next.target]);
   }
   return result(LAYER, 'deny', `${via} routes ${f.dstText} to ${next.target} in ${natTable.id}, which does not lead out of the VPC; route it to an internet gateway.`, objects);
 }
@@ -119,6 +144,14 @@ function inbound(ctx: AwsContext, f: PlacedFlow, s: Side & { kind: 'outside' }, 
     return result(LAYER, 'deny', `${table.id} (${d.eni.subnetId}) has no working route back to ${f.eff.text}, so ${f.dstText} cannot be reached from there.`, [table.id]);
   }
   if (r.kind === 'igw') {
+    if (privateBehindIgw(s.address)) {
+      return result(
+        LAYER,
+        'deny',
+        `${describeRoute(table, r)}, but an internet gateway does not carry traffic from private address ${s.address.text}; a VPN, Direct Connect, transit gateway or peering route is needed.`,
+        [table.id, r.target],
+      );
+    }
     if (d.address.family === 6) {
       return result(LAYER, 'allow', `${describeRoute(table, r)}, and IPv6 address ${d.address.text} is public.`, [table.id, r.target]);
     }
@@ -136,5 +169,5 @@ function inbound(ctx: AwsContext, f: PlacedFlow, s: Side & { kind: 'outside' }, 
   if (r.kind === 'nat' || r.kind === 'eigw' || r.kind === 'local') {
     return result(LAYER, 'deny', `${describeRoute(table, r)}, which only carries connections opened from inside the VPC, so ${f.eff.text} cannot open one to ${f.dstText}; expose it through a load balancer.`, [table.id, r.target]);
   }
-  return result(LAYER, 'allow', `${describeRoute(table, r)}; traffic from ${f.eff.text} can arrive that way, but what lies beyond ${r.target} was not checked.`, [table.id, r.target]);
+  return beyondUnknownTarget(table, r, `traffic from ${f.eff.text}`, [table.id, r.target]);
 }

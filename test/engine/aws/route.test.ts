@@ -126,6 +126,79 @@ describe('route to the internet', () => {
   });
 });
 
+describe('private destinations outside the VPC', () => {
+  // IGW: an internet gateway translates to and from public addresses only; a private (RFC 1918, 100.64.0.0/10)
+  // destination outside the VPC needs a VPN, Direct Connect, transit gateway or peering route.
+  it.each<[string, World, string, string, string[]]>([
+    ['public subnet → igw, RFC 1918 192.168.1.5', vpc({ nodePublicIp: '198.51.100.10' }), 'web/pub', '192.168.1.5', ['igw-1', 'rtb-pub']],
+    ['public subnet → igw, RFC 1918 172.20.0.10', vpc({ nodePublicIp: '198.51.100.10' }), 'web/pub', '172.20.0.10', ['igw-1', 'rtb-pub']],
+    ['public subnet → igw, CGNAT 100.64.3.4', vpc({ nodePublicIp: '198.51.100.10' }), 'web/pub', '100.64.3.4', ['igw-1', 'rtb-pub']],
+    ['private subnet → nat → igw, 192.168.1.5', vpc(), 'web/priv', '192.168.1.5', ['igw-1', 'nat-1', 'rtb-priv', 'rtb-pub']],
+    ['private subnet → nat → igw, 172.20.0.10', vpc(), 'web/priv', '172.20.0.10', ['igw-1', 'nat-1', 'rtb-priv', 'rtb-pub']],
+  ])(`an internet gateway does not deliver private addresses (${IGW}): %s`, (_n, w, from, to, objects) => {
+    const l = w.layer(from, to, 443, 'route');
+    expect(l.verdict).toBe('deny');
+    expect(l.reason).toContain(`routes ${to} to igw-1`);
+    expect(l.reason).toContain('an internet gateway does not deliver private addresses');
+    expect(l.objects).toEqual(objects);
+  });
+
+  it(`a public address through the same gateways is still allowed (${IGW})`, () => {
+    expect(vpc({ nodePublicIp: '198.51.100.10' }).layer('web/pub', '203.0.113.7', 443, 'route').verdict).toBe('allow');
+    expect(vpc().layer('web/priv', '203.0.113.7', 443, 'route').verdict).toBe('allow');
+  });
+
+  it(`a more specific route to a transit gateway wins over the igw default, and is not-evaluated (${RT})`, () => {
+    const tgw: Route = { DestinationCidrBlock: '192.168.0.0/16', TransitGatewayId: 'tgw-1', State: 'active' };
+    const l = vpc({ nodePublicIp: '198.51.100.10', publicRoutes: [IGW_ROUTE, tgw] }).layer('web/pub', '192.168.1.5', 443, 'route');
+    expect(l.verdict).toBe('not-evaluated');
+    expect(l.objects).toEqual(['rtb-pub', 'tgw-1']);
+  });
+
+  it(`a private source cannot arrive through an internet gateway (${IGW})`, () => {
+    const l = vpc({ nodePublicIp: '198.51.100.10' }).layer('192.168.1.5', 'web/pub-host', 443, 'route');
+    expect(l.verdict).toBe('deny');
+    expect(l.reason).toContain('192.168.1.5');
+  });
+});
+
+describe('routes to targets the snapshot cannot see beyond', () => {
+  // RT: a route's target may be a transit gateway, peering connection, virtual private gateway or network interface;
+  // what happens past it is not in the snapshot, so the route layer is not-evaluated, never a silent allow.
+  it.each<[string, Route]>([
+    ['transit gateway', { DestinationCidrBlock: '0.0.0.0/0', TransitGatewayId: 'tgw-1', State: 'active' }],
+    ['VPC peering connection', { DestinationCidrBlock: '0.0.0.0/0', VpcPeeringConnectionId: 'pcx-1', State: 'active' }],
+    ['virtual private gateway', { DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'vgw-1', State: 'active' }],
+    ['network interface (middlebox)', { DestinationCidrBlock: '0.0.0.0/0', NetworkInterfaceId: 'eni-fw', State: 'active' }],
+  ])(`${RT}: %s`, (_n, route) => {
+    const target = route.TransitGatewayId ?? route.VpcPeeringConnectionId ?? route.GatewayId ?? route.NetworkInterfaceId!;
+    for (const to of ['192.168.1.5', '203.0.113.7']) {
+      const l = vpc({ privateRoutes: [route] }).layer('web/priv', to, 443, 'route');
+      expect(l.verdict).toBe('not-evaluated');
+      expect(l.reason).toContain(`what lies beyond ${target}`);
+      expect(l.objects).toEqual(['rtb-priv', target].sort());
+    }
+  });
+
+  it(`a NAT gateway whose subnet routes on to a transit gateway is not-evaluated (${NAT})`, () => {
+    const l = vpc({ publicRoutes: [{ DestinationCidrBlock: '0.0.0.0/0', TransitGatewayId: 'tgw-1', State: 'active' }] }).layer(
+      'web/priv',
+      '192.168.1.5',
+      443,
+      'route',
+    );
+    expect(l.verdict).toBe('not-evaluated');
+    expect(l.objects).toEqual(['nat-1', 'rtb-priv', 'rtb-pub', 'tgw-1']);
+  });
+
+  it(`traffic arriving from outside over a transit gateway route is not-evaluated (${RT})`, () => {
+    const tgw: Route = { DestinationCidrBlock: '192.168.0.0/16', TransitGatewayId: 'tgw-1', State: 'active' };
+    const l = vpc({ publicRoutes: [IGW_ROUTE, tgw] }).layer('192.168.1.5', 'web/pub', 443, 'route');
+    expect(l.verdict).toBe('not-evaluated');
+    expect(l.objects).toEqual(['rtb-pub', 'tgw-1']);
+  });
+});
+
 describe('route from the internet', () => {
   // IGW: the internet gateway maps a public IP to the private IP it is associated with; private subnets are not reachable.
   it.each<[string, World, string, string]>([
