@@ -2,7 +2,7 @@ import { BadInputError } from '../src/util/errors';
 import type { CommandArgs } from './types';
 
 /** Flags that take a value; every other known flag is a switch. */
-const VALUE_FLAGS = new Set(['snapshot', 'cluster', 'region', 'batch', 'baseline', 'out']);
+export const VALUE_FLAGS = new Set(['snapshot', 'cluster', 'region', 'batch', 'baseline', 'out']);
 const SWITCH_FLAGS = new Set(['json', 'fresh', 'share', 'help']);
 
 /**
@@ -46,4 +46,21 @@ export function splitWords(text: string): string[] {
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) out.push(m[1] ?? m[2] ?? m[3]!);
   return out;
+}
+
+/**
+ * Find the subcommand in a full argv, allowing global flags before it as kubectl does
+ * (`eksnet --snapshot S whoami-reach a b`). Returns the subcommand and the other words.
+ */
+export function splitSubcommand(argv: string[]): { name: string | undefined; rest: string[] } {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg.startsWith('--')) {
+      if (!arg.includes('=') && VALUE_FLAGS.has(arg.slice(2))) i++;
+      continue;
+    }
+    if (arg.startsWith('-') && arg !== '-') continue;
+    return { name: arg, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+  }
+  return { name: undefined, rest: argv };
 }

@@ -24,7 +24,15 @@ export const snapshotCommand: Command<SnapshotData> = {
     if (args.words.length > 0) throw new BadInputError(`snapshot takes no arguments (got ${args.words.join(' ')})`);
     const out = args.flags.out;
     if (typeof out !== 'string' || out === '') throw new BadInputError('snapshot needs --out DIR (the directory to write)');
-    if (args.flags.snapshot !== undefined) throw new BadInputError('snapshot writes a live cluster; --snapshot does not apply');
+    // With --snapshot or EKSNET_SNAPSHOT (CONTRACT §3: every command reads it), re-write that snapshot.
+    if (typeof args.flags.snapshot === 'string' || ctx.env.EKSNET_SNAPSHOT) {
+      const state = await ctx.loadState(args);
+      const { writeSnapshot } = await import('../src/collect/write');
+      const { snapshotDocuments } = await import('../src/baseline/documents');
+      const documents = snapshotDocuments(state.snapshot, state.info.collectedAt ?? new Date().toISOString());
+      const files = await writeSnapshot(out, documents);
+      return { command: 'snapshot', data: { out, files, missing: state.info.missing }, state: state.info, exitCode: 0, notices: [] };
+    }
     const target = pickCluster(args, loadConfig(ctx.env));
     if (!target) {
       throw new EksnetError('snapshot: no cluster to collect: give --cluster NAME (and --region), or configure EKSNET_CLUSTER or EKSNET_CONFIG');

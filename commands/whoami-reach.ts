@@ -33,7 +33,7 @@ export const whoamiReachCommand: Command<WhoamiReachData> = {
   usage: 'whoami-reach FROM [TO [PORT[/PROTOCOL]]] | whoami-reach --batch FILE',
   examples: [
     'whoami-reach shop/frontend shop/checkout',
-    'whoami-reach svc/shop/frontend deploy/shop/payments 8443/tcp',
+    'whoami-reach shop/svc/frontend shop/deploy/payments 9090/tcp',
     'whoami-reach shop/checkout internet 443',
     'whoami-reach shop/frontend',
     'whoami-reach --batch connectivity.txt --json',
@@ -42,11 +42,12 @@ export const whoamiReachCommand: Command<WhoamiReachData> = {
   async run(args, ctx) {
     if (typeof args.flags.batch === 'string') return runBatch(args, ctx);
     const [from, to, port, ...rest] = args.words;
-    if (!from) throw new BadInputError('whoami-reach needs FROM [TO [PORT]] (or --batch FILE)');
+    if (from === undefined) throw new BadInputError('whoami-reach needs FROM [TO [PORT]] (or --batch FILE)');
+    if (args.words.some((w) => w.trim() === '')) throw new BadInputError('empty word in whoami-reach FROM TO [PORT]');
     if (rest.length > 0) throw new BadInputError(`unexpected words after PORT: ${rest.join(' ')}`);
     const state = await ctx.loadState(args);
     const engine = reachEngine(state.snapshot);
-    if (!to) {
+    if (to === undefined) {
       const map = reachMap(engine, from);
       return { command: 'whoami-reach', data: map, state: state.info, exitCode: 0, notices: map.notices, detail: { mode: 'map', from } };
     }

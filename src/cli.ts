@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { parseArgs } from '../commands/args';
+import { parseArgs, splitSubcommand } from '../commands/args';
 import { COMMANDS, findCommand } from '../commands/index';
 import type { Command, CommandContext, CommandResult } from '../commands/types';
 import { renderText } from './render/text/index';
@@ -68,9 +68,19 @@ function printResult(result: CommandResult, json: boolean, io: CliIo): void {
 
 /** Run the CLI; returns the exit status (0 done, 1 failure, 2 bad input — CONTRACT §2). */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
-    io.stdout(usage());
+  const { name, rest } = splitSubcommand(argv);
+  if (!name || name === 'help') {
+    const topic = name === 'help' ? splitSubcommand(rest).name : undefined;
+    const about = topic ? findCommand(topic) : undefined;
+    if (topic && !about) {
+      io.stderr(`eksnet: unknown command "${topic}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
+      return 2;
+    }
+    if (!name && rest.some((a) => a !== '--help' && a !== '-h' && a !== '--json')) {
+      io.stderr('eksnet: no command given (run eksnet help)\n');
+      return 2;
+    }
+    io.stdout(about ? commandHelp(about) : usage());
     return 0;
   }
   const command = findCommand(name);

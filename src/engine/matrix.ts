@@ -55,7 +55,7 @@ export function serviceMatrix(engine: ReachEngine): ServiceMatrix {
     }
     sources.set(
       key,
-      servicePods(engine.k8s, svc, engine.sliceIps)
+      servicePods(engine.k8s, svc, engine.slices)
         .map((p) => podEndpoint(p))
         .filter((e): e is Endpoint => !!e),
     );

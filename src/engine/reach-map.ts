@@ -63,7 +63,7 @@ function entry(svc: Service, flows: Flow[], engine: ReachEngine, portOf: (f: Flo
  */
 export function reachMap(engine: ReachEngine, fromText: string): ReachMap {
   const idx = engine.k8s;
-  const from = expandPods(idx, resolveReference(idx, fromText), engine.sliceIps);
+  const from = expandPods(idx, resolveReference(idx, fromText), engine.slices);
   const notices: string[] = [];
   const reaches: MapEntry[] = [];
   const reachedBy: MapEntry[] = [];
@@ -93,7 +93,7 @@ export function reachMap(engine: ReachEngine, fromText: string): ReachMap {
     if (probe.length > 0) {
       for (const svc of services) {
         if (isOwnService(svc, from)) continue;
-        const srcPods = servicePods(idx, svc, engine.sliceIps);
+        const srcPods = servicePods(idx, svc, engine.slices);
         const flows: Flow[] = [];
         for (const pod of srcPods) {
           for (const p of probe) {

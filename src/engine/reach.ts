@@ -13,8 +13,8 @@ export interface ReachEngine {
   k8s: K8sIndex;
   netpol: NetpolEngine;
   aws: AwsEngine;
-  /** Service key → IPs listed in its EndpointSlices (for Services without a selector). */
-  sliceIps: Map<string, string[]>;
+  /** Service key → the endpoints its EndpointSlices list (what Services without a selector send to). */
+  slices: Map<string, SliceEndpoint[]>;
 }
 
 const engines = new WeakMap<Snapshot, ReachEngine>();
@@ -28,21 +28,31 @@ export function reachEngine(snapshot: Snapshot): ReachEngine {
       k8s,
       netpol: buildNetpolEngine(snapshot, k8s),
       aws: buildAwsEngine(snapshot, k8s),
-      sliceIps: buildSliceIps(snapshot),
+      slices: buildSlices(snapshot),
     };
     engines.set(snapshot, e);
   }
   return e;
 }
 
-function buildSliceIps(snap: Snapshot): Map<string, string[]> {
-  const out = new Map<string, string[]>();
+export interface SliceEndpoint {
+  address: string;
+  /** The slice's ports: `name` matches the Service port's name, `port` is where traffic goes. */
+  ports: { name?: string; port?: number; protocol?: string }[];
+}
+
+function buildSlices(snap: Snapshot): Map<string, SliceEndpoint[]> {
+  const out = new Map<string, SliceEndpoint[]>();
   for (const slice of snap.k8s.endpointSlices) {
     const svc = slice.metadata.labels?.['kubernetes.io/service-name'];
     if (!svc) continue;
     const key = `${slice.metadata.namespace ?? 'default'}/${svc}`;
     const list = out.get(key) ?? [];
-    for (const ep of slice.endpoints ?? []) list.push(...(ep.addresses ?? []));
+    for (const ep of slice.endpoints ?? []) {
+      // Endpoints not ready are not sent traffic (EndpointSlice conditions.ready; absent means ready).
+      if ((ep as { conditions?: { ready?: boolean } }).conditions?.ready === false) continue;
+      for (const address of ep.addresses ?? []) list.push({ address, ports: slice.ports ?? [] });
+    }
     out.set(key, list);
   }
   return out;

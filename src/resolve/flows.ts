@@ -1,9 +1,11 @@
-import type { Pod, ServicePort } from '../model/k8s';
+import type { Pod, Service, ServicePort } from '../model/k8s';
+import { parseAddress } from '../engine/cidr';
+import { objectKey } from './cluster-index';
 import type { Protocol } from '../model/result';
 import { addressEndpoint, normaliseProtocol, podEndpoint, type ReachEngine } from '../engine/reach';
 import type { Endpoint, Flow } from '../engine/types';
 import { BadInputError } from '../util/errors';
-import { expandPods, resolveReference, type ResolvedRef } from './reference';
+import { expandPods, hasSelector, resolveReference, type ResolvedRef } from './reference';
 
 /** `PORT[/PROTOCOL]` as typed: a number or an IANA service name, and an optional protocol. */
 export interface PortSpec {
@@ -34,7 +36,9 @@ export function parsePortSpec(text: string): PortSpec {
 }
 
 interface Target {
-  pod: Pod;
+  /** The pod connected to, or (a selector-less Service's endpoint that is no pod) its address. */
+  pod?: Pod;
+  address?: string;
   port: number;
   protocol: Protocol;
   portName?: string;
@@ -56,7 +60,7 @@ function namedContainerPort(pod: Pod, name: string, protocol?: Protocol): { port
   return p ? { port: p.containerPort, protocol: normaliseProtocol(p.protocol) } : undefined;
 }
 
-function serviceTargets(to: ResolvedRef, spec: PortSpec | undefined, notices: string[]): Target[] {
+function serviceTargets(engine: ReachEngine, to: ResolvedRef, spec: PortSpec | undefined, notices: string[]): Target[] {
   const svc = to.service!;
   const ports: ServicePort[] = svc.spec?.ports ?? [];
   let chosen: ServicePort[];
@@ -69,10 +73,11 @@ function serviceTargets(to: ResolvedRef, spec: PortSpec | undefined, notices: st
   }
   if (chosen.length === 0) {
     const have = ports.map((p) => `${p.name ? p.name + '=' : ''}${p.port}/${normaliseProtocol(p.protocol).toLowerCase()}`).join(', ');
-    if (!spec) throw new BadInputError(`service ${to.label.slice(4)} declares no ports`);
-    throw new BadInputError(`service ${to.label.slice(4)} has no port ${spec.port}${spec.protocol ? '/' + spec.protocol.toLowerCase() : ''} (ports: ${have || 'none'})`);
+    if (!spec) throw new BadInputError(`service ${objectKey(svc)} declares no ports`);
+    throw new BadInputError(`service ${objectKey(svc)} has no port ${spec.port}${spec.protocol ? '/' + spec.protocol.toLowerCase() : ''} (ports: ${have || 'none'})`);
   }
   const targets: Target[] = [];
+  if (!hasSelector(svc)) return sliceTargets(engine, svc, chosen, notices);
   for (const sp of chosen) {
     const protocol = normaliseProtocol(sp.protocol);
     const tp = sp.targetPort ?? sp.port;
@@ -86,6 +91,26 @@ function serviceTargets(to: ResolvedRef, spec: PortSpec | undefined, notices: st
       else notices.push(`pod ${pod.metadata.namespace}/${pod.metadata.name} declares no port named ${tp}: the Service sends it no traffic on port ${sp.port}`);
     }
   }
+  return targets;
+}
+
+/**
+ * A Service without a selector sends to the endpoints its EndpointSlices list, on the slice port whose
+ * name is the Service port's name (https://kubernetes.io/docs/concepts/services-networking/service/#services-without-selectors).
+ */
+function sliceTargets(engine: ReachEngine, svc: Service, chosen: ServicePort[], notices: string[]): Target[] {
+  const endpoints = engine.slices.get(objectKey(svc)) ?? [];
+  const targets: Target[] = [];
+  for (const sp of chosen) {
+    const protocol = normaliseProtocol(sp.protocol);
+    for (const ep of endpoints) {
+      const slicePort = ep.ports.find((p) => (p.name ?? '') === (sp.name ?? '') && normaliseProtocol(p.protocol) === protocol);
+      if (!slicePort?.port) continue;
+      const pod = engine.k8s.podByIp.get(ep.address);
+      targets.push(pod ? { pod, port: slicePort.port, protocol } : { address: ep.address, port: slicePort.port, protocol });
+    }
+  }
+  if (endpoints.length === 0) notices.push(`service ${objectKey(svc)} has no selector and no EndpointSlice endpoints`);
   return targets;
 }
 
@@ -138,11 +163,12 @@ function sourceEndpoints(from: ResolvedRef, family: 4 | 6 | undefined, notices: 
 export function planQuery(engine: ReachEngine, fromText: string, toText: string, portText?: string): PlannedQuery {
   const idx = engine.k8s;
   const spec = portText !== undefined ? parsePortSpec(portText) : undefined;
-  const from = expandPods(idx, resolveReference(idx, fromText), engine.sliceIps);
-  const to = expandPods(idx, resolveReference(idx, toText), engine.sliceIps);
+  const from = expandPods(idx, resolveReference(idx, fromText), engine.slices);
+  const to = expandPods(idx, resolveReference(idx, toText), engine.slices);
   const notices: string[] = [];
   if ((from.kind === 'service' || from.kind === 'workload') && from.pods.length === 0) notices.push(`${from.label} has no running pods`);
-  if ((to.kind === 'service' || to.kind === 'workload') && to.pods.length === 0) notices.push(`${to.label} has no running pods`);
+  if (to.kind === 'workload' && to.pods.length === 0) notices.push(`${to.label} has no running pods`);
+  if (to.kind === 'service' && to.service && hasSelector(to.service) && to.pods.length === 0) notices.push(`${to.label} has no running pods`);
 
   const flows: Flow[] = [];
   if (to.kind === 'ip' || to.kind === 'internet') {
@@ -152,15 +178,16 @@ export function planQuery(engine: ReachEngine, fromText: string, toText: string,
     for (const src of sourceEndpoints(from, to.address!.family, notices)) {
       flows.push({ src, dst, port: spec.port, protocol: spec.protocol ?? 'TCP' });
     }
-    return { from, to, flows, notices };
+    return finish({ from, to, flows, notices });
   }
 
-  const targets = to.kind === 'service' ? serviceTargets(to, spec, notices) : podTargets(to, spec, notices);
+  const targets = to.kind === 'service' ? serviceTargets(engine, to, spec, notices) : podTargets(to, spec, notices);
   const srcByFamily = new Map<string, Endpoint[]>();
   for (const t of targets) {
-    const dst = podEndpoint(t.pod);
+    const address = t.address !== undefined ? parseAddress(t.address) : undefined;
+    const dst = t.pod ? podEndpoint(t.pod) : address ? addressEndpoint(address) : undefined;
     if (!dst) {
-      notices.push(`pod ${t.pod.metadata.namespace}/${t.pod.metadata.name} has no IP address yet; not checked`);
+      if (t.pod) notices.push(`pod ${t.pod.metadata.namespace}/${t.pod.metadata.name} has no IP address yet; not checked`);
       continue;
     }
     const fam = String(dst.address.family);
@@ -168,5 +195,16 @@ export function planQuery(engine: ReachEngine, fromText: string, toText: string,
     if (!srcs) srcByFamily.set(fam, (srcs = sourceEndpoints(from, dst.address.family, notices)));
     for (const src of srcs) flows.push({ src, dst, port: t.port, protocol: t.protocol, portName: t.portName });
   }
-  return { from, to, flows, notices: [...new Set(notices)] };
+  return finish({ from, to, flows, notices: [...new Set(notices)] });
+}
+
+/**
+ * A query with no flow to check (no running pod with an address on one side, no matching port on
+ * any pod) has no answer: it is bad input, never a silent "denied".
+ */
+function finish(q: PlannedQuery): PlannedQuery {
+  if (q.flows.length > 0) return q;
+  const empty = [q.to, q.from].find((r) => (r.kind === 'service' || r.kind === 'workload' || r.kind === 'pod') && r.pods.length === 0 && !(r.kind === 'service' && r.service && !hasSelector(r.service)));
+  const why = empty ? `${empty.label} has no running pods` : q.notices[0] ?? 'no pod has an address to connect';
+  throw new BadInputError(`nothing to check from ${q.from.label} to ${q.to.label}: ${why}`);
 }

@@ -3,13 +3,17 @@ import { INTERNET_ADDRESS, isIpLiteral, parseAddress, type Address } from '../en
 import { BadInputError } from '../util/errors';
 import { objectKey, podIps, type K8sIndex } from './cluster-index';
 import { compileSelector, matchesMap } from './selector';
+import type { SliceEndpoint } from '../engine/reach';
 
 export type RefKind = 'service' | 'workload' | 'pod' | 'ip' | 'internet';
 
 /** An endpoint reference resolved against the cluster (CONTRACT §2 "References to endpoints"). */
 export interface ResolvedRef {
   kind: RefKind;
-  /** How the answer names it: "svc/shop/checkout", "deploy/shop/cart", "shop/cart-7d9-x", "10.0.1.5", "internet". */
+  /**
+   * How answers name it, in the reference grammar so it can be pasted back: "shop/svc/checkout",
+   * "shop/deploy/cart", "shop/cart-7d9-x" (a pod), "10.0.1.5", "internet".
+   */
   label: string;
   namespace?: string;
   name?: string;
@@ -49,14 +53,18 @@ export function workloadPods(idx: K8sIndex, w: Workload): Pod[] {
   return (idx.podsByNamespace.get(ns) ?? []).filter((p) => match(p.metadata.labels));
 }
 
-/** Pods backing a Service: its selector, or (selector-less Services) its EndpointSlices' pods. */
-export function servicePods(idx: K8sIndex, svc: Service, sliceIps?: Map<string, string[]>): Pod[] {
+export function hasSelector(svc: Service): boolean {
+  return !!svc.spec?.selector && Object.keys(svc.spec.selector).length > 0;
+}
+
+/** Pods backing a Service: its selector, or (selector-less Services) the pods its EndpointSlices list. */
+export function servicePods(idx: K8sIndex, svc: Service, slices?: Map<string, SliceEndpoint[]>): Pod[] {
   const ns = svc.metadata.namespace ?? 'default';
-  if (svc.spec?.selector && Object.keys(svc.spec.selector).length > 0) {
+  if (hasSelector(svc)) {
     return (idx.podsByNamespace.get(ns) ?? []).filter((p) => matchesMap(svc.spec.selector, p.metadata.labels));
   }
-  const ips = sliceIps?.get(objectKey(svc)) ?? [];
-  return ips.map((ip) => idx.podByIp.get(ip)).filter((p): p is Pod => !!p);
+  const pods = (slices?.get(objectKey(svc)) ?? []).map((e) => idx.podByIp.get(e.address)).filter((p): p is Pod => !!p);
+  return [...new Set(pods)];
 }
 
 export function podLabel(pod: Pod): string {
@@ -139,8 +147,8 @@ export function resolveReference(idx: K8sIndex, text: string): ResolvedRef {
       (byName(idx).services.get(name) ?? [])
         .filter((s) => inNs(s.metadata.namespace))
         .map((s) => ({
-          display: `svc/${objectKey(s)}`,
-          ref: { kind: 'service', label: `svc/${objectKey(s)}`, namespace: s.metadata.namespace ?? 'default', name, service: s, pods: [] },
+          display: `${s.metadata.namespace ?? 'default'}/svc/${name}`,
+          ref: { kind: 'service', label: `${s.metadata.namespace ?? 'default'}/svc/${name}`, namespace: s.metadata.namespace ?? 'default', name, service: s, pods: [] },
         })),
     );
   }
@@ -149,7 +157,7 @@ export function resolveReference(idx: K8sIndex, text: string): ResolvedRef {
       (byName(idx).workloads.get(name) ?? [])
         .filter((w) => (!kind || w.kind === kind) && inNs(w.object.metadata.namespace))
         .map((w) => {
-          const label = `${WORKLOAD_SHORT[w.kind]}/${objectKey(w.object)}`;
+          const label = `${w.object.metadata.namespace ?? 'default'}/${WORKLOAD_SHORT[w.kind]}/${name}`;
           return {
             display: label,
             ref: { kind: 'workload', label, namespace: w.object.metadata.namespace ?? 'default', name, workload: w, pods: [] },
@@ -161,7 +169,7 @@ export function resolveReference(idx: K8sIndex, text: string): ResolvedRef {
     tiers.push(() =>
       (byName(idx).pods.get(name) ?? [])
         .filter((p) => inNs(p.metadata.namespace))
-        .map((p) => ({ display: `po/${objectKey(p)}`, ref: { kind: 'pod', label: objectKey(p), namespace: p.metadata.namespace ?? 'default', name, pods: [p] } })),
+        .map((p) => ({ display: `${p.metadata.namespace ?? 'default'}/po/${name}`, ref: { kind: 'pod', label: objectKey(p), namespace: p.metadata.namespace ?? 'default', name, pods: [p] } })),
     );
   }
   for (const tier of tiers) {
@@ -183,8 +191,8 @@ function resolveIp(idx: K8sIndex, text: string): ResolvedRef {
 }
 
 /** Fill `pods` for service and workload references. */
-export function expandPods(idx: K8sIndex, ref: ResolvedRef, sliceIps?: Map<string, string[]>): ResolvedRef {
-  if (ref.kind === 'service' && ref.service) return { ...ref, pods: servicePods(idx, ref.service, sliceIps) };
+export function expandPods(idx: K8sIndex, ref: ResolvedRef, slices?: Map<string, SliceEndpoint[]>): ResolvedRef {
+  if (ref.kind === 'service' && ref.service) return { ...ref, pods: servicePods(idx, ref.service, slices) };
   if (ref.kind === 'workload' && ref.workload) return { ...ref, pods: workloadPods(idx, ref.workload.object) };
   return ref;
 }

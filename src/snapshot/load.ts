@@ -35,29 +35,46 @@ function lineOfPosition(text: string, position: number): number {
   return line;
 }
 
+/**
+ * The line of a JSON syntax error: from V8's "at position N" when it gives one, else where the YAML
+ * parser (a JSON superset) trips over the same text.
+ */
+function jsonErrorLine(text: string, message: string): number {
+  const m = /position (\d+)/.exec(message);
+  if (m) return lineOfPosition(text, Number(m[1]));
+  const docs = parseAllDocuments(text, { prettyErrors: true });
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    const line = doc.errors[0]?.linePos?.[0]?.line;
+    if (line) return line;
+  }
+  return 1;
+}
+
 /** Parse one file's text into its documents; a syntax error names the file and line. */
 export function parseDocuments(file: string, text: string): unknown[] {
   const trimmed = text.trimStart();
+  if (trimmed === '') return [];
   if (path.extname(file).toLowerCase() === '.json' || trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
       return [JSON.parse(text)];
     } catch (err) {
       if (path.extname(file).toLowerCase() === '.json') {
-        const m = /position (\d+)/.exec((err as Error).message);
-        const line = m ? lineOfPosition(text, Number(m[1])) : 1;
-        throw new BadInputError(`${file}:${line}: invalid JSON: ${(err as Error).message}`, { cause: err });
+        const message = (err as Error).message.split('\n')[0]!;
+        throw new BadInputError(`${file}:${jsonErrorLine(text, message)}: invalid JSON: ${message}`, { cause: err });
       }
       // YAML that merely starts with a flow collection: fall through to the YAML parser.
     }
   }
-  const docs = parseAllDocuments(text, { prettyErrors: false });
+  const docs = parseAllDocuments(text, { prettyErrors: true });
   const list = Array.isArray(docs) ? docs : [docs];
   const out: unknown[] = [];
   for (const doc of list) {
     const err = doc.errors[0];
     if (err) {
-      const line = err.linePos?.[0]?.line ?? 1;
-      throw new BadInputError(`${file}:${line}: invalid YAML: ${err.message.split('\n')[0]}`);
+      // An error found only at the end of the input (an unclosed quote or bracket) points at the last line with text.
+      const lastLine = text.trimEnd().split('\n').length;
+      const line = Math.min(err.linePos?.[0]?.line ?? 1, lastLine);
+      throw new BadInputError(`${file}:${line}: invalid YAML: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
     }
     const value = doc.toJS({ maxAliasCount: 1000 });
     if (value !== null && value !== undefined) out.push(value);

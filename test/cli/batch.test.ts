@@ -50,3 +50,15 @@ describe('whoami-reach --batch', () => {
     expect(r.stderr).toMatch(/cannot read \/nonexistent\/q.txt/);
   });
 });
+
+describe('snapshot --out with a snapshot source', () => {
+  it('re-writes EKSNET_SNAPSHOT (CONTRACT §3) as a snapshot directory that answers the same', async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'eksnet-snapout-')), 'copy');
+    const w = await runCli(['snapshot', '--out', out, '--json'], { env: { EKSNET_SNAPSHOT: DEMO } });
+    expect(w.code).toBe(0);
+    expect(w.json().files.length).toBeGreaterThan(5);
+    const a = await runCli(['whoami-reach', 'shop/checkout', 'data/postgres', '5432', '--json', '--snapshot', DEMO]);
+    const b = await runCli(['whoami-reach', 'shop/checkout', 'data/postgres', '5432', '--json', '--snapshot', out]);
+    expect(b.json()).toEqual(a.json());
+  });
+});

@@ -138,3 +138,30 @@ describe('bad input is exit 2 with one line naming what was wrong', () => {
     expect(r.stdout).toMatch(/Usage: eksnet whoami-reach/);
   });
 });
+
+describe('command line forms a kubectl user expects', () => {
+  it('takes global flags before the subcommand', async () => {
+    const r = await runCli(['--snapshot', DEMO, '--json', 'whoami-reach', 'shop/frontend', 'shop/checkout', '8080']);
+    expect(r.code).toBe(0);
+    expect(r.json().verdict).toBe('allowed');
+  });
+  it('eksnet help COMMAND prints that command\'s usage', async () => {
+    const r = await runCli(['help', 'whoami-reach']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: eksnet whoami-reach/);
+  });
+  it('the help examples are valid references', async () => {
+    const r = await runCli(['whoami-reach', 'shop/svc/frontend', 'shop/deploy/payments', '9090/tcp', '--snapshot', DEMO, '--json']);
+    expect(r.code).toBe(0);
+  });
+  it('an empty reference is bad input, not the reach map', async () => {
+    const r = await runCli(['whoami-reach', 'shop/frontend', '', '--snapshot', DEMO]);
+    expect(r.code).toBe(2);
+  });
+  it('a Service without a selector sends to its EndpointSlice endpoints', async () => {
+    // https://kubernetes.io/docs/concepts/services-networking/service/#services-without-selectors
+    const r = await runCli(['whoami-reach', 'kube-system/coredns', 'default/kubernetes', '--snapshot', DEMO, '--json']);
+    expect(r.code).toBe(0);
+    expect([...new Set(r.json().flows.map((f: any) => `${f.to}:${f.port}`))].sort()).toEqual(['10.0.33.150:443', '10.0.65.150:443']);
+  });
+});

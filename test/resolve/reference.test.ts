@@ -28,10 +28,10 @@ function snapshot(): Snapshot {
 describe('resolveReference', () => {
   const idx = buildK8sIndex(snapshot());
   it.each([
-    ['shop/web', 'service', 'svc/shop/web'], // without KIND a Service wins over the Deployment of the same name
-    ['shop/deploy/web', 'workload', 'deploy/shop/web'],
-    ['deploy/api', 'workload', 'deploy/shop/api'], // a/b is KIND/NAME when a is a kind word
-    ['api', 'workload', 'deploy/shop/api'], // no Service named api: the workload wins over the pod
+    ['shop/web', 'service', 'shop/svc/web'], // without KIND a Service wins over the Deployment of the same name
+    ['shop/deploy/web', 'workload', 'shop/deploy/web'],
+    ['deploy/api', 'workload', 'shop/deploy/api'], // a/b is KIND/NAME when a is a kind word
+    ['api', 'workload', 'shop/deploy/api'], // no Service named api: the workload wins over the pod
     ['shop/api-1', 'pod', 'shop/api-1'],
     ['po/api-1', 'pod', 'shop/api-1'],
     ['10.0.1.2', 'pod', 'shop/api-1'], // a pod's IP stands for that pod
@@ -46,7 +46,7 @@ describe('resolveReference', () => {
 
   it('an ambiguous name across namespaces is bad input listing the candidates', () => {
     expect(() => resolveReference(idx, 'web')).toThrow(BadInputError);
-    expect(() => resolveReference(idx, 'web')).toThrow('svc/blog/web, svc/shop/web');
+    expect(() => resolveReference(idx, 'web')).toThrow('blog/svc/web, shop/svc/web');
   });
 
   it.each(['nosuch', 'shop/nosuch', 'svc/api', 'shop/widget/x', 'a/b/c/d'])('%s is bad input', (text) => {

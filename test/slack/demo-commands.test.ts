@@ -37,7 +37,7 @@ async function slash(text: string) {
 
 it('whoami-reach on the demo cluster names demo-eks and the snapshot', async () => {
   const body = await slash('whoami-reach shop/frontend shop/checkout');
-  expect(body.blocks[0].text.text).toMatch(/^:white_check_mark: \*ALLOWED\*  svc\/shop\/frontend → svc\/shop\/checkout/);
+  expect(body.blocks[0].text.text).toMatch(/^:white_check_mark: \*ALLOWED\*  shop\/svc\/frontend → shop\/svc\/checkout/);
   expect(body.blocks[1].elements[0].text).toMatch(/^cluster demo-eks \(snapshot demo\/snapshot/);
   expect(limitViolations(body)).toEqual([]);
 });

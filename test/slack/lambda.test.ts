@@ -49,7 +49,7 @@ describe('whoami-reach answered from a snapshot (EKSNET_SNAPSHOT)', () => {
     const { res, body } = await slash('whoami-reach shop/frontend shop/payments');
     expect(res.statusCode).toBe(200);
     expect(body.response_type).toBe('ephemeral');
-    expect(body.blocks[0].text.text).toMatch(/^:no_entry: \*DENIED\*  svc\/shop\/frontend → svc\/shop\/payments/);
+    expect(body.blocks[0].text.text).toMatch(/^:no_entry: \*DENIED\*  shop\/svc\/frontend → shop\/svc\/payments/);
     expect(body.blocks[1].elements[0].text).toMatch(/^cluster fixture-eks \(snapshot .*slack-snapshot, collected .* ago\)/);
     const text = allText(body);
     expect(text).toContain(':x: *networkpolicy-ingress* — NetworkPolicy/shop/payments-from-checkout isolates pod shop/payments-6f7a-klmno');
@@ -74,8 +74,8 @@ describe('whoami-reach answered from a snapshot (EKSNET_SNAPSHOT)', () => {
   it('one reference maps what it reaches, compactly per Service', async () => {
     const { body } = await slash('whoami-reach shop/frontend');
     const text = allText(body);
-    expect(text).toContain('*Reach map of svc/shop/frontend*');
-    expect(text).toContain('*svc/shop/frontend can reach* (1 of 2 services)\n:white_check_mark: shop/checkout  80/TCP');
+    expect(text).toContain('*Reach map of shop/svc/frontend*');
+    expect(text).toContain('*shop/svc/frontend can reach* (1 of 2 services)\n:white_check_mark: shop/checkout  80/TCP');
     expect(text).toContain('Denied: 1 other service.');
   });
 

@@ -48,7 +48,7 @@ async function slash(text: string) {
 it('80 distinct denied flows: the answer fits, says how many flows it left out and which CLI command prints them', async () => {
   const body = await slash('whoami-reach shop/frontend shop/big');
   expectWithinLimits(body);
-  expect(body.blocks[0].text.text).toMatch(/^:no_entry: \*DENIED\*  svc\/shop\/frontend → svc\/shop\/big  \(0 of 80 flows allowed\)/);
+  expect(body.blocks[0].text.text).toMatch(/^:no_entry: \*DENIED\*  shop\/svc\/frontend → shop\/svc\/big  \(0 of 80 flows allowed\)/);
   const shown = (allText(body).match(/→ shop\/big-\d+\*/g) ?? []).length;
   expect(shown).toBeGreaterThan(0);
   const note = allText(body).match(/…and (\d+) more flows \((\d+) more distinct answers\)\. Run `eksnet whoami-reach shop\/frontend shop\/big` to print everything\./);
@@ -59,7 +59,7 @@ it('80 distinct denied flows: the answer fits, says how many flows it left out a
 it('a reach map over 400 Services is summarised with the CLI command', async () => {
   const body = await slash('whoami-reach shop/frontend');
   expectWithinLimits(body);
-  expect(allText(body)).toMatch(/\*svc\/shop\/frontend can reach\* \(400 of 401 services\)/);
+  expect(allText(body)).toMatch(/\*shop\/svc\/frontend can reach\* \(400 of 401 services\)/);
   expect(allText(body)).toMatch(/…and \d+ more services\. Denied: 1 other service\. Run `eksnet whoami-reach shop\/frontend` to print everything\./);
   // Both directions keep room: what reaches FROM is listed too, not crowded out.
   const reachedBy = body.blocks.find((b: any) => b.text?.text?.startsWith('*Reached by*'));

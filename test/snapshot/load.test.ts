@@ -75,11 +75,18 @@ describe('loadSnapshot', () => {
 
   it.each([
     ['bad.json', '{\n  "SecurityGroups": [\n    {"GroupId": "sg-1",}\n  ]\n}', /bad\.json:3: invalid JSON/],
-    ['bad.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n', /bad\.yaml:\d+: invalid YAML/],
+    ['bad.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n labels: {a: b}\n', /bad\.yaml:5: invalid YAML/],
+    ['second-doc.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\nkind: Pod\nmetadata:\n  name: "unclosed\n', /second-doc\.yaml:7: invalid YAML/],
+    ['token.json', '{\n  "a": 1,\n  "b": [}\n}', /token\.json:3: invalid JSON/],
   ])('a file that does not parse is bad input naming the file and line (%s)', async (name, text, re) => {
     const root = dir({ [name]: text });
     await expect(loadSnapshot(root)).rejects.toThrow(BadInputError);
     await expect(loadSnapshot(root)).rejects.toThrow(re);
+  });
+
+  it('an empty file holds no documents', async () => {
+    const snap = await loadSnapshot(dir({ 'empty.json': '', 'empty.yaml': '\n' }));
+    expect(snap.warnings).toEqual([]);
   });
 
   it('a missing path is bad input', async () => {

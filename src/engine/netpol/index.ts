@@ -28,7 +28,10 @@ export interface NetpolEngine {
  */
 export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
   const enforcement = detectEnforcement(snap);
-  const missing = snap.collection.missing.find((m) => /^networkpolic(y|ies)$/i.test(m.resource));
+  // Without the policies, or without the pods they select, no NetworkPolicy verdict can be given.
+  const missingPolicies = snap.collection.missing.find((m) => /^networkpolic(y|ies)$/i.test(m.resource));
+  const missingPods = snap.collection.missing.find((m) => /^pods?$/i.test(m.resource));
+  const missing = missingPolicies ?? (missingPods && { ...missingPods, what: 'Pods' });
   const policiesByNamespace = new Map<string, CompiledPolicy[]>();
   for (const np of snap.k8s.networkPolicies) {
     const compiled = compilePolicy(np);
@@ -45,7 +48,10 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
       return {
         layer: direction === 'egress' ? 'networkpolicy-egress' : 'networkpolicy-ingress',
         verdict: 'not-evaluated',
-        reason: `NetworkPolicies could not be read: ${missing.reason}`,
+        reason:
+          'what' in missing
+            ? `Pods could not be read (${missing.reason}), so which pods NetworkPolicies select is unknown.`
+            : `NetworkPolicies could not be read: ${missing.reason}`,
         objects: [],
       };
     }

@@ -10,7 +10,8 @@ const ICON: Record<LayerVerdict, string> = { allow: '✔', deny: '✘', 'not-eva
 function groupFlows(flows: FlowResult[]): { sample: FlowResult; others: FlowResult[] }[] {
   const groups = new Map<string, { sample: FlowResult; others: FlowResult[] }>();
   for (const f of flows) {
-    const key = `${f.verdict}|${f.port}/${f.protocol}|` + f.layers.map((l) => `${l.layer}:${l.verdict}:${l.objects.join(',')}`).join('|');
+    // Flows that need different fixes are shown apart, so every fix is printed.
+    const key = `${f.verdict}|${f.port}/${f.protocol}|` + f.layers.map((l) => `${l.layer}:${l.verdict}:${l.objects.join(',')}:${l.fix?.text ?? ''}`).join('|');
     const g = groups.get(key);
     if (g) g.others.push(f);
     else groups.set(key, { sample: f, others: [] });
@@ -62,7 +63,7 @@ function mapLines(title: string, entries: MapEntry[]): string[] {
   const closed = entries.length - open.length;
   const out = [`${title} (${open.length} of ${entries.length} services):`];
   for (const e of open) {
-    const ports = e.ports.map((p) => `${p.port}/${p.protocol}${p.verdict === 'allowed' ? '' : ' ' + p.verdict}`).join(', ');
+    const ports = e.ports.map((p) => `${p.port}/${p.protocol}${e.verdict === 'allowed' ? '' : ' ' + p.verdict}`).join(', ');
     out.push(`  ${e.verdict.padEnd(8)} ${e.service}  ${ports}`);
   }
   if (closed > 0) out.push(`  …denied: ${closed} other service${closed > 1 ? 's' : ''} (--json lists all)`);
