@@ -9,7 +9,8 @@ import type { Severity } from '../model/result';
  * | critical | a NACL inbound allow entry for the whole internet on all traffic (added, or an entry changed into one) |
  * | critical | a namespace that isolated all its pods (a NetworkPolicy with an empty podSelector for ingress or egress) no longer does (policy removed or changed) |
  * | critical | NetworkPolicy was enforced in the baseline and no longer is (network-policy agent flag, vpc-cni add-on configurationValues, amazon-vpc-cni ConfigMap, aws-node removed) |
- * | high | any other security-group rule or NACL allow entry open to the whole internet; a NACL outbound allow-all to the internet |
+ * | high | any other security-group ingress rule or NACL allow entry open to the whole internet; a NACL outbound allow-all to the internet |
+ * | medium | a security-group egress rule to the whole internet (every new group starts with one: "allow all outbound") |
  * | high | a NetworkPolicy added or changed so that it admits every source (a rule without `from`, or ipBlock 0.0.0.0/0 / ::/0) |
  * | high | external SNAT (AWS_VPC_K8S_CNI_EXTERNALSNAT) toggled |
  * | high | a route to an internet gateway added to (or retargeted in) a table that had none — a private subnet turned public; a subnet associated with such a table |
@@ -79,7 +80,8 @@ function exposesSensitive(r: RuleExposure): boolean {
 export function sgRuleSeverity(change: 'added' | 'removed', r: RuleExposure): Severity {
   if (change === 'removed') return r.world ? 'low' : 'medium';
   if (r.world && r.direction === 'ingress' && exposesSensitive(r)) return 'critical';
-  if (r.world) return 'high';
+  // Egress to the world is every new group's default rule (VPC user guide, "Default security groups"): not an alarm.
+  if (r.world && r.direction === 'ingress') return 'high';
   return 'medium';
 }
 

@@ -16,6 +16,15 @@ export class Cidr {
   ) {}
 
   static parse(text: string): Cidr {
+    const v4 = V4_CIDR.exec(text.trim());
+    if (v4) {
+      const bits = Number(v4[5]);
+      const octets = [Number(v4[1]), Number(v4[2]), Number(v4[3]), Number(v4[4])];
+      if (bits <= 32 && octets.every((o) => o <= 255)) {
+        const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+        return new Cidr(text, 4, bits, (toV4Number(octets) & mask) >>> 0, mask, 0n, 0n);
+      }
+    }
     const [addr, bits] = ipaddr.parseCIDR(text.trim());
     if (addr.kind() === 'ipv4') {
       const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
@@ -56,6 +65,10 @@ export class Cidr {
   }
 }
 
+/** Dotted-quad IPv4 (no leading zeros, which ipaddr.js would read as octal) with a prefix length. */
+const V4_CIDR = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\/(\d{1,2})$/;
+const V4_ADDRESS = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
+
 function toV4Number(octets: number[]): number {
   return ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0;
 }
@@ -73,7 +86,10 @@ export function parseAddress(text: string): Address | undefined {
   const cached = addressCache.get(text);
   if (cached !== undefined) return cached ?? undefined;
   let result: Address | null = null;
-  if (ipaddr.isValid(text)) {
+  const v4 = V4_ADDRESS.exec(text);
+  if (v4 && [v4[1], v4[2], v4[3], v4[4]].every((o) => Number(o) <= 255)) {
+    result = { family: 4, value: toV4Number([Number(v4[1]), Number(v4[2]), Number(v4[3]), Number(v4[4])]), text };
+  } else if (ipaddr.isValid(text)) {
     const a = ipaddr.parse(text);
     if (a.kind() === 'ipv4') result = { family: 4, value: toV4Number((a as ipaddr.IPv4).octets), text };
     else {

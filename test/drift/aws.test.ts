@@ -23,6 +23,11 @@ describe('security groups', () => {
       ['SecurityGroupRule', 'sg-0abc/ingress/tcp/443/10.0.0.0/16', 'removed', 'medium'],
       ['SecurityGroupRule', 'sg-0abc/ingress/tcp/8443/10.0.0.0/16', 'added', 'medium'],
     ]],
+    // Every new group starts with "allow all outbound" (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html): not an alarm.
+    ['a new group with the default all-outbound rule is low and medium, never high', { securityGroups: [base, sg('sg-0new', [])] }, [
+      ['SecurityGroup', 'sg-0new', 'added', 'low'],
+      ['SecurityGroupRule', 'sg-0new/egress/all/all/0.0.0.0/0', 'added', 'medium'],
+    ]],
     ['egress to the world removed is low', { securityGroups: [sg('sg-0abc', base.IpPermissions, [])] }, [['SecurityGroupRule', 'sg-0abc/egress/all/all/0.0.0.0/0', 'removed', 'low']]],
     ['a new group and its world-open rule', { securityGroups: [base, sg('sg-0new', [tcp(3389, 3389, cidrs('0.0.0.0/0'))], [])] }, [
       ['SecurityGroup', 'sg-0new', 'added', 'low'],

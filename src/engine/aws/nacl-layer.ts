@@ -27,6 +27,21 @@ function fixCidr(ctx: AwsContext, peer: Side): string {
   return hostCidr(peer.address);
 }
 
+/**
+ * The CIDR a new return-path entry should name: the VPC block holding the client, so one entry serves
+ * every client in the VPC (the ephemeral range is the clients' own choice; AWS's guidance opens it to
+ * the whole range of clients, https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html)
+ * and fixes for several flows never compete for the same rule number with different blocks.
+ */
+function returnFixCidr(ctx: AwsContext, peer: Side): string {
+  if (peer.kind !== 'outside') {
+    const vpcId = peer.kind === 'eni' ? peer.eni.vpcId ?? peer.vpcId : peer.vpcId;
+    const block = (vpcId ? ctx.placement.vpcCidrs.get(vpcId) ?? [] : []).find((c) => c.contains(peer.address));
+    if (block) return block.text;
+  }
+  return fixCidr(ctx, peer);
+}
+
 function naclOf(ctx: AwsContext, side: Side & { kind: 'eni' }): CompiledNacl | string {
   return ctx.nacls.naclFor(side.eni.subnetId, side.eni.vpcId);
 }
@@ -149,7 +164,7 @@ export function naclReturn(ctx: AwsContext, f: PlacedFlow): LayerResult {
         ruleNumber,
         protocol: f.protocol,
         ports: EPHEMERAL,
-        cidr: fixCidr(ctx, c.peerSide),
+        cidr: returnFixCidr(ctx, c.peerSide),
       });
     }
     return `${c.nacl.id} ${c.egress ? 'outbound' : 'inbound'} blocks ports ${blocked.replace(/, ([^,]*)$/, ' and $1')}`;
