@@ -177,7 +177,7 @@ describe('placement', () => {
     w.snap.aws.networkInterfaces = [];
     const layers = w.engine().evaluate(w.flow('shop/web', 'shop/db', 80));
     for (const l of layers.filter((x) => x.layer.startsWith('nacl'))) expect(['allow', 'deny']).toContain(l.verdict);
-    const blocked = twoSubnetWorld().nacl('acl-b', ['subnet-b'], [], []);
+    const blocked = twoSubnetWorld().nacl('acl-b', ['subnet-b'], []);
     blocked.snap.aws.networkInterfaces = [];
     const inbound = blocked.engine().evaluate(blocked.flow('shop/web', 'shop/db', 80)).find((l) => l.layer === 'nacl-inbound')!;
     expect(inbound.verdict).toBe('deny');
