@@ -1,5 +1,5 @@
 import type { Change, ChangeKind } from '../model/result';
-import type { Snapshot } from '../model/snapshot';
+import { K8S_KINDS, type Snapshot } from '../model/snapshot';
 import { compareText } from './canonical';
 import { diffAddons, diffClusterConfig } from './cluster';
 import { diffCniConfig, enforcementChange } from './cni';
@@ -35,6 +35,36 @@ function missingKinds(snap: Snapshot): Map<ChangeKind, string> {
   for (const [kind, sources] of Object.entries(SOURCES) as [ChangeKind, string[]][]) {
     const m = snap.collection.missing.find((x) => sources.includes(x.resource));
     if (m) out.set(kind, `${m.resource}: ${m.reason}`);
+  }
+  return out;
+}
+
+const KUBERNETES_KINDS = new Set<ChangeKind>(['NetworkPolicy', 'SecurityGroupPolicy', 'Namespace', 'CniConfig']);
+
+/**
+ * Kinds a snapshot says nothing about — e.g. a one-file baseline of security groups holds no NACLs,
+ * which is not "every NACL was added". AWS kinds go by their API output key; Kubernetes kinds by
+ * whether the snapshot holds any Kubernetes objects at all (a policy file deleted from a snapshot of
+ * the cluster still reads as the policy removed).
+ */
+function absentKinds(snap: Snapshot): Set<ChangeKind> {
+  const out = new Set<ChangeKind>();
+  const hasKubernetes = K8S_KINDS.some((k) => snap.present.has(k)) || Object.values(snap.k8s).some((list) => list.length > 0);
+  const holds = (source: string): boolean => {
+    if (snap.present.has(source as never)) return true;
+    const data: Record<string, unknown[] | undefined> = {
+      SecurityGroups: snap.aws.securityGroups,
+      NetworkAcls: snap.aws.networkAcls,
+      Subnets: snap.aws.subnets,
+      RouteTables: snap.aws.routeTables,
+      addon: snap.aws.addons,
+      addons: [...snap.aws.addonVersions, ...snap.aws.addonNames],
+      cluster: snap.aws.cluster ? [snap.aws.cluster] : [],
+    };
+    return (data[source]?.length ?? 0) > 0;
+  };
+  for (const [kind, sources] of Object.entries(SOURCES) as [ChangeKind, string[]][]) {
+    if (KUBERNETES_KINDS.has(kind) ? !hasKubernetes : !sources.some(holds)) out.add(kind);
   }
   return out;
 }
@@ -75,7 +105,17 @@ export function driftReport(baseline: Snapshot, current: Snapshot): DriftReport 
   if (!baseline.aws.cluster !== !current.aws.cluster) {
     notes.push(`ClusterConfig not compared: only the ${baseline.aws.cluster ? 'baseline' : 'current state'} holds eks describe-cluster output`);
   }
-  const changes = all.filter((c) => !(c.change === 'removed' && missingNow.has(c.kind)) && !(c.change === 'added' && missingThen.has(c.kind)));
+  // A snapshot with no document of a kind at all says nothing about it: not "everything removed/added".
+  const absentNow = absentKinds(current);
+  const absentThen = absentKinds(baseline);
+  for (const kind of new Set([...absentNow, ...absentThen])) {
+    if (absentNow.has(kind) && absentThen.has(kind)) continue;
+    if (kind === 'ClusterConfig') continue; // noted above
+    notes.push(`${kind} not compared: only the ${absentThen.has(kind) ? 'current state' : 'baseline'} holds ${SOURCES[kind].join('/')} documents`);
+  }
+  const unknownNow = (k: ChangeKind) => missingNow.has(k) || absentNow.has(k);
+  const unknownThen = (k: ChangeKind) => missingThen.has(k) || absentThen.has(k);
+  const changes = all.filter((c) => !(c.change === 'removed' && unknownNow(c.kind)) && !(c.change === 'added' && unknownThen(c.kind)));
   return { changes: changes.sort(compareChanges), notes: notes.sort(compareText) };
 }
 

@@ -62,3 +62,12 @@ describe('snapshot --out with a snapshot source', () => {
     expect(b.json()).toEqual(a.json());
   });
 });
+
+describe('drift against a partial baseline', () => {
+  it('a one-file baseline compares only what it holds (CONTRACT §2: any snapshot path is a baseline)', async () => {
+    const r = await runCli(['drift', '--baseline', path.join(DEMO, 'aws', 'security-groups.json'), '--snapshot', DEMO, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json()).toEqual({ changes: [] });
+    expect(r.stderr).toMatch(/NetworkPolicy not compared: only the current state holds/);
+  });
+});

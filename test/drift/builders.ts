@@ -24,6 +24,10 @@ export function snap(parts: SnapParts = {}): Snapshot {
   s.aws.cluster = parts.cluster;
   s.aws.addons.push(...(parts.addons ?? []));
   s.collection.missing.push(...(parts.missing ?? []));
+  // As the loader does: a part given (even empty) means the snapshot holds that API output.
+  const keys = { securityGroups: 'SecurityGroups', networkAcls: 'NetworkAcls', subnets: 'Subnets', routeTables: 'RouteTables', addons: 'addon' } as const;
+  for (const [part, key] of Object.entries(keys)) if (parts[part as keyof typeof keys] !== undefined) s.present.add(key);
+  if (parts.objects !== undefined) s.present.add('Namespace');
   for (const o of parts.objects ?? []) {
     switch (o.kind) {
       case 'Namespace': s.k8s.namespaces.push(o); break;
