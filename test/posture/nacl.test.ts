@@ -1,7 +1,7 @@
 import type { NetworkAcl } from '@aws-sdk/client-ec2';
 import { naclBlocksEphemeralReturn } from '../../src/posture/checks/nacl-blocks-ephemeral-return';
 import { naclDeniesSgAllowed } from '../../src/posture/checks/nacl-denies-sg-allowed';
-import { compliantWorld, eni, ids, run, sg } from './world';
+import { compliantWorld, eni, ids, node, pod, run, sg } from './world';
 
 // NACLs are stateless and evaluated lowest rule number first, first match wins, unmatched traffic denied:
 // https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html; the Linux ephemeral range 32768-60999:
@@ -86,6 +86,101 @@ describe('nacl-blocks-ephemeral-return', () => {
     const s = compliantWorld();
     s.collection.missing.push({ resource: 'NetworkAcls', reason: 'UnauthorizedOperation' });
     expect(ids(run(naclBlocksEphemeralReturn, s))).toEqual(['check-not-evaluated info nacl-blocks-ephemeral-return']);
+  });
+});
+
+// Every path at once: nodes in the private (NAT) and the public (IGW) subnet share one NACL, and CoreDNS (53/UDP)
+// runs in the private one, so TCP and UDP responses both ways and replies to internet clients all cross it.
+// First match by rule number: https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
+function everyPath(entries: Entry[], opts: { udpServer?: boolean } = {}) {
+  const s = compliantWorld();
+  s.aws.networkAcls.push({
+    NetworkAclId: 'acl-shared',
+    VpcId: 'vpc-1',
+    IsDefault: false,
+    Associations: ['subnet-priv', 'subnet-pub'].map((SubnetId) => ({ SubnetId, NetworkAclId: 'acl-shared' })),
+    Entries: entries,
+  });
+  s.aws.networkInterfaces.push(eni('eni-n2', 'subnet-pub', '10.0.101.10', ['sg-node'], { Attachment: { InstanceId: 'i-2', DeviceIndex: 0 } }));
+  s.k8s.nodes.push(node('n2', 'i-2', '10.0.101.10'));
+  if (opts.udpServer !== false) {
+    s.k8s.pods.push(pod('kube-system/coredns-1', { 'k8s-app': 'kube-dns' }, '10.0.1.30', 'n1', {
+      containers: [{ name: 'coredns', ports: [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 53, protocol: 'TCP' }] }],
+    }));
+  }
+  return s;
+}
+const rule = (RuleNumber: number, Egress: boolean, Protocol: string, CidrBlock: string, RuleAction: 'allow' | 'deny', From?: number, To?: number): Entry => ({
+  RuleNumber, Egress, Protocol, CidrBlock, RuleAction, ...(From !== undefined ? { PortRange: { From, To } } : {}),
+});
+const both = (n: number, egress: boolean, cidr: string, from?: number, to?: number) => [rule(n, egress, '6', cidr, 'allow', from, to), rule(n + 1, egress, '17', cidr, 'allow', from, to)];
+const star = [rule(32767, false, '-1', '0.0.0.0/0', 'deny'), rule(32767, true, '-1', '0.0.0.0/0', 'deny')];
+const inboundAll = rule(100, false, '-1', '0.0.0.0/0', 'allow');
+
+describe('nacl-blocks-ephemeral-return: first match over the whole peer space, UDP and internet clients', () => {
+  it('Noncompliance 6: a deny for one subnet of clients numbered before the VPC allow blocks their responses (QA: demo acl rule 105)', () => {
+    const f = run(naclBlocksEphemeralReturn, withNacl([
+      inbound(100, 'allow', { Protocol: '-1' }),
+      rule(100, true, '6', '0.0.0.0/0', 'allow', 443, 443),
+      rule(105, true, '6', '10.0.32.0/19', 'deny', 32768, 40000),
+      rule(110, true, '6', '10.0.0.0/16', 'allow', 1024, 65535),
+      rule(32767, true, '-1', '0.0.0.0/0', 'deny'),
+    ]));
+    expect(ids(f)).toEqual(['nacl-blocks-ephemeral-return high acl-priv']);
+    expect(f[0]!.summary).toContain('TCP outbound to 10.0.32.0/19 (responses to clients in other subnets): 32768-40000 (rule 105)');
+    expect(f[0]!.summary).not.toContain('10.0.0.0/16 (');
+    expect(f[0]!.fix).toBe(
+      'aws ec2 create-network-acl-entry --network-acl-id acl-priv --egress --rule-number 104 --protocol tcp --port-range From=32768,To=60999 --cidr-block 10.0.0.0/16 --rule-action allow',
+    );
+  });
+  it('Noncompliance 7: a narrower inbound deny for part of the VPC, named as CIDR blocks', () => {
+    const f = run(naclBlocksEphemeralReturn, withNacl([
+      inbound(90, 'deny', { CidrBlock: '10.0.128.0/17', PortRange: { From: 50000, To: 60999 } }),
+      inbound(100, 'allow', { Protocol: '-1' }),
+    ]));
+    expect(f[0]!.summary).toContain('TCP inbound from 10.0.128.0/17 (responses to connections to other subnets): 50000-60999 (rule 90)');
+    expect(f[0]!.summary).not.toContain('the internet');
+  });
+  it('Noncompliance 8: UDP replies (DNS responses from CoreDNS) to clients in other subnets are dropped when only TCP is allowed out', () => {
+    const f = run(naclBlocksEphemeralReturn, everyPath([inboundAll, rule(100, true, '6', '0.0.0.0/0', 'allow', 1024, 65535), rule(110, true, '17', '0.0.0.0/0', 'allow', 53, 53), ...star]));
+    expect(ids(f)).toEqual(['nacl-blocks-ephemeral-return high acl-shared']);
+    expect(f[0]!.summary).toContain('UDP outbound to 10.0.0.0/16 (UDP replies such as DNS responses to clients in other subnets): 32768-60999 (the default * rule)');
+    expect(f[0]!.summary).not.toContain('TCP');
+    expect(f[0]!.fix).toContain('--egress --rule-number 32766 --protocol udp --port-range From=32768,To=60999 --cidr-block 10.0.0.0/16');
+  });
+  it('Noncompliance 9: UDP responses from a DNS server in another subnet are dropped inbound', () => {
+    const f = run(naclBlocksEphemeralReturn, everyPath([rule(100, false, '6', '0.0.0.0/0', 'allow'), rule(110, false, '17', '0.0.0.0/0', 'allow', 53, 53), rule(100, true, '-1', '0.0.0.0/0', 'allow'), ...star]));
+    expect(f[0]!.summary).toContain('UDP inbound from 10.0.0.0/16 (responses from UDP servers such as DNS in other subnets): 32768-60999 (the default * rule)');
+  });
+  it('Noncompliance 10: a public subnet NACL allowing outbound only to the VPC drops replies to internet clients', () => {
+    const f = run(naclBlocksEphemeralReturn, everyPath([inboundAll, rule(100, true, '-1', '10.0.0.0/16', 'allow'), ...star]));
+    expect(ids(f)).toEqual(['nacl-blocks-ephemeral-return high acl-shared']);
+    expect(f[0]!.summary).toContain('TCP outbound to the internet (replies to internet clients of the nodes and load balancers there): 32768-60999 (the default * rule)');
+    expect(f[0]!.fix).toContain('--egress --rule-number 32766 --protocol tcp --port-range From=32768,To=60999 --cidr-block 0.0.0.0/0');
+  });
+  it('Compliance 4: the same NACL on private (NAT) subnets only: no internet client can open a connection there', () => {
+    const s = withNacl([inbound(100, 'allow', { Protocol: '-1' }), rule(100, true, '-1', '10.0.0.0/16', 'allow'), rule(32767, true, '-1', '0.0.0.0/0', 'deny')]);
+    expect(run(naclBlocksEphemeralReturn, s)).toEqual([]);
+  });
+  it('Compliance 5: TCP-only ephemeral rules when no pod serves UDP', () => {
+    const s = everyPath([rule(100, false, '6', '0.0.0.0/0', 'allow', 1024, 65535), rule(100, true, '6', '0.0.0.0/0', 'allow', 1024, 65535), ...star], { udpServer: false });
+    expect(run(naclBlocksEphemeralReturn, s)).toEqual([]);
+  });
+  it.each<[string, Entry[]]>([
+    ['1024-65535 to and from 0.0.0.0/0', [...both(100, false, '0.0.0.0/0', 1024, 65535), ...both(100, true, '0.0.0.0/0', 1024, 65535)]],
+    ['exactly 32768-60999', [...both(100, false, '0.0.0.0/0', 32768, 60999), ...both(100, true, '0.0.0.0/0', 32768, 60999)]],
+    ['all protocols', [rule(100, false, '-1', '0.0.0.0/0', 'allow'), rule(100, true, '-1', '0.0.0.0/0', 'allow')]],
+    ['split ranges covering 32768-60999', [
+      ...both(100, false, '0.0.0.0/0', 32768, 40000), ...both(110, false, '0.0.0.0/0', 40001, 60999),
+      ...both(100, true, '0.0.0.0/0', 32768, 40000), ...both(110, true, '0.0.0.0/0', 40001, 60999),
+    ]],
+    ['a VPC allow split into two halves, then the internet', [
+      ...both(100, true, '10.0.0.0/17', 32768, 60999), ...both(110, true, '10.0.128.0/17', 32768, 60999), ...both(120, true, '0.0.0.0/0', 32768, 60999),
+      rule(100, false, '-1', '0.0.0.0/0', 'allow'),
+    ]],
+    ['a deny for a block outside the VPC', [rule(90, true, '-1', '192.168.0.0/16', 'deny'), rule(100, true, '-1', '0.0.0.0/0', 'allow'), rule(100, false, '-1', '0.0.0.0/0', 'allow')]],
+  ])('Compliance: %s (every path active) is not flagged', (_name, entries) => {
+    expect(run(naclBlocksEphemeralReturn, everyPath([...entries, ...star]))).toEqual([]);
   });
 });
 

@@ -1,24 +1,34 @@
 import type { NetworkAcl } from '@aws-sdk/client-ec2';
 import type { Finding } from '../../model/result';
-import { Cidr } from '../../engine/cidr';
+import { NaclIndex, evaluateNacl } from '../../engine/aws/nacl';
+import { Cidr, INTERNET_ADDRESS } from '../../engine/cidr';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
-import { describeSegment, freeRuleNumber, naclForSubnet, walkNacl } from '../nacl-walk';
+import { describeSegment, evaluateNaclOverBlock, freeRuleNumber, type PeerBlockDecision } from '../nacl-walk';
 import type { PostureCheck } from '../types';
 
 // NACLs are stateless: a response goes to the client's ephemeral port, which for Linux is 32768-60999, and must be
 // allowed by the NACL on its way (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html;
-// CONTRACT §2 nacl-return). Checked on every node subnet's NACL for TCP:
-// - inbound from the internet: responses to connections nodes and pods open to the internet (a rule must cover
-//   0.0.0.0/0 to match the internet, as CONTRACT §2 `internet`);
-// - inbound from and outbound to the VPC's CIDR blocks: responses to connections between subnets.
+// CONTRACT §2 nacl-return). Rules are first-match by rule number, so a deny for part of the peers that precedes
+// the allow blocks the responses of those peers; every part of the peer block is evaluated with the engine's
+// evaluator and named. Checked on every node subnet's NACL:
+// - TCP inbound from / outbound to the VPC's CIDR blocks: responses to connections between subnets;
+// - UDP the same, where a pod serves UDP (DNS from CoreDNS, for one): outbound when such a pod is in one of the
+//   NACL's subnets (its replies leave), inbound when one is in another subnet (its replies come in);
+// - TCP inbound from the internet, for subnets with a default route (IGW, NAT or any other target; also when the
+//   route table is unknown): responses to connections nodes and pods open to the internet;
+// - TCP outbound to the internet, for public subnets (IGW route): replies to internet clients of what runs there.
+// "The internet" is matched as CONTRACT §2 `internet`: only an entry for 0.0.0.0/0 matches it. UDP to or from the
+// internet is not checked: the Amazon DNS server and time service are not filtered by NACLs, and AWS's own
+// example NACLs admit only TCP responses from the internet.
 export const EPHEMERAL = { from: 32768, to: 60999 };
-const INTERNET = Cidr.parse('0.0.0.0/0');
 
 interface Path {
+  protocol: 6 | 17;
   egress: boolean;
-  peer: Cidr;
-  label: string;
+  /** undefined = the internet. */
+  peer?: Cidr;
+  purpose: string;
 }
 
 export const naclBlocksEphemeralReturn: PostureCheck = {
@@ -29,39 +39,63 @@ export const naclBlocksEphemeralReturn: PostureCheck = {
     let subnets = [...new Set(ctx.nodes.map((n) => n.subnetId).filter((s): s is string => !!s))];
     if (subnets.length === 0) subnets = ctx.snap.aws.cluster?.resourcesVpcConfig?.subnetIds ?? [];
     if (subnets.length === 0) return [notEvaluated(this.id, 'no node subnet or cluster subnet is known')];
+    const index = new NaclIndex(ctx.snap);
     const byAcl = new Map<string, { acl: NetworkAcl; subnets: string[] }>();
     const noAcl: string[] = [];
     for (const subnetId of subnets) {
-      const acl = naclForSubnet(ctx.snap.aws.networkAcls, subnetId, ctx.subnetsById.get(subnetId)?.VpcId ?? ctx.vpcId);
+      const compiled = index.naclFor(subnetId, ctx.subnetsById.get(subnetId)?.VpcId ?? ctx.vpcId);
+      const acl = typeof compiled === 'string' ? undefined : ctx.snap.aws.networkAcls.find((a) => a.NetworkAclId === compiled.id);
       if (!acl?.NetworkAclId) noAcl.push(subnetId);
       else byAcl.set(acl.NetworkAclId, { acl, subnets: [...(byAcl.get(acl.NetworkAclId)?.subnets ?? []), subnetId] });
     }
+    const udpServers = udpServerSubnets(ctx);
     const findings: Finding[] = [];
     for (const [aclId, { acl, subnets: aclSubnets }] of byAcl) {
+      const compiled = index.naclFor(aclSubnets[0], ctx.subnetsById.get(aclSubnets[0]!)?.VpcId ?? ctx.vpcId);
+      if (typeof compiled === 'string') continue;
       const vpcBlocks = vpcCidrs(ctx, acl.VpcId);
-      const paths: Path[] = [
-        { egress: false, peer: INTERNET, label: 'inbound from the internet (responses to connections the nodes and pods open)' },
-        ...vpcBlocks.map((c) => ({ egress: false, peer: c, label: `inbound from ${c.text} (responses to connections to other subnets)` })),
-        ...vpcBlocks.map((c) => ({ egress: true, peer: c, label: `outbound to ${c.text} (responses to clients in other subnets)` })),
-      ];
+      const paths: Path[] = [];
+      if (aclSubnets.some((s) => hasDefaultRoute(ctx, s) !== false)) {
+        paths.push({ protocol: 6, egress: false, purpose: 'responses to connections the nodes and pods open' });
+      }
+      if (aclSubnets.some((s) => ctx.isPublicSubnet(s) === true)) {
+        paths.push({ protocol: 6, egress: true, purpose: 'replies to internet clients of the nodes and load balancers there' });
+      }
+      for (const peer of vpcBlocks) {
+        paths.push({ protocol: 6, egress: false, peer, purpose: 'responses to connections to other subnets' });
+        if ([...udpServers].some((s) => aclSubnets.some((a) => a !== s))) {
+          paths.push({ protocol: 17, egress: false, peer, purpose: 'responses from UDP servers such as DNS in other subnets' });
+        }
+        paths.push({ protocol: 6, egress: true, peer, purpose: 'responses to clients in other subnets' });
+        if (aclSubnets.some((s) => udpServers.has(s))) {
+          paths.push({ protocol: 17, egress: true, peer, purpose: 'UDP replies such as DNS responses to clients in other subnets' });
+        }
+      }
       const parts: string[] = [];
       const fixes: string[] = [];
-      const planned: { egress: boolean; peer: Cidr; ruleNumber: number }[] = [];
+      const planned: { protocol: number; egress: boolean; peer?: Cidr; ruleNumber: number }[] = [];
       for (const p of paths) {
-        const { segments, exceptions } = walkNacl(acl, p.egress, 6, p.peer, EPHEMERAL.from, EPHEMERAL.to);
-        const denied = segments.filter((s) => !s.allow);
-        if (denied.length === 0) continue;
-        const except = exceptions.length ? ` except for ${exceptions.join(', ')}` : '';
-        parts.push(`${p.label}${except}: ${denied.map(describeSegment).join(', ')}`);
-        const firstDeny = Math.min(...denied.map((s) => s.ruleNumber ?? 32767));
+        const decisions: PeerBlockDecision[] = p.peer
+          ? evaluateNaclOverBlock(compiled, p.egress, p.protocol, p.peer, EPHEMERAL)
+          : [{ cidrs: [], denied: evaluateNacl(compiled, p.egress, p.protocol, INTERNET_ADDRESS, EPHEMERAL).filter((s) => !s.allow) }];
+        const blocked = decisions.filter((d) => d.denied.length > 0);
+        if (blocked.length === 0) continue;
+        const proto = p.protocol === 6 ? 'TCP' : 'UDP';
+        for (const d of blocked) {
+          const peerText = p.peer ? listSome(d.cidrs, 4) : 'the internet';
+          parts.push(`${proto} ${p.egress ? 'outbound to' : 'inbound from'} ${peerText} (${p.purpose}): ${d.denied.map(describeSegment).join(', ')}`);
+        }
+        const firstDeny = Math.min(...blocked.flatMap((d) => d.denied.map((s) => s.ruleNumber ?? 32767)));
+        const sameWay = planned.filter((x) => x.protocol === p.protocol && x.egress === p.egress);
         // An allow already planned for a wider block ahead of this path's first deny fixes it too.
-        if (planned.some((x) => x.egress === p.egress && x.peer.covers(p.peer) && x.ruleNumber < firstDeny)) continue;
-        const n = freeRuleNumber(acl, p.egress, firstDeny, planned.filter((x) => x.egress === p.egress).map((x) => x.ruleNumber));
-        if (n !== undefined) planned.push({ egress: p.egress, peer: p.peer, ruleNumber: n });
+        if (sameWay.some((x) => (x.peer === undefined || (p.peer && x.peer.covers(p.peer))) && x.ruleNumber < firstDeny)) continue;
+        const n = freeRuleNumber(acl, p.egress, firstDeny, sameWay.map((x) => x.ruleNumber));
+        if (n !== undefined) planned.push({ protocol: p.protocol, egress: p.egress, peer: p.peer, ruleNumber: n });
+        const cidr = p.peer?.text ?? '0.0.0.0/0';
         fixes.push(
           n !== undefined
-            ? `aws ec2 create-network-acl-entry --network-acl-id ${aclId} ${p.egress ? '--egress' : '--ingress'} --rule-number ${n} --protocol tcp --port-range From=32768,To=60999 --cidr-block ${p.peer.text} --rule-action allow`
-            : `renumber the ${p.egress ? 'outbound' : 'inbound'} rules of ${aclId} to allow TCP 32768-60999 ${p.egress ? 'to' : 'from'} ${p.peer.text} below rule ${firstDeny}`,
+            ? `aws ec2 create-network-acl-entry --network-acl-id ${aclId} ${p.egress ? '--egress' : '--ingress'} --rule-number ${n} --protocol ${proto.toLowerCase()} --port-range From=32768,To=60999 --cidr-block ${cidr} --rule-action allow`
+            : `renumber the ${p.egress ? 'outbound' : 'inbound'} rules of ${aclId} to allow ${proto} 32768-60999 ${p.egress ? 'to' : 'from'} ${cidr} below rule ${firstDeny}`,
         );
       }
       if (parts.length === 0) continue;
@@ -69,7 +103,7 @@ export const naclBlocksEphemeralReturn: PostureCheck = {
         id: this.id,
         severity: 'high',
         object: aclId,
-        summary: `${aclId} (subnets ${listSome(aclSubnets)}) blocks TCP return traffic on the Linux ephemeral range 32768-60999 — ${parts.join('; ')} — so those connections time out; NACLs are stateless and must allow the responses (Amazon VPC User Guide: ephemeral ports).`,
+        summary: `${aclId} (subnets ${listSome(aclSubnets)}) blocks return traffic on the Linux ephemeral range 32768-60999 — ${parts.join('; ')} — so those connections time out; NACLs are stateless, evaluate rules lowest number first, and must allow the responses (Amazon VPC User Guide: ephemeral ports, network ACL rules).`,
         fix: fixes.join(' && '),
       });
     }
@@ -77,6 +111,27 @@ export const naclBlocksEphemeralReturn: PostureCheck = {
     return findings;
   },
 };
+
+/** Does the subnet's route table send 0.0.0.0/0 somewhere (IGW, NAT, transit gateway…)? Undefined when the table is unknown. */
+function hasDefaultRoute(ctx: PostureContext, subnetId: string): boolean | undefined {
+  const table = ctx.routeTableFor(subnetId);
+  if (!table) return undefined;
+  return (table.Routes ?? []).some((r) => r.State !== 'blackhole' && (Cidr.tryParse(r.DestinationCidrBlock)?.isWholeInternet ?? false));
+}
+
+/** Subnets holding a running pod that declares a UDP container port (CoreDNS's 53/UDP, for one). */
+function udpServerSubnets(ctx: PostureContext): Set<string> {
+  const out = new Set<string>();
+  for (const pod of ctx.snap.k8s.pods) {
+    const ip = pod.status?.podIP;
+    if (!ip) continue;
+    const containers = [...(pod.spec?.containers ?? [])];
+    if (!containers.some((c) => (c.ports ?? []).some((p) => (p.protocol ?? 'TCP').toUpperCase() === 'UDP'))) continue;
+    const subnetId = ctx.eniHolding(ip)?.SubnetId ?? ctx.subnetContaining(ip);
+    if (subnetId) out.add(subnetId);
+  }
+  return out;
+}
 
 /** The VPC's IPv4 CIDR blocks that hold at least one subnet (from describe-vpcs, else the subnets themselves). */
 function vpcCidrs(ctx: PostureContext, vpcId: string | undefined): Cidr[] {
