@@ -70,7 +70,7 @@ export function snapshotDocuments(snap: Snapshot, collectedAt: string): Baseline
   for (const [field, kind] of K8S_FILES) {
     const list = snap.k8s[field] as K8sObject[];
     if (!has(kind, list)) continue;
-    docs.push({ file: `k8s/${kind.toLowerCase()}s.json`, doc: { apiVersion: 'v1', kind: `${kind}List`, items: list.map(withoutManagedFields) } });
+    docs.push({ file: `k8s/${plural(kind.toLowerCase())}.json`, doc: { apiVersion: 'v1', kind: `${kind}List`, items: list.map(withoutManagedFields) } });
   }
   const c = snap.collection;
   docs.push({
@@ -78,4 +78,9 @@ export function snapshotDocuments(snap: Snapshot, collectedAt: string): Baseline
     doc: { EksnetCollection: { cluster: c.cluster ?? snap.aws.cluster?.name, region: c.region, collectedAt: c.collectedAt ?? collectedAt, missing: c.missing } },
   });
   return docs;
+}
+
+/** "networkpolicy" → "networkpolicies", "pod" → "pods" (file names, as kubectl names resources). */
+function plural(word: string): string {
+  return word.endsWith('y') ? `${word.slice(0, -1)}ies` : word.endsWith('s') ? `${word}es` : `${word}s`;
 }

@@ -23,6 +23,8 @@ async function createHandler(env: NodeJS.ProcessEnv): Promise<BoltHandler> {
   return receiver.start();
 }
 
+const FIVE_MINUTES = 300;
+
 function header(event: HttpApiEvent, name: string): string | undefined {
   const headers = event.headers ?? {};
   const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
@@ -35,6 +37,13 @@ function header(event: HttpApiEvent, name: string): string | undefined {
  */
 export async function handler(event: HttpApiEvent, context: unknown): Promise<HttpResponse> {
   const signature = header(event, 'x-slack-signature');
+  // Bolt refuses timestamps more than 5 minutes old but not ones from the future; a request dated
+  // ahead can be replayed later, so both directions are refused (Slack: "verifying requests").
+  const timestamp = Number(header(event, 'x-slack-request-timestamp'));
+  if (Number.isFinite(timestamp) && timestamp - Date.now() / 1000 > FIVE_MINUTES) {
+    log.warn('refused a Slack request dated in the future', { timestamp });
+    return { statusCode: 401, body: '' };
+  }
   if (replays.isReplay(signature)) {
     log.warn('refused a replayed Slack request', { timestamp: header(event, 'x-slack-request-timestamp') });
     return { statusCode: 401, body: '' };

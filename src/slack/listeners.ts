@@ -10,6 +10,7 @@ import { routeInvocation, type Invocation } from './router';
 import { parseShareValue, runJob } from './run';
 import { groupMembersVia } from './usergroups';
 import { registerApprovalListener } from './approval';
+import { ADDON_UPGRADE_ACTION } from '../render/slack/addon-offer';
 
 export interface ListenerDeps {
   env: NodeJS.ProcessEnv;
@@ -46,6 +47,13 @@ async function handle(inv: Invocation, members: Parameters<typeof routeInvocatio
   }
 }
 
+/** Every action id not handled by a listener above. */
+const KNOWN_ELSEWHERE = new RegExp(`^(?!${escapeRegExp(SHARE_ACTION_ID)}$)(?!${ADDON_UPGRADE_ACTION.source.replace(/^\^/, '')})`);
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export function registerListeners(app: App, deps: ListenerDeps): void {
   app.command(/^\/eksnet/, async ({ command, ack, client }) => {
     const inv: Invocation = { slash: command.command, text: command.text ?? '', userId: command.user_id, channelId: command.channel_id, responseUrl: command.response_url, ref: newReference() };
@@ -78,4 +86,12 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   });
 
   registerApprovalListener(app, deps);
+
+  // Any other button (an old message's action this version no longer knows): acknowledge it, so Slack
+  // shows no error, and say so in the logs. Bolt would otherwise answer 404.
+  app.action(KNOWN_ELSEWHERE, async ({ ack, body }) => {
+    await ack();
+    const action = 'actions' in body && Array.isArray(body.actions) ? body.actions[0] : undefined;
+    log.warn('ignored an unknown Slack action', { action: (action as { action_id?: string } | undefined)?.action_id, user: body.user.id });
+  });
 }

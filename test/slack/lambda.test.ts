@@ -131,6 +131,19 @@ describe('request verification (Bolt) and replays', () => {
     expect(res.statusCode).toBe(401);
   });
 
+  // https://api.slack.com/authentication/verifying-requests-from-slack: a timestamp more than five
+  // minutes from local time may be a replay — in either direction.
+  it('a correctly signed request dated more than five minutes ahead gets 401', async () => {
+    const ts = Math.floor(Date.now() / 1000) + 6 * 60;
+    const res = await handler(httpApiEvent(slashBody('whoami-reach shop/frontend shop/payments'), { ts }), {});
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('a click on a button this version does not know is acknowledged (no error shown in Slack)', async () => {
+    const res = await handler(httpApiEvent(buttonBody('eksnet_retired_button', 'x')), {});
+    expect(res.statusCode).toBe(200);
+  });
+
   it('a replay of an accepted request gets 401', async () => {
     const event = httpApiEvent(slashBody('whoami-reach shop/frontend shop/payments'));
     expect((await handler(event, {})).statusCode).toBe(200);

@@ -4,6 +4,7 @@ import { renderAddonsText } from './addons';
 import { renderPostureText } from './posture';
 import { renderDriftText } from './drift';
 import { renderBaselineText } from './baseline';
+import { renderSnapshotText } from './snapshot';
 
 type TextRenderer = (result: CommandResult<any>) => string;
 
@@ -14,6 +15,7 @@ const RENDERERS: Record<string, TextRenderer> = {
   posture: renderPostureText,
   drift: renderDriftText,
   baseline: renderBaselineText,
+  snapshot: renderSnapshotText,
 };
 
 export function registerTextRenderer(command: string, renderer: TextRenderer): void {
