@@ -20,7 +20,7 @@ export function runPosture(snap: Snapshot, checks: PostureCheck[] = CHECKS): Fin
       findings.push({
         id: NOT_EVALUATED,
         severity: 'info',
-        object: check.id,
+        object: ctx.clusterName,
         summary: `The ${check.id} check failed while running (${errorMessage(err).split('\n')[0]}), so its result is unknown.`,
         fix: 'Report this as an eksnet bug with the snapshot that triggers it; check this area by hand meanwhile.',
       });

@@ -34,7 +34,7 @@ describe('addon-outdated', () => {
     const s = world('v1.18.3-eksbuild.1', true);
     s.aws.addonVersions = [];
     const f = run(addonOutdated, s);
-    expect(ids(f)).toEqual(['check-not-evaluated info addon-outdated']);
+    expect(ids(f)).toEqual(['check-not-evaluated info demo (addon-outdated)']);
     expect(f[0]!.summary).toContain('describe-addon-versions');
     expect(f[0]!.summary).toContain('vpc-cni');
   });

@@ -23,7 +23,7 @@ describe('endpoint-public-access', () => {
     const s = compliantWorld();
     delete s.aws.cluster;
     s.present.delete('cluster');
-    expect(ids(run(endpointPublicAccess, s))).toEqual(['check-not-evaluated info endpoint-public-access']);
+    expect(ids(run(endpointPublicAccess, s))).toEqual(['check-not-evaluated info cluster (endpoint-public-access)']);
   });
 });
 

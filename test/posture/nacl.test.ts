@@ -85,7 +85,7 @@ describe('nacl-blocks-ephemeral-return', () => {
   it('not evaluated when NetworkAcls could not be collected', () => {
     const s = compliantWorld();
     s.collection.missing.push({ resource: 'NetworkAcls', reason: 'UnauthorizedOperation' });
-    expect(ids(run(naclBlocksEphemeralReturn, s))).toEqual(['check-not-evaluated info nacl-blocks-ephemeral-return']);
+    expect(ids(run(naclBlocksEphemeralReturn, s))).toEqual(['check-not-evaluated info demo (nacl-blocks-ephemeral-return)']);
   });
 });
 

@@ -32,13 +32,53 @@ describe('namespace-without-default-deny', () => {
     s.k8s.networkPolicies = [netpol('shop/web-only', { app: 'web' }, ['Ingress', 'Egress'])];
     expect(ids(run(namespaceWithoutDefaultDeny, s))).toEqual(['namespace-without-default-deny medium shop']);
   });
+  it('Noncompliance 5: an allow-all policy (podSelector {}, ingress: [{}], egress: [{}]) opens every pod; it is no default deny', () => {
+    const s = compliantWorld();
+    const allowAll = netpol('shop/allow-all', {}, ['Ingress', 'Egress']);
+    allowAll.spec.ingress = [{}];
+    allowAll.spec.egress = [{}];
+    s.k8s.networkPolicies = [allowAll];
+    expect(ids(run(namespaceWithoutDefaultDeny, s))).toEqual(['namespace-without-default-deny medium shop']);
+  });
+  it('Noncompliance 6: `egress: []` without policyTypes is Ingress only (SetDefaults_NetworkPolicy: Egress iff len(egress) != 0)', () => {
+    // kubernetes pkg/apis/networking/v1/defaults.go; https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource
+    const s = compliantWorld();
+    const p = netpol('shop/deny', {});
+    p.spec.egress = [];
+    s.k8s.networkPolicies = [p];
+    const f = run(namespaceWithoutDefaultDeny, s);
+    expect(ids(f)).toEqual(['namespace-without-default-deny low shop']);
+    expect(f[0]!.fix).toContain('policyTypes: [Egress]');
+  });
+  it('Compliance 2: default deny for ingress alongside a policy with egress rules and an explicit egress deny', () => {
+    const s = compliantWorld();
+    const egressDeny = netpol('shop/deny-out', {}, ['Egress']);
+    egressDeny.spec.egress = [];
+    s.k8s.networkPolicies = [netpol('shop/deny-in', {}), egressDeny];
+    expect(run(namespaceWithoutDefaultDeny, s)).toEqual([]);
+  });
+  it('the default namespace is reported only while it holds pods', () => {
+    const s = compliantWorld();
+    s.k8s.namespaces.push(namespace('default'));
+    expect(run(namespaceWithoutDefaultDeny, s)).toEqual([]);
+    s.k8s.pods.push(pod('default/stray', {}, '10.0.1.22', 'n1'));
+    expect(ids(run(namespaceWithoutDefaultDeny, s))).toEqual(['namespace-without-default-deny medium default']);
+  });
+  it('an empty default namespace is still reported when pods could not be read', () => {
+    const s = compliantWorld();
+    s.k8s.namespaces.push(namespace('default'));
+    s.k8s.pods = [];
+    s.present.delete('Pod');
+    s.collection.missing.push({ resource: 'Pod', reason: 'forbidden' });
+    expect(ids(run(namespaceWithoutDefaultDeny, s))).toEqual(['namespace-without-default-deny medium default']);
+  });
   it('Compliance: podSelector {} for Ingress and Egress', () => {
     expect(run(namespaceWithoutDefaultDeny, compliantWorld())).toEqual([]);
   });
   it('not evaluated when NetworkPolicies could not be collected', () => {
     const s = compliantWorld();
     s.collection.missing.push({ resource: 'NetworkPolicy', reason: 'forbidden: list networkpolicies' });
-    expect(ids(run(namespaceWithoutDefaultDeny, s))).toEqual(['check-not-evaluated info namespace-without-default-deny']);
+    expect(ids(run(namespaceWithoutDefaultDeny, s))).toEqual(['check-not-evaluated info demo (namespace-without-default-deny)']);
   });
 });
 
@@ -85,6 +125,6 @@ describe('networkpolicy-selects-no-pods', () => {
     const s = compliantWorld();
     s.k8s.pods = [];
     s.present.delete('Pod');
-    expect(ids(run(networkpolicySelectsNoPods, s))).toEqual(['check-not-evaluated info networkpolicy-selects-no-pods']);
+    expect(ids(run(networkpolicySelectsNoPods, s))).toEqual(['check-not-evaluated info demo (networkpolicy-selects-no-pods)']);
   });
 });

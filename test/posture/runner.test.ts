@@ -1,7 +1,7 @@
 import { runPosture } from '../../src/posture/runner';
 import { sortFindings } from '../../src/posture/findings';
 import type { PostureCheck } from '../../src/posture/types';
-import { compliantWorld, ids } from './world';
+import { compliantWorld, ids, notEvaluatedCheck } from './world';
 
 // cdk-nag's applyRule reports a rule that throws instead of passing silently; so does the posture runner.
 
@@ -14,13 +14,23 @@ describe('posture runner', () => {
       },
     };
     const f = runPosture(compliantWorld(), [broken]);
-    expect(ids(f)).toEqual(['check-not-evaluated info always-broken']);
+    expect(ids(f)).toEqual(['check-not-evaluated info demo (always-broken)']);
     expect(f[0]!.summary).toContain("reading 'Routes'");
+  });
+  it('check-not-evaluated concerns the cluster: object is the cluster name, the check id is in the summary (CONTRACT §2 posture)', () => {
+    const s = compliantWorld();
+    s.aws.securityGroups = [];
+    s.present.delete('SecurityGroups');
+    const f = runPosture(s).find((x) => x.id === 'check-not-evaluated' && x.summary.startsWith('The sg-open-to-world check'))!;
+    expect(f.object).toBe('demo');
+    delete s.aws.cluster;
+    s.collection.cluster = 'from-collection';
+    expect(runPosture(s).filter((x) => x.id === 'check-not-evaluated').map((x) => x.object)).toContain('from-collection');
   });
   it('other checks still run after one throws', () => {
     const ok: PostureCheck = { id: 'ok', run: () => [{ id: 'ok', severity: 'high', object: 'x', summary: 's', fix: 'f' }] };
     const broken: PostureCheck = { id: 'broken', run: () => { throw new Error('boom'); } };
-    expect(ids(runPosture(compliantWorld(), [broken, ok]))).toEqual(['ok high x', 'check-not-evaluated info broken']);
+    expect(ids(runPosture(compliantWorld(), [broken, ok]))).toEqual(['ok high x', 'check-not-evaluated info demo (broken)']);
   });
   it('sorts by severity, then id, then object', () => {
     const f = (id: string, severity: any, object: string) => ({ id, severity, object, summary: '', fix: '' });
@@ -28,13 +38,13 @@ describe('posture runner', () => {
     expect(ids(sorted)).toEqual(['z critical q', 'a low x', 'a low y', 'b low z', 'c info a']);
   });
   it('the compliant world yields only what the snapshot cannot show (no add-on versions)', () => {
-    expect(ids(runPosture(compliantWorld()))).toEqual(['check-not-evaluated info addon-outdated']);
+    expect(ids(runPosture(compliantWorld()))).toEqual(['check-not-evaluated info demo (addon-outdated)']);
   });
   it('an empty snapshot is never silently clean: each AWS check says what is missing', () => {
     const s = compliantWorld();
     s.aws.securityGroups = [];
     s.present.delete('SecurityGroups');
-    const f = runPosture(s).filter((x) => x.id === 'check-not-evaluated').map((x) => x.object);
+    const f = runPosture(s).filter((x) => x.id === 'check-not-evaluated').map(notEvaluatedCheck);
     expect(f).toEqual(expect.arrayContaining(['sg-open-to-world', 'sg-rule-stale-reference', 'nacl-denies-sg-allowed']));
   });
 });
@@ -46,7 +56,7 @@ describe('Kubernetes objects the collection could not read', () => {
   ])('%s missing → its checks are not evaluated (never a clean pass)', (resource, checks) => {
     const s = compliantWorld();
     s.collection.missing.push({ resource, reason: 'forbidden' });
-    const notEvaluated = runPosture(s).filter((f) => f.id === 'check-not-evaluated').map((f) => f.object);
+    const notEvaluated = runPosture(s).filter((f) => f.id === 'check-not-evaluated').map(notEvaluatedCheck);
     expect(notEvaluated).toEqual(expect.arrayContaining(checks));
   });
 });

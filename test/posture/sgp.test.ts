@@ -46,12 +46,15 @@ describe('sgp-without-pod-eni', () => {
   it('Noncompliance 1: ENABLE_POD_ENI unset', () => {
     const f = run(sgpWithoutPodEni, sgpWorld({}));
     expect(ids(f)).toEqual(['sgp-without-pod-eni high vpc-cni']);
+    expect(f[0]!.summary).toContain('aws-node runs with ENABLE_POD_ENI unset,');
     expect(f[0]!.fix).toContain('ENABLE_POD_ENI=true');
   });
   it('Noncompliance 2: ENABLE_POD_ENI=false, managed add-on: fix via update-addon', () => {
     const s = sgpWorld({ ENABLE_POD_ENI: 'false' });
     s.aws.addons.push({ addonName: 'vpc-cni', addonVersion: 'v1.18.3-eksbuild.1' });
-    expect(run(sgpWithoutPodEni, s)[0]!.fix).toContain(`--configuration-values '{"env":{"ENABLE_POD_ENI":"true"}}'`);
+    const f = run(sgpWithoutPodEni, s)[0]!;
+    expect(f.fix).toContain(`--configuration-values '{"env":{"ENABLE_POD_ENI":"true"}}'`);
+    expect(f.summary).toContain('aws-node runs with ENABLE_POD_ENI=false,');
   });
   it('Compliance: ENABLE_POD_ENI=true', () => {
     expect(run(sgpWithoutPodEni, sgpWorld())).toEqual([]);
@@ -92,6 +95,6 @@ describe('sgp-blocks-kubelet-probes', () => {
   it('not evaluated for a pod whose node is not in the snapshot', () => {
     const s = probedWorld([]);
     s.k8s.pods[1]!.spec.nodeName = 'ghost';
-    expect(ids(run(sgpBlocksKubeletProbes, s))).toEqual(['check-not-evaluated info sgp-blocks-kubelet-probes']);
+    expect(ids(run(sgpBlocksKubeletProbes, s))).toEqual(['check-not-evaluated info demo (sgp-blocks-kubelet-probes)']);
   });
 });

@@ -30,7 +30,7 @@ describe('external-snat-in-public-subnet', () => {
   it('without aws-node the setting is unknown: not evaluated', () => {
     const s = publicNodeWorld({});
     s.k8s.daemonSets = [{ ...s.k8s.daemonSets[0]!, metadata: { name: 'other', namespace: 'kube-system' } }];
-    expect(ids(run(externalSnatInPublicSubnet, s))).toEqual(['check-not-evaluated info external-snat-in-public-subnet']);
+    expect(ids(run(externalSnatInPublicSubnet, s))).toEqual(['check-not-evaluated info demo (external-snat-in-public-subnet)']);
   });
 });
 

@@ -42,7 +42,7 @@ describe('node-in-public-subnet (EKS best practices: nodes in private subnets)',
     s.aws.routeTables = [];
     s.present.delete('RouteTables');
     const f = run(nodeInPublicSubnet, s);
-    expect(ids(f)).toEqual(['check-not-evaluated info node-in-public-subnet']);
+    expect(ids(f)).toEqual(['check-not-evaluated info demo (node-in-public-subnet)']);
     expect(f[0]!.summary).toContain('RouteTables');
   });
   it('names a collection failure as the reason', () => {

@@ -186,4 +186,9 @@ export function awsNode(env: Record<string, string>, image = '602401143452.dkr.e
   };
 }
 
-export const ids = (findings: Finding[]) => findings.map((f) => `${f.id} ${f.severity} ${f.object}`);
+/** The check a check-not-evaluated finding is about, read from its summary ("The ID check ..."). */
+export const notEvaluatedCheck = (f: Finding) => /^The (\S+) check /.exec(f.summary)?.[1];
+
+/** `id severity object`, plus `(check)` for check-not-evaluated findings (their object is the cluster). */
+export const ids = (findings: Finding[]) =>
+  findings.map((f) => `${f.id} ${f.severity} ${f.object}${f.id === 'check-not-evaluated' ? ` (${notEvaluatedCheck(f)})` : ''}`);

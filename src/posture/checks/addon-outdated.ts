@@ -35,7 +35,7 @@ export const addonOutdated: PostureCheck = {
         : ctx.snap.aws.addonVersions.length === 0
           ? 'the snapshot holds no eks describe-addon-versions output'
           : 'the snapshot does not show every version';
-      findings.push(notEvaluated(this.id, `${why}: ${listSome(unknown, 5)}`));
+      findings.push(notEvaluated(ctx, this.id, `${why}: ${listSome(unknown, 5)}`));
     }
     return findings;
   },

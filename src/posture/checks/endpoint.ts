@@ -11,10 +11,10 @@ import type { PostureCheck } from '../types';
 function withCluster(id: string, ctx: PostureContext, body: (c: Cluster, name: string) => Finding[]): Finding[] {
   const lacking = ctx.lacking(['cluster']);
   const cluster = ctx.snap.aws.cluster;
-  if (lacking || !cluster) return [notEvaluated(id, lacking ?? 'the snapshot holds no cluster (eks describe-cluster)')];
+  if (lacking || !cluster) return [notEvaluated(ctx, id, lacking ?? 'the snapshot holds no cluster (eks describe-cluster)')];
   const vpc = cluster.resourcesVpcConfig;
   if (vpc?.endpointPublicAccess === undefined || vpc.endpointPrivateAccess === undefined) {
-    return [notEvaluated(id, 'the cluster document has no resourcesVpcConfig.endpointPublicAccess/endpointPrivateAccess')];
+    return [notEvaluated(ctx, id, 'the cluster document has no resourcesVpcConfig.endpointPublicAccess/endpointPrivateAccess')];
   }
   return body(cluster, ctx.clusterName);
 }

@@ -11,8 +11,8 @@ export const externalSnatInPublicSubnet: PostureCheck = {
   id: 'external-snat-in-public-subnet',
   run(ctx: PostureContext): Finding[] {
     const lacking = ctx.lacking(['DaemonSet', 'Node', 'Subnets', 'RouteTables']);
-    if (lacking) return [notEvaluated(this.id, lacking)];
-    if (!ctx.awsNode) return [notEvaluated(this.id, 'the snapshot holds no kube-system/aws-node DaemonSet, so the VPC CNI SNAT setting is unknown')];
+    if (lacking) return [notEvaluated(ctx, this.id, lacking)];
+    if (!ctx.awsNode) return [notEvaluated(ctx, this.id, 'the snapshot holds no kube-system/aws-node DaemonSet, so the VPC CNI SNAT setting is unknown')];
     if (ctx.cniEnv('AWS_VPC_K8S_CNI_EXTERNALSNAT')?.toLowerCase() !== 'true') return [];
     const bySubnet = new Map<string, string[]>();
     for (const n of ctx.nodes) {

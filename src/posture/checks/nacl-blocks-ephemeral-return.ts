@@ -35,10 +35,10 @@ export const naclBlocksEphemeralReturn: PostureCheck = {
   id: 'nacl-blocks-ephemeral-return',
   run(ctx: PostureContext): Finding[] {
     const lacking = ctx.lacking(['NetworkAcls', 'Subnets']);
-    if (lacking) return [notEvaluated(this.id, lacking)];
+    if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     let subnets = [...new Set(ctx.nodes.map((n) => n.subnetId).filter((s): s is string => !!s))];
     if (subnets.length === 0) subnets = ctx.snap.aws.cluster?.resourcesVpcConfig?.subnetIds ?? [];
-    if (subnets.length === 0) return [notEvaluated(this.id, 'no node subnet or cluster subnet is known')];
+    if (subnets.length === 0) return [notEvaluated(ctx, this.id, 'no node subnet or cluster subnet is known')];
     const index = new NaclIndex(ctx.snap);
     const byAcl = new Map<string, { acl: NetworkAcl; subnets: string[] }>();
     const noAcl: string[] = [];
@@ -107,7 +107,7 @@ export const naclBlocksEphemeralReturn: PostureCheck = {
         fix: fixes.join(' && '),
       });
     }
-    if (noAcl.length > 0) findings.push(notEvaluated(this.id, `no network ACL in the snapshot applies to ${listSome(noAcl)}`));
+    if (noAcl.length > 0) findings.push(notEvaluated(ctx, this.id, `no network ACL in the snapshot applies to ${listSome(noAcl)}`));
     return findings;
   },
 };

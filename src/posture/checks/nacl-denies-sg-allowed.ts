@@ -15,7 +15,7 @@ export const naclDeniesSgAllowed: PostureCheck = {
   id: 'nacl-denies-sg-allowed',
   run(ctx: PostureContext): Finding[] {
     const lacking = ctx.lacking(['NetworkAcls', 'SecurityGroups', 'NetworkInterfaces', 'Subnets']);
-    if (lacking) return [notEvaluated(this.id, lacking)];
+    if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const groups = new Map(ctx.snap.aws.securityGroups.map((g) => [g.GroupId, g]));
     // One finding per (NACL, security group); the same pair seen through many ENIs is reported once.
     const found = new Map<string, { aclId: string; sgId: string; subnets: Set<string>; items: Set<string>; firstDeny: number; example?: { proto: string; cidr: string; seg: NaclSegment } }>();

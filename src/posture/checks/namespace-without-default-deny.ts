@@ -1,12 +1,15 @@
-import type { LabelSelector, NetworkPolicy } from '../../model/k8s';
+import type { LabelSelector } from '../../model/k8s';
 import type { Finding } from '../../model/result';
+import { compilePolicy, type CompiledPolicy, type Direction } from '../../engine/netpol/compile';
 import type { PostureContext } from '../context';
 import { notEvaluated } from '../findings';
 import type { PostureCheck } from '../types';
 
-// "By default, a pod is non-isolated for ingress" until a policy selects it; a default-deny policy selects every
-// pod of the namespace (podSelector {}) for Ingress (and Egress)
-// (https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies).
+// "By default, a pod is non-isolated for ingress" until a policy selects it; a default deny is a policy that selects
+// every pod of the namespace (podSelector {}) for a direction and has no rules in it, so it admits nothing
+// (https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies). A policy selecting
+// all pods with rules (`ingress: [{}]` allows everything) is not one. policyTypes as the API server defaults it
+// comes from the engine's compilePolicy (`egress: []` alone does not isolate egress).
 // kube-system, kube-public and kube-node-lease are skipped: they hold the cluster's own components.
 export const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 
@@ -14,26 +17,29 @@ function selectsAll(sel: LabelSelector | undefined): boolean {
   return Object.keys(sel?.matchLabels ?? {}).length === 0 && (sel?.matchExpressions ?? []).length === 0;
 }
 
-/** policyTypes as the API server defaults it: Ingress always, Egress when the policy has egress rules. */
-export function policyTypes(np: NetworkPolicy): string[] {
-  if (np.spec?.policyTypes?.length) return np.spec.policyTypes;
-  return np.spec?.egress ? ['Ingress', 'Egress'] : ['Ingress'];
+function deniesAll(p: CompiledPolicy, direction: Direction): boolean {
+  return selectsAll(p.source.spec?.podSelector) && p.affects[direction] && p.rules[direction].length === 0;
 }
 
 export const namespaceWithoutDefaultDeny: PostureCheck = {
   id: 'namespace-without-default-deny',
   run(ctx: PostureContext): Finding[] {
     const failed = ctx.collectionFailed('NetworkPolicy');
-    if (failed) return [notEvaluated(this.id, failed)];
+    if (failed) return [notEvaluated(ctx, this.id, failed)];
     const lacking = ctx.lacking(['Namespace']);
     const namespaces = new Set<string>([...ctx.snap.k8s.namespaces.map((n) => n.metadata.name), ...ctx.k8s.podsByNamespace.keys()]);
-    if (lacking && namespaces.size === 0) return [notEvaluated(this.id, `${lacking} and no pods`)];
+    if (lacking && namespaces.size === 0) return [notEvaluated(ctx, this.id, `${lacking} and no pods`)];
+    const compiled = ctx.snap.k8s.networkPolicies.map(compilePolicy);
+    const podsKnown = ctx.lacking(['Pod']) === undefined;
     const findings: Finding[] = [];
     for (const ns of [...namespaces].sort()) {
       if (SYSTEM_NAMESPACES.has(ns)) continue;
-      const all = ctx.snap.k8s.networkPolicies.filter((p) => (p.metadata.namespace ?? 'default') === ns && selectsAll(p.spec?.podSelector));
-      const ingress = all.some((p) => policyTypes(p).includes('Ingress'));
-      const egress = all.some((p) => policyTypes(p).includes('Egress'));
+      // The `default` namespace is where things land by mistake; while it holds no pods there is nothing to isolate,
+      // so it is reported only when pods run there (or when pods could not be read).
+      if (ns === 'default' && podsKnown && (ctx.k8s.podsByNamespace.get(ns) ?? []).length === 0) continue;
+      const policies = compiled.filter((p) => p.namespace === ns);
+      const ingress = policies.some((p) => deniesAll(p, 'ingress'));
+      const egress = policies.some((p) => deniesAll(p, 'egress'));
       if (ingress && egress) continue;
       const missing = [!ingress && 'Ingress', !egress && 'Egress'].filter(Boolean) as string[];
       findings.push({

@@ -11,7 +11,7 @@ export const networkpolicyNotEnforced: PostureCheck = {
   id: 'networkpolicy-not-enforced',
   run(ctx: PostureContext): Finding[] {
     const failed = ctx.collectionFailed('NetworkPolicy');
-    if (failed) return [notEvaluated(this.id, failed)];
+    if (failed) return [notEvaluated(ctx, this.id, failed)];
     const policies = ctx.snap.k8s.networkPolicies;
     if (policies.length === 0) return [];
     const enforcement = buildNetpolEngine(ctx.snap, ctx.k8s).enforcement;

@@ -11,10 +11,10 @@ export const networkpolicySelectsNoPods: PostureCheck = {
   id: 'networkpolicy-selects-no-pods',
   run(ctx: PostureContext): Finding[] {
     const failed = ctx.collectionFailed('NetworkPolicy');
-    if (failed) return [notEvaluated(this.id, failed)];
+    if (failed) return [notEvaluated(ctx, this.id, failed)];
     if (ctx.snap.k8s.networkPolicies.length === 0) return [];
     const lacking = ctx.lacking(['Pod']);
-    if (lacking) return [notEvaluated(this.id, lacking)];
+    if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const findings: Finding[] = [];
     for (const np of ctx.snap.k8s.networkPolicies) {
       const ns = np.metadata.namespace ?? 'default';

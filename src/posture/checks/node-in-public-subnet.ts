@@ -10,7 +10,7 @@ export const nodeInPublicSubnet: PostureCheck = {
   id: 'node-in-public-subnet',
   run(ctx: PostureContext): Finding[] {
     const lacking = ctx.lacking(['Node', 'Subnets', 'RouteTables']);
-    if (lacking) return [notEvaluated(this.id, lacking)];
+    if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const bySubnet = new Map<string, { names: string[]; withPublicIp: string[] }>();
     const unplaced: string[] = [];
     for (const n of ctx.nodes) {
@@ -35,7 +35,7 @@ export const nodeInPublicSubnet: PostureCheck = {
       fix: `Move the node groups to private subnets that route 0.0.0.0/0 to a NAT gateway (e.g. aws eks create-nodegroup --subnets <private subnets> ..., then drain and delete the node group in ${subnetId}).`,
     }));
     if (unplaced.length > 0) {
-      findings.push(notEvaluated(this.id, `no subnet in the snapshot holds node(s) ${listSome(unplaced)} (neither their ENI nor their InternalIP)`));
+      findings.push(notEvaluated(ctx, this.id, `no subnet in the snapshot holds node(s) ${listSome(unplaced)} (neither their ENI nor their InternalIP)`));
     }
     return findings;
   },

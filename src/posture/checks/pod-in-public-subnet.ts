@@ -12,7 +12,7 @@ export const podInPublicSubnet: PostureCheck = {
   id: 'pod-in-public-subnet',
   run(ctx: PostureContext): Finding[] {
     const lacking = ctx.lacking(['Pod', 'NetworkInterfaces', 'Subnets', 'RouteTables']);
-    if (lacking) return [notEvaluated(this.id, lacking)];
+    if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const nodeSubnets = new Set(ctx.nodes.map((n) => n.subnetId).filter((s): s is string => !!s));
     const bySubnet = new Map<string, string[]>();
     for (const pod of ctx.k8s.pods) {

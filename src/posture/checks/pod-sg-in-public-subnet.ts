@@ -11,7 +11,7 @@ export const podSgInPublicSubnet: PostureCheck = {
   id: 'pod-sg-in-public-subnet',
   run(ctx: PostureContext): Finding[] {
     const lacking = ctx.lacking(['NetworkInterfaces', 'Subnets', 'RouteTables']);
-    if (lacking) return [notEvaluated(this.id, lacking)];
+    if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const mode = (ctx.cniEnv('POD_SECURITY_GROUP_ENFORCING_MODE') ?? 'strict').toLowerCase();
     if (mode === 'standard') return [];
     const bySubnet = new Map<string, string[]>();

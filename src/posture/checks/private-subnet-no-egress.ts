@@ -13,7 +13,7 @@ export const privateSubnetNoEgress: PostureCheck = {
   id: 'private-subnet-no-egress',
   run(ctx: PostureContext): Finding[] {
     const lacking = ctx.lacking(['Node', 'Subnets', 'RouteTables']);
-    if (lacking) return [notEvaluated(this.id, lacking)];
+    if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const nodesBySubnet = new Map<string, string[]>();
     for (const n of ctx.nodes) if (n.subnetId) nodesBySubnet.set(n.subnetId, [...(nodesBySubnet.get(n.subnetId) ?? []), n.name]);
     const findings: Finding[] = [];

@@ -49,7 +49,7 @@ export const sgOpenToWorld: PostureCheck = {
   id: 'sg-open-to-world',
   run(ctx: PostureContext): Finding[] {
     const lacking = ctx.lacking(['SecurityGroups']);
-    if (lacking) return [notEvaluated(this.id, lacking)];
+    if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const findings: Finding[] = [];
     for (const sg of ctx.snap.aws.securityGroups) {
       if (!sg.GroupId) continue;

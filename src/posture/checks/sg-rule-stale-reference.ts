@@ -12,7 +12,7 @@ export const sgRuleStaleReference: PostureCheck = {
   id: 'sg-rule-stale-reference',
   run(ctx: PostureContext): Finding[] {
     const lacking = ctx.lacking(['SecurityGroups']);
-    if (lacking) return [notEvaluated(this.id, lacking)];
+    if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const known = new Set(ctx.snap.aws.securityGroups.map((g) => g.GroupId));
     const findings: Finding[] = [];
     for (const sg of ctx.snap.aws.securityGroups) {

@@ -19,9 +19,9 @@ export const sgpBlocksKubeletProbes: PostureCheck = {
   id: 'sgp-blocks-kubelet-probes',
   run(ctx: PostureContext): Finding[] {
     const failed = ctx.collectionFailed('SecurityGroupPolicy');
-    if (failed) return [notEvaluated(this.id, failed)];
+    if (failed) return [notEvaluated(ctx, this.id, failed)];
     const lacking = ctx.lacking(['Pod', 'NetworkInterfaces', 'SecurityGroups']);
-    if (lacking) return ctx.snap.k8s.securityGroupPolicies.length ? [notEvaluated(this.id, lacking)] : [];
+    if (lacking) return ctx.snap.k8s.securityGroupPolicies.length ? [notEvaluated(ctx, this.id, lacking)] : [];
     const mode = (ctx.cniEnv('POD_SECURITY_GROUP_ENFORCING_MODE') ?? 'strict').toLowerCase();
     if (mode === 'standard') return [];
     const groups = new Map(ctx.snap.aws.securityGroups.map((g) => [g.GroupId, g]));
@@ -64,7 +64,7 @@ export const sgpBlocksKubeletProbes: PostureCheck = {
           .join(' && '),
       };
     });
-    if (unknown.length > 0) findings.push(notEvaluated(this.id, `the node or security groups of pod(s) ${listSome(unknown)} are not in the snapshot`));
+    if (unknown.length > 0) findings.push(notEvaluated(ctx, this.id, `the node or security groups of pod(s) ${listSome(unknown)} are not in the snapshot`));
     return findings;
   },
 };

@@ -13,11 +13,11 @@ export const sgpSelectsNoPods: PostureCheck = {
   id: 'sgp-selects-no-pods',
   run(ctx: PostureContext): Finding[] {
     const failed = ctx.collectionFailed('SecurityGroupPolicy');
-    if (failed) return [notEvaluated(this.id, failed)];
+    if (failed) return [notEvaluated(ctx, this.id, failed)];
     const policies = ctx.snap.k8s.securityGroupPolicies;
     if (policies.length === 0) return [];
     const lacking = ctx.lacking(['Pod']);
-    if (lacking) return [notEvaluated(this.id, lacking)];
+    if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const saLabels = new Map(ctx.snap.k8s.serviceAccounts.map((sa) => [`${sa.metadata.namespace ?? 'default'}/${sa.metadata.name}`, sa.metadata.labels ?? {}]));
     const findings: Finding[] = [];
     for (const sgp of policies) {
@@ -26,7 +26,7 @@ export const sgpSelectsNoPods: PostureCheck = {
       const { podSelector, serviceAccountSelector } = sgp.spec ?? {};
       if (!podSelector && !serviceAccountSelector) continue; // rejected by the CRD's validation
       if (serviceAccountSelector && !ctx.snap.present.has('ServiceAccount')) {
-        findings.push(notEvaluated(this.id, `${object} selects by service account and the snapshot holds no ServiceAccount`));
+        findings.push(notEvaluated(ctx, this.id, `${object} selects by service account and the snapshot holds no ServiceAccount`));
         continue;
       }
       const podMatches = podSelector ? compileSelector(podSelector) : () => true;

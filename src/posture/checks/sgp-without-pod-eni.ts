@@ -9,11 +9,11 @@ export const sgpWithoutPodEni: PostureCheck = {
   id: 'sgp-without-pod-eni',
   run(ctx: PostureContext): Finding[] {
     const failed = ctx.collectionFailed('SecurityGroupPolicy');
-    if (failed) return [notEvaluated(this.id, failed)];
+    if (failed) return [notEvaluated(ctx, this.id, failed)];
     const policies = ctx.snap.k8s.securityGroupPolicies;
     if (policies.length === 0) return [];
     if (!ctx.awsNode) {
-      return [notEvaluated(this.id, 'the snapshot holds no kube-system/aws-node DaemonSet, so ENABLE_POD_ENI is unknown')];
+      return [notEvaluated(ctx, this.id, 'the snapshot holds no kube-system/aws-node DaemonSet, so ENABLE_POD_ENI is unknown')];
     }
     const value = ctx.cniEnv('ENABLE_POD_ENI');
     if (value?.toLowerCase() === 'true') return [];
@@ -23,7 +23,7 @@ export const sgpWithoutPodEni: PostureCheck = {
         id: this.id,
         severity: 'high',
         object: 'vpc-cni',
-        summary: `${policies.length} SecurityGroupPolicy object(s) exist but aws-node runs with ENABLE_POD_ENI ${value === undefined ? 'unset' : `=${value}`}, so no pod gets its own security groups and the policies have no effect (Amazon EKS User Guide: configure security groups for pods).`,
+        summary: `${policies.length} SecurityGroupPolicy object(s) exist but aws-node runs with ${value === undefined ? 'ENABLE_POD_ENI unset' : `ENABLE_POD_ENI=${value}`}, so no pod gets its own security groups and the policies have no effect (Amazon EKS User Guide: configure security groups for pods).`,
         fix: managed
           ? `aws eks update-addon --cluster-name ${ctx.clusterName} --addon-name vpc-cni --configuration-values '{"env":{"ENABLE_POD_ENI":"true"}}' (the cluster role also needs AmazonEKSVPCResourceController)`
           : 'kubectl set env daemonset aws-node -n kube-system ENABLE_POD_ENI=true (the cluster role also needs AmazonEKSVPCResourceController)',

@@ -9,7 +9,7 @@ export const subnetAutoAssignPublicIp: PostureCheck = {
   id: 'subnet-auto-assign-public-ip',
   run(ctx: PostureContext): Finding[] {
     const lacking = ctx.lacking(['Subnets', 'RouteTables']);
-    if (lacking) return [notEvaluated(this.id, lacking)];
+    if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const nodeSubnets = new Set(ctx.nodes.map((n) => n.subnetId));
     const findings: Finding[] = [];
     for (const s of ctx.snap.aws.subnets) {
