@@ -40,6 +40,34 @@ describe('sg-open-to-world', () => {
   it('Compliance: narrower ranges (0.0.0.0/1 is parsed, not string-matched) and group references', () => {
     expect(run(sgOpenToWorld, withGroup(sg('sg-ok', [tcp(22, 22, '10.0.0.0/8'), tcp(22, 22, '0.0.0.0/1')])))).toEqual([]);
   });
+  // Rules are additive (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html): blocks that
+  // together hold every address admit the whole internet as 0.0.0.0/0 does.
+  it('Noncompliance: 0.0.0.0/1 + 128.0.0.0/1 in one rule is the whole internet', () => {
+    const f = run(sgOpenToWorld, withGroup(sg('sg-halves', [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/1' }, { CidrIp: '128.0.0.0/1' }, { CidrIp: '10.0.0.0/8' }] }])));
+    expect(ids(f)).toEqual(['sg-open-to-world critical sg-halves']);
+    expect(f[0]!.summary).toContain('TCP 22 (SSH 22) from 0.0.0.0/1 and 128.0.0.0/1 (together the whole internet)');
+    expect(f[0]!.fix).toContain('"IpRanges":[{"CidrIp":"0.0.0.0/1"},{"CidrIp":"128.0.0.0/1"}]');
+    expect(f[0]!.fix).not.toContain('10.0.0.0/8');
+  });
+  it('Noncompliance: halves in two rules are open only where their port ranges overlap', () => {
+    const f = run(sgOpenToWorld, withGroup(sg('sg-split', [tcp(0, 1000, '0.0.0.0/1'), tcp(20, 30, '128.0.0.0/1')])));
+    expect(ids(f)).toEqual(['sg-open-to-world critical sg-split']);
+    expect(f[0]!.summary).toContain('admits TCP 20-30 (SSH 22) from 0.0.0.0/1 and 128.0.0.0/1');
+    expect(f[0]!.summary).not.toContain('TCP 0-1000');
+  });
+  it('Noncompliance: an all-traffic rule for one half and a TCP 443 rule for the other open 443', () => {
+    const f = run(sgOpenToWorld, withGroup(sg('sg-mixed', [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '128.0.0.0/1' }] }, tcp(443, 443, '0.0.0.0/1')])));
+    expect(ids(f)).toEqual(['sg-open-to-world high sg-mixed']);
+    expect(f[0]!.summary).toContain('TCP 443 (HTTPS/Kubernetes API 443) from');
+  });
+  it('Noncompliance: ::/1 + 8000::/1 is the whole IPv6 internet', () => {
+    const f = run(sgOpenToWorld, withGroup(sg('sg-v6', [{ IpProtocol: 'tcp', FromPort: 6443, ToPort: 6443, Ipv6Ranges: [{ CidrIpv6: '::/1' }, { CidrIpv6: '8000::/1' }] }])));
+    expect(ids(f)).toEqual(['sg-open-to-world high sg-v6']);
+  });
+  it('Compliance: halves on different ports, and blocks that leave a gap, are not the whole internet', () => {
+    expect(run(sgOpenToWorld, withGroup(sg('sg-ok', [tcp(22, 22, '0.0.0.0/1'), tcp(80, 80, '128.0.0.0/1')])))).toEqual([]);
+    expect(run(sgOpenToWorld, withGroup(sg('sg-gap', [{ ...tcp(22, 22, '0.0.0.0/1'), IpRanges: [{ CidrIp: '0.0.0.0/1' }, { CidrIp: '128.0.0.0/2' }, { CidrIp: '224.0.0.0/3' }] }])))).toEqual([]);
+  });
   it('catches a world CIDR written in a non-canonical form', () => {
     expect(ids(run(sgOpenToWorld, withGroup(sg('sg-odd', [tcp(22, 22, '0.0.0.0/00')]))))).toEqual(['sg-open-to-world critical sg-odd']);
   });

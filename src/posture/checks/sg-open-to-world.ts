@@ -2,7 +2,7 @@ import type { IpPermission } from '@aws-sdk/client-ec2';
 import type { Finding, Severity } from '../../model/result';
 import { SEVERITY_ORDER } from '../../model/result';
 import { describePorts, rulePorts, type RulePorts } from '../ip-permissions';
-import { Cidr } from '../../engine/cidr';
+import { Cidr, parseAddress } from '../../engine/cidr';
 import type { PostureContext } from '../context';
 import { notEvaluated } from '../findings';
 import type { PostureCheck } from '../types';
@@ -45,6 +45,85 @@ export function worldRuleSeverity(r: RulePorts): { severity: Severity; names: st
   return { severity: worst.severity, names: hits.map((h) => `${h.name} ${h.port}`) };
 }
 
+/** One rule's protocol, ports and CIDRs of one address family. */
+interface FamilyRule {
+  perm: IpPermission;
+  ports: RulePorts;
+  cidrs: Cidr[];
+}
+
+interface WorldOpening {
+  ports: RulePorts;
+  /** The fewest of the group's CIDRs that together cover the address family (nested blocks dropped). */
+  sources: { perm: IpPermission; cidr: Cidr }[];
+}
+
+const FAMILY_BITS = { 4: 32n, 6: 128n } as const;
+
+/** The first and last address of the block, as numbers of its family. */
+function span(c: Cidr): [bigint, bigint] {
+  const a = parseAddress(c.text.split('/')[0]!.trim())!;
+  const size = 1n << (FAMILY_BITS[c.family] - BigInt(c.prefix));
+  const start = (BigInt(a.value) / size) * size;
+  return [start, start + size - 1n];
+}
+
+/** Do the blocks together hold every address of the family (0.0.0.0/1 + 128.0.0.0/1 does, as 0.0.0.0/0)? */
+function coverWholeFamily(cidrs: Cidr[], family: 4 | 6): boolean {
+  const spans = cidrs.map(span).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  let next = 0n;
+  for (const [a, b] of spans) {
+    if (a > next) return false;
+    if (b + 1n > next) next = b + 1n;
+  }
+  return next === 1n << FAMILY_BITS[family];
+}
+
+function minimalSources(rules: FamilyRule[]): { perm: IpPermission; cidr: Cidr }[] {
+  const all = rules.flatMap((r) => r.cidrs.map((cidr) => ({ perm: r.perm, cidr })));
+  return all.filter((x, i) => !all.some((y, j) => j !== i && y.cidr.covers(x.cidr) && (y.cidr.prefix < x.cidr.prefix || j < i)));
+}
+
+/**
+ * Where the group's inbound rules of one address family admit every address: per protocol and port range, the
+ * union of the CIDRs of all rules that allow it (security group rules are additive,
+ * https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html) covers the family.
+ */
+function worldOpenings(rules: FamilyRule[], family: 4 | 6): WorldOpening[] {
+  const out: WorldOpening[] = [];
+  const allRules = rules.filter((r) => r.ports.protocol === 'all');
+  const allOpen = coverWholeFamily(allRules.flatMap((r) => r.cidrs), family);
+  if (allOpen) out.push({ ports: { protocol: 'all', from: 0, to: 65535 }, sources: minimalSources(allRules) });
+  for (const protocol of ['tcp', 'udp'] as const) {
+    const own = rules.filter((r) => r.ports.protocol === protocol);
+    if (allOpen || own.length === 0) continue;
+    const cuts = [...new Set([0, 65536, ...own.flatMap((r) => [r.ports.from, r.ports.to + 1])])].sort((a, b) => a - b);
+    let open: WorldOpening | undefined;
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const from = cuts[i]!;
+      const to = cuts[i + 1]! - 1;
+      const applying = [...allRules, ...own.filter((r) => r.ports.from <= from && r.ports.to >= to)];
+      if (!own.some((r) => r.ports.from <= from && r.ports.to >= to) || !coverWholeFamily(applying.flatMap((r) => r.cidrs), family)) {
+        open = undefined;
+        continue;
+      }
+      const sources = minimalSources(applying);
+      const sameSources = open && open.sources.length === sources.length && open.sources.every((s, k) => s.cidr === sources[k]!.cidr);
+      if (open && open.ports.to + 1 === from && sameSources) open.ports.to = to;
+      else out.push((open = { ports: { protocol, from, to }, sources }));
+    }
+  }
+  for (const protocol of ['icmp', 'icmpv6'] as const) {
+    const own = rules.filter((r) => r.ports.protocol === protocol);
+    if (allOpen || own.length === 0) continue;
+    const applying = [...allRules, ...own];
+    if (coverWholeFamily(applying.flatMap((r) => r.cidrs), family)) {
+      out.push({ ports: own[0]!.ports, sources: minimalSources(applying) });
+    }
+  }
+  return out;
+}
+
 export const sgOpenToWorld: PostureCheck = {
   id: 'sg-open-to-world',
   run(ctx: PostureContext): Finding[] {
@@ -53,27 +132,51 @@ export const sgOpenToWorld: PostureCheck = {
     const findings: Finding[] = [];
     for (const sg of ctx.snap.aws.securityGroups) {
       if (!sg.GroupId) continue;
+      const perms = sg.IpPermissions ?? [];
+      const openings = new Map<string, WorldOpening>();
+      for (const family of [4, 6] as const) {
+        const rules: FamilyRule[] = perms.map((perm) => ({
+          perm,
+          ports: rulePorts(perm),
+          cidrs: (family === 4 ? (perm.IpRanges ?? []).map((r) => r.CidrIp) : (perm.Ipv6Ranges ?? []).map((r) => r.CidrIpv6))
+            .map((t) => Cidr.tryParse(t))
+            .filter((c): c is Cidr => c?.family === family),
+        }));
+        for (const o of worldOpenings(rules, family)) {
+          const key = describePorts(o.ports) + `/${o.ports.from}-${o.ports.to}`;
+          const seen = openings.get(key);
+          if (seen) seen.sources.push(...o.sources);
+          else openings.set(key, o);
+        }
+      }
+      if (openings.size === 0) continue;
       let severity: Severity = 'info';
       const parts: string[] = [];
-      const revoke: IpPermission[] = [];
-      for (const p of sg.IpPermissions ?? []) {
-        const v4 = (p.IpRanges ?? []).filter((r) => Cidr.tryParse(r.CidrIp)?.isWholeInternet);
-        const v6 = (p.Ipv6Ranges ?? []).filter((r) => Cidr.tryParse(r.CidrIpv6)?.isWholeInternet);
-        if (v4.length === 0 && v6.length === 0) continue;
-        const ports = rulePorts(p);
-        const ranked = worldRuleSeverity(ports);
+      const revokeByPerm = new Map<IpPermission, { v4: Set<string>; v6: Set<string> }>();
+      for (const o of openings.values()) {
+        const ranked = worldRuleSeverity(o.ports);
         if (rank(ranked.severity) < rank(severity)) severity = ranked.severity;
-        const sources = [...v4.map((r) => r.CidrIp!), ...v6.map((r) => r.CidrIpv6!)].join(' and ');
-        parts.push(`${describePorts(ports)}${ranked.names.length && ports.protocol !== 'all' ? ` (${ranked.names.join(', ')})` : ''} from ${sources}`);
-        revoke.push({
-          IpProtocol: p.IpProtocol,
-          ...(p.FromPort !== undefined ? { FromPort: p.FromPort } : {}),
-          ...(p.ToPort !== undefined ? { ToPort: p.ToPort } : {}),
-          ...(v4.length ? { IpRanges: v4.map((r) => ({ CidrIp: r.CidrIp })) } : {}),
-          ...(v6.length ? { Ipv6Ranges: v6.map((r) => ({ CidrIpv6: r.CidrIpv6 })) } : {}),
-        });
+        const texts = [...new Set(o.sources.map((x) => x.cidr.text))];
+        const together = [4, 6].some((f) => o.sources.filter((x) => x.cidr.family === f).length > 1) ? ' (together the whole internet)' : '';
+        parts.push(`${describePorts(o.ports)}${ranked.names.length && o.ports.protocol !== 'all' ? ` (${ranked.names.join(', ')})` : ''} from ${texts.join(' and ')}${together}`);
+        for (const x of o.sources) {
+          const r = revokeByPerm.get(x.perm) ?? { v4: new Set<string>(), v6: new Set<string>() };
+          (x.cidr.family === 4 ? r.v4 : r.v6).add(x.cidr.text);
+          revokeByPerm.set(x.perm, r);
+        }
       }
-      if (parts.length === 0) continue;
+      const revoke: IpPermission[] = perms
+        .filter((p) => revokeByPerm.has(p))
+        .map((p) => {
+          const r = revokeByPerm.get(p)!;
+          return {
+            IpProtocol: p.IpProtocol,
+            ...(p.FromPort !== undefined ? { FromPort: p.FromPort } : {}),
+            ...(p.ToPort !== undefined ? { ToPort: p.ToPort } : {}),
+            ...(r.v4.size ? { IpRanges: [...r.v4].map((CidrIp) => ({ CidrIp })) } : {}),
+            ...(r.v6.size ? { Ipv6Ranges: [...r.v6].map((CidrIpv6) => ({ CidrIpv6 })) } : {}),
+          };
+        });
       findings.push({
         id: this.id,
         severity,
