@@ -60,22 +60,38 @@ export function serviceMatrix(engine: ReachEngine): ServiceMatrix {
         .filter((e): e is Endpoint => !!e),
     );
   }
-  const classed = new Map<string, { src: ClassedEndpoint[]; dst: { c: ClassedEndpoint; flow: Flow; portId: number }[] }>();
+  const classed = new Map<
+    string,
+    { src: ClassedEndpoint[]; dst: { c: ClassedEndpoint; flow: Flow; portId: number }[]; srcNs?: string; dstNs?: string }
+  >();
   for (const svc of services) {
     const key = objectKey(svc);
-    classed.set(key, {
-      src: sources.get(key)!.map((e) => classes.classify(e)),
-      dst: targets.get(key)!.map((flow) => ({ c: classes.classify(flow.dst), flow, portId: classes.portId(flow.port, flow.protocol) })),
-    });
+    const src = sources.get(key)!.map((e) => classes.classify(e));
+    const dst = targets.get(key)!.map((flow) => ({ c: classes.classify(flow.dst), flow, portId: classes.portId(flow.port, flow.protocol) }));
+    classed.set(key, { src, dst, srcNs: oneNamespace(src.map((c) => c.ep)), dstNs: oneNamespace(dst.map((d) => d.c.ep)) });
   }
+  const netpol = engine.netpol;
   const n = services.length;
   const codes = new Uint8Array(n * n);
   const keys = services.map(objectKey);
   for (let i = 0; i < n; i++) {
-    const srcs = classed.get(keys[i]!)!.src;
+    const a = classed.get(keys[i]!)!;
+    const srcs = a.src;
     for (let j = 0; j < n; j++) {
       if (i === j) continue;
-      const dsts = classed.get(keys[j]!)!.dst;
+      const b = classed.get(keys[j]!)!;
+      const dsts = b.dst;
+      // Whole-namespace shortcut: the sources' egress policies admit nothing in B's namespace, or B's
+      // ingress policies nothing from A's — every flow is denied without looking at each pod.
+      if (
+        srcs.length > 0 &&
+        dsts.length > 0 &&
+        ((b.dstNs !== undefined && srcs.every((s) => netpol.closedTo(s.np, 'egress', b.dstNs!))) ||
+          (a.srcNs !== undefined && dsts.every((d) => netpol.closedTo(d.c.np, 'ingress', a.srcNs!))))
+      ) {
+        codes[i * n + j] = 0;
+        continue;
+      }
       let allowed = 0;
       let denied = 0;
       for (const s of srcs) {
@@ -89,4 +105,15 @@ export function serviceMatrix(engine: ReachEngine): ServiceMatrix {
     }
   }
   return new ServiceMatrix(keys, codes);
+}
+
+/** The one namespace all these endpoints are (non-hostNetwork) pods of, else undefined. */
+function oneNamespace(eps: Endpoint[]): string | undefined {
+  let ns: string | undefined;
+  for (const e of eps) {
+    if (!e.pod || e.hostNetwork || !e.namespace) return undefined;
+    if (ns === undefined) ns = e.namespace;
+    else if (ns !== e.namespace) return undefined;
+  }
+  return ns;
 }

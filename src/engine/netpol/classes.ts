@@ -18,6 +18,10 @@ export interface NetpolEndpointClass {
 
 interface PolicySet {
   id: number;
+  direction: Direction;
+  policies: CompiledPolicy[];
+  /** Namespace → whether any rule may admit a pod of it (see NetpolEvaluator.mayAdmitNamespace). */
+  namespaces: Map<string, boolean>;
   /** Global ipBlock pattern id → id of the pattern of this set's own ipBlocks. */
   bitsByPattern: Map<number, number>;
   /** ipBlock peers of the set's rules in its direction: only these tell addresses apart. */
@@ -36,14 +40,15 @@ const BITS = 2 ** 15;
 export class NetpolClasses {
   private readonly baseIds = new Map<string, number>([['', 0]]);
   private readonly setIds = new Map<string, PolicySet>();
-  private readonly sets: PolicySet[] = [{ id: 0, ipBlocks: [], namedPorts: false, bitsByPattern: new Map() }];
+  private readonly sets: PolicySet[] = [{ id: 0, ipBlocks: [], namedPorts: false, bitsByPattern: new Map(), direction: 'egress', policies: [], namespaces: new Map() }];
   private readonly podClasses = new WeakMap<Pod, NetpolEndpointClass>();
   private readonly bitIds = new Map<string, number>([['', 0]]);
   private readonly patternIds = new Map<string, number>();
   private readonly patternByAddress = new Map<Address, number>();
   private allIpBlocks: PolicySet['ipBlocks'] | undefined;
-  /** direction → port id → policy set id → (peer base, peer ipBlock pattern) → verdict. */
-  private readonly memo: Record<Direction, Map<number, boolean>[][]> = { egress: [], ingress: [] };
+  /** Per direction: policy set id → port id → (peer base, peer ipBlock pattern) → verdict. */
+  private readonly egressMemo: Map<number, boolean>[][] = [];
+  private readonly ingressMemo: Map<number, boolean>[][] = [];
 
   constructor(private readonly evaluator: NetpolEvaluator) {}
 
@@ -77,17 +82,39 @@ export class NetpolClasses {
 
   /** False exactly when a NetworkPolicy layer would deny `flow()` (the flow between these classes on `portId`). */
   admits(src: NetpolEndpointClass, dst: NetpolEndpointClass, portId: number, flow: () => Flow): boolean {
-    return this.direction('egress', src.egressSet, dst, portId, flow) && this.direction('ingress', dst.ingressSet, src, portId, flow);
+    return (
+      (src.egressSet === 0 || this.direction(this.egressMemo, 'egress', src.egressSet, dst, portId, flow)) &&
+      (dst.ingressSet === 0 || this.direction(this.ingressMemo, 'ingress', dst.ingressSet, src, portId, flow))
+    );
   }
 
-  private direction(direction: Direction, setId: number, peer: NetpolEndpointClass, portId: number, flow: () => Flow): boolean {
-    if (setId === 0) return true;
+  /**
+   * True when the endpoint's isolating policy set in `direction` admits no pod of namespace `ns` on any
+   * port: every flow between it and that namespace's pods is denied, without looking at each pod.
+   */
+  closedTo(c: NetpolEndpointClass, direction: Direction, ns: string): boolean {
+    const setId = direction === 'egress' ? c.egressSet : c.ingressSet;
+    if (setId === 0) return false;
+    const set = this.sets[setId]!;
+    let may = set.namespaces.get(ns);
+    if (may === undefined) set.namespaces.set(ns, (may = this.evaluator.mayAdmitNamespace(set.policies, direction, ns)));
+    return !may;
+  }
+
+  private direction(
+    memoOf: Map<number, boolean>[][],
+    direction: Direction,
+    setId: number,
+    peer: NetpolEndpointClass,
+    portId: number,
+    flow: () => Flow,
+  ): boolean {
     const set = this.sets[setId]!;
     const bits = set.ipBlocks.length === 0 ? 0 : this.bitsOf(set, peer);
     if (peer.base >= BITS || bits >= BITS) return this.evaluator.admits(flow(), direction);
     const key = peer.base * BITS + bits;
-    const byPort = (this.memo[direction][portId] ??= []);
-    const memo = (byPort[setId] ??= new Map());
+    const bySet = (memoOf[setId] ??= []);
+    const memo = (bySet[portId] ??= new Map());
     let v = memo.get(key);
     if (v === undefined) memo.set(key, (v = this.evaluator.admits(flow(), direction)));
     return v;
@@ -126,6 +153,9 @@ export class NetpolClasses {
     if (!set) {
       set = {
         id: this.sets.length,
+        direction,
+        policies,
+        namespaces: new Map(),
         bitsByPattern: new Map(),
         ipBlocks: rules.flatMap((r) => (r.peers ?? []).filter((p): p is PolicySet['ipBlocks'][number] => p.kind === 'ipBlock')),
         namedPorts,

@@ -146,6 +146,37 @@ export class NetpolEvaluator {
     return unknown ?? false;
   }
 
+  /**
+   * Could any rule of these policies (in `direction`) admit some pod of namespace `ns` on some port?
+   * Conservative: ipBlocks, empty peer lists and namespaces of unknown labels count as "maybe".
+   */
+  mayAdmitNamespace(policies: CompiledPolicy[], direction: Direction, ns: string): boolean {
+    for (const policy of policies) {
+      for (const rule of policy.rules[direction]) {
+        if (!rule.peers) return true;
+        for (const peer of rule.peers) {
+          if (peer.kind === 'ipBlock') return true;
+          if (!peer.namespaceSelector) {
+            if (ns === policy.namespace) return true;
+          } else if (this.namespaceMatches(peer.namespaceSelector, ns) !== false) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private namespaceMatches(selector: NonNullable<Extract<CompiledPeer, { kind: 'pods' }>['namespaceSelector']>, ns: string): Tri {
+    let memo = this.nsMatches.get(selector);
+    if (!memo) this.nsMatches.set(selector, (memo = new Map()));
+    let m = memo.get(ns);
+    if (m === undefined) {
+      const labels = this.k8s.namespaceLabels.get(ns) ?? { [NAMESPACE_NAME_LABEL]: ns };
+      m = this.k8s.namespacesWithObject.has(ns) ? selector.matches(labels) : selector.matchesPartially(labels, ONLY_NAME_LABEL);
+      memo.set(ns, m);
+    }
+    return m;
+  }
+
   private peerMatches(rule: CompiledPeer, peer: Endpoint, policyNs: string): Tri {
     if (rule.kind === 'ipBlock') return rule.cidr !== undefined && cidrMatches(peer.address, rule.cidr, rule.except);
     // Pod selectors never match a bare address, and hostNetwork pods are treated as their node's IP:
@@ -154,17 +185,7 @@ export class NetpolEvaluator {
     if (rule.podSelector && !rule.podSelector.matches(peer.pod.metadata.labels)) return false;
     const ns = namespaceOf(peer);
     if (!rule.namespaceSelector) return ns === policyNs;
-    let memo = this.nsMatches.get(rule.namespaceSelector);
-    if (!memo) this.nsMatches.set(rule.namespaceSelector, (memo = new Map()));
-    let m = memo.get(ns);
-    if (m === undefined) {
-      const labels = this.k8s.namespaceLabels.get(ns) ?? { [NAMESPACE_NAME_LABEL]: ns };
-      m = this.k8s.namespacesWithObject.has(ns)
-        ? rule.namespaceSelector.matches(labels)
-        : rule.namespaceSelector.matchesPartially(labels, ONLY_NAME_LABEL);
-      memo.set(ns, m);
-    }
-    return m;
+    return this.namespaceMatches(rule.namespaceSelector, ns);
   }
 
   private portMatches(p: CompiledPort, flow: Flow): boolean {

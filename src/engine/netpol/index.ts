@@ -18,6 +18,12 @@ export interface NetpolEngine {
   admits(flow: Flow): boolean;
   /** What NetworkPolicy reads about an endpoint, for memoised verdicts over many flows. */
   classify(ep: Endpoint): NetpolEndpointClass;
+  /**
+   * True when NetworkPolicy denies every flow between the classified pod and any pod of namespace `ns`
+   * in `direction` (egress: it is the source; ingress: it is the destination). Never true when
+   * NetworkPolicy is not enforced or could not be read.
+   */
+  closedTo(c: NetpolEndpointClass, direction: 'egress' | 'ingress', ns: string): boolean;
   /** `admits` for the flow between two classified endpoints on port id `portId` (memoised per direction). */
   admitsClassed(src: NetpolEndpointClass, dst: NetpolEndpointClass, portId: number, flow: () => Flow): boolean;
 }
@@ -67,6 +73,7 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
     evaluate: (flow) => [one(flow, 'egress'), one(flow, 'ingress')],
     admits: (flow) => missing !== undefined || !enforcement.enforced || (evaluator.admits(flow, 'egress') && evaluator.admits(flow, 'ingress')),
     classify: (ep) => classes.classify(ep),
+    closedTo: (c, direction, ns) => missing === undefined && enforcement.enforced && classes.closedTo(c, direction, ns),
     admitsClassed: (src, dst, portId, flow) => missing !== undefined || !enforcement.enforced || classes.admits(src, dst, portId, flow),
   };
 }
