@@ -137,3 +137,16 @@ export function isPublicAddress(addr: Address): boolean {
   if (addr.family === 4) return !PRIVATE_V4.some((p) => p.contains(addr));
   return ipaddr.parse(addr.text).range() === 'unicast';
 }
+
+/**
+ * The canonical text of an address literal (IPv6 in RFC 5952 form: lowercase, zeros compressed), so
+ * that `2600:1F14:0aaa::0006` and `2600:1f14:aaa::6` find the same pod. Non-addresses come back as given.
+ */
+export function canonicalIp(text: string): string {
+  if (!text.includes(':')) return text;
+  try {
+    return ipaddr.parse(text).toString();
+  } catch {
+    return text;
+  }
+}

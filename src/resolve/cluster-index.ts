@@ -1,5 +1,6 @@
 import type { K8sObject, Pod, Service, Workload } from '../model/k8s';
 import type { Snapshot } from '../model/snapshot';
+import { canonicalIp } from '../engine/cidr';
 
 /**
  * Lookup tables over the Kubernetes side of a snapshot, built once and shared by every query
@@ -10,8 +11,10 @@ export interface K8sIndex {
   pods: Pod[];
   podsByNamespace: Map<string, Pod[]>;
   podByKey: Map<string, Pod>;
-  /** Every pod IP (status.podIP and podIPs; the node's IP is shared by hostNetwork pods, so it is not here). */
+  /** Every pod IP in canonical form (status.podIP and podIPs; hostNetwork pods share their node's IP, so they are not here). */
   podByIp: Map<string, Pod>;
+  /** The pod holding an IP, however the address literal is written. */
+  podAt(ip: string): Pod | undefined;
   services: Service[];
   serviceByKey: Map<string, Service>;
   /** Labels of each namespace; a namespace seen only through its pods gets the automatic name label. */
@@ -51,7 +54,7 @@ export function buildK8sIndex(snap: Snapshot): K8sIndex {
     if (!list) podsByNamespace.set(ns, (list = []));
     list.push(pod);
     podByKey.set(objectKey(pod), pod);
-    if (!pod.spec?.hostNetwork) for (const ip of podIps(pod)) podByIp.set(ip, pod);
+    if (!pod.spec?.hostNetwork) for (const ip of podIps(pod)) podByIp.set(canonicalIp(ip), pod);
   }
   const serviceByKey = new Map<string, Service>();
   for (const svc of snap.k8s.services) serviceByKey.set(objectKey(svc), svc);
@@ -75,6 +78,7 @@ export function buildK8sIndex(snap: Snapshot): K8sIndex {
     podsByNamespace,
     podByKey,
     podByIp,
+    podAt: (ip) => podByIp.get(canonicalIp(ip)),
     services: snap.k8s.services,
     serviceByKey,
     namespaceLabels,

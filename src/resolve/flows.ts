@@ -106,7 +106,7 @@ function sliceTargets(engine: ReachEngine, svc: Service, chosen: ServicePort[], 
     for (const ep of endpoints) {
       const slicePort = ep.ports.find((p) => (p.name ?? '') === (sp.name ?? '') && normaliseProtocol(p.protocol) === protocol);
       if (!slicePort?.port) continue;
-      const pod = engine.k8s.podByIp.get(ep.address);
+      const pod = engine.k8s.podAt(ep.address);
       targets.push(pod ? { pod, port: slicePort.port, protocol } : { address: ep.address, port: slicePort.port, protocol });
     }
   }

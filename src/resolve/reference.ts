@@ -63,7 +63,7 @@ export function servicePods(idx: K8sIndex, svc: Service, slices?: Map<string, Sl
   if (hasSelector(svc)) {
     return (idx.podsByNamespace.get(ns) ?? []).filter((p) => matchesMap(svc.spec.selector, p.metadata.labels));
   }
-  const pods = (slices?.get(objectKey(svc)) ?? []).map((e) => idx.podByIp.get(e.address)).filter((p): p is Pod => !!p);
+  const pods = (slices?.get(objectKey(svc)) ?? []).map((e) => idx.podAt(e.address)).filter((p): p is Pod => !!p);
   return [...new Set(pods)];
 }
 
@@ -185,7 +185,7 @@ export function resolveReference(idx: K8sIndex, text: string): ResolvedRef {
 
 function resolveIp(idx: K8sIndex, text: string): ResolvedRef {
   const address = parseAddress(text)!;
-  const pod = idx.podByIp.get(address.text) ?? idx.podByIp.get(text);
+  const pod = idx.podAt(text);
   if (pod) return { kind: 'pod', label: objectKey(pod), namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, pods: [pod], address };
   return { kind: 'ip', label: text, pods: [], address };
 }

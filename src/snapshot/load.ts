@@ -37,22 +37,43 @@ function lineOfPosition(text: string, position: number): number {
 }
 
 /**
- * The line of a JSON syntax error: from V8's "at position N" when it gives one, else where the YAML
- * parser (a JSON superset) trips over the same text.
+ * The line of a JSON syntax error. V8 gives "at position N" for most errors but not for an
+ * unexpected token; then find the shortest prefix of the text that already fails for a reason other
+ * than ending early — JSON.parse reads left to right, so that prefix ends at the offending character.
  */
 function jsonErrorLine(text: string, message: string): number {
   const m = /position (\d+)/.exec(message);
   if (m) return lineOfPosition(text, Number(m[1]));
-  const docs = parseAllDocuments(text, { prettyErrors: true });
-  for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    const line = doc.errors[0]?.linePos?.[0]?.line;
-    if (line) return line;
+  const failsInside = (p: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, p));
+      return false;
+    } catch (err) {
+      const msg = (err as Error).message;
+      if (/Unexpected end of JSON input/.test(msg)) return false;
+      const at = /position (\d+)/.exec(msg);
+      return !at || Number(at[1]) < p;
+    }
+  };
+  let lo = 1;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (failsInside(mid)) hi = mid;
+    else lo = mid + 1;
   }
-  return 1;
+  return lineOfPosition(text, lo - 1);
+}
+
+/** V8's message, without the quoted snippet of the input it appends. */
+function jsonMessage(err: unknown): string {
+  return (err as Error).message.replace(/, (\.\.\.)?"[\s\S]*$/, '').split('\n')[0]!;
 }
 
 /** Parse one file's text into its documents; a syntax error names the file and line. */
-export function parseDocuments(file: string, text: string): unknown[] {
+export function parseDocuments(file: string, raw: string): unknown[] {
+  // A UTF-8 byte-order mark (Windows tools write one) is not part of the document.
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const trimmed = text.trimStart();
   if (trimmed === '') return [];
   if (path.extname(file).toLowerCase() === '.json' || trimmed.startsWith('{') || trimmed.startsWith('[')) {
@@ -60,8 +81,7 @@ export function parseDocuments(file: string, text: string): unknown[] {
       return [JSON.parse(text)];
     } catch (err) {
       if (path.extname(file).toLowerCase() === '.json') {
-        const message = (err as Error).message.split('\n')[0]!;
-        throw new BadInputError(`${file}:${jsonErrorLine(text, message)}: invalid JSON: ${message}`, { cause: err });
+        throw new BadInputError(`${file}:${jsonErrorLine(text, (err as Error).message)}: invalid JSON: ${jsonMessage(err)}`, { cause: err });
       }
       // YAML that merely starts with a flow collection: fall through to the YAML parser.
     }

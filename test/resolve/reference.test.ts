@@ -18,6 +18,7 @@ function deploy(ns: string, name: string, labels: Record<string, string>): Workl
 function snapshot(): Snapshot {
   const s = emptySnapshot('test');
   s.k8s.pods.push(pod('shop', 'web-1', { app: 'web' }, '10.0.1.1'), pod('shop', 'api-1', { app: 'api' }, '10.0.1.2'), pod('blog', 'web-1', { app: 'web' }, '10.0.2.1'));
+  s.k8s.pods.push(pod('v6', 'web-6', { app: 'web6' }, '2600:1f14:aaa:1202:2::6'));
   s.k8s.pods.push({ ...pod('shop', 'job-1', { app: 'job' }, '10.0.1.9'), status: { phase: 'Succeeded', podIP: '10.0.1.9' } });
   s.k8s.services.push(svc('shop', 'web', { app: 'web' }), svc('blog', 'web', { app: 'web' }));
   s.k8s.deployments.push(deploy('shop', 'api', { app: 'api' }), deploy('shop', 'web', { app: 'web' }));
@@ -52,6 +53,15 @@ describe('resolveReference', () => {
   it.each(['nosuch', 'shop/nosuch', 'svc/api', 'shop/widget/x', 'a/b/c/d'])('%s is bad input', (text) => {
     expect(() => resolveReference(idx, text)).toThrow(BadInputError);
   });
+
+  it.each(['2600:1f14:aaa:1202:2::6', '2600:1F14:0AAA:1202:0002:0:0:6', '2600:1f14:aaa:1202:2:0:0:6'])(
+    'an IPv6 pod address written as %s stands for that pod',
+    (text) => {
+      const r = resolveReference(idx, text);
+      expect(r.kind).toBe('pod');
+      expect(r.label).toBe('v6/web-6');
+    },
+  );
 
   it('finished pods are not endpoints', () => {
     expect(() => resolveReference(idx, 'shop/job-1')).toThrow(/unknown endpoint/);

@@ -78,10 +78,18 @@ describe('loadSnapshot', () => {
     ['bad.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n labels: {a: b}\n', /bad\.yaml:5: invalid YAML/],
     ['second-doc.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\nkind: Pod\nmetadata:\n  name: "unclosed\n', /second-doc\.yaml:7: invalid YAML/],
     ['token.json', '{\n  "a": 1,\n  "b": [}\n}', /token\.json:3: invalid JSON/],
+    ['trailing-comma.json', '{\n  "SecurityGroups": [\n    {"GroupId": "sg-1"},\n  ]\n}\n', /trailing-comma\.json:4: invalid JSON: Unexpected token '\]'$/],
+    ['bad-literal.json', '{\n "SecurityGroups": [\n {"GroupId": "sg-1",\n "x": tru\n }\n ]\n}\n', /bad-literal\.json:[45]: invalid JSON/],
   ])('a file that does not parse is bad input naming the file and line (%s)', async (name, text, re) => {
     const root = dir({ [name]: text });
     await expect(loadSnapshot(root)).rejects.toThrow(BadInputError);
     await expect(loadSnapshot(root)).rejects.toThrow(re);
+  });
+
+  it('a UTF-8 byte-order mark is not an error', async () => {
+    const snap = await loadSnapshot(dir({ 'bom.json': '\ufeff{"Vpcs": [{"VpcId": "vpc-1"}]}', 'bom.yaml': '\ufeffapiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n' }));
+    expect(snap.aws.vpcs).toHaveLength(1);
+    expect(snap.k8s.namespaces).toHaveLength(1);
   });
 
   it('an empty file holds no documents', async () => {

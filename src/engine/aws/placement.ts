@@ -225,7 +225,7 @@ export class PlacementIndex {
   /** Place one end of a flow: its pod, node, ENI (or why none), and whether it is outside the VPC. */
   place(ep: Endpoint): EndpointInfo {
     const address = ep.address;
-    const pod = ep.pod ?? (address === INTERNET_ADDRESS ? undefined : this.k8s.podByIp.get(address.text));
+    const pod = ep.pod ?? (address === INTERNET_ADDRESS ? undefined : this.k8s.podAt(address.text));
     const hostNetwork = ep.hostNetwork ?? pod?.spec?.hostNetwork ?? false;
     const nodeName =
       ep.nodeName ?? pod?.spec?.nodeName ?? (address === INTERNET_ADDRESS ? undefined : this.nodeNameByIp.get(addressKey(address)));

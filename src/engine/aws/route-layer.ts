@@ -37,6 +37,16 @@ function beyondUnknownTarget(table: CompiledTable, r: CompiledRoute, what: strin
 export function routeLayer(ctx: AwsContext, f: PlacedFlow): LayerResult {
   const s = f.eff.side;
   const d = f.dst.side;
+  // IPv4 and IPv6 are separate: a source with no IPv6 address (a pod of an IPv4 cluster, an ENI without
+  // Ipv6Addresses) cannot open a connection to an IPv6 address (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html).
+  if (s.kind === 'eni' && s.address.family === 4 && d.address.family === 6) {
+    return result(
+      LAYER,
+      'deny',
+      `${f.eff.text} has no IPv6 address (${s.eni.id} holds none for it), so it cannot reach the IPv6 address ${f.dstText}; assign IPv6 addresses (an IPv6 cluster) or use an IPv4 destination.`,
+      [s.eni.id],
+    );
+  }
   const srcVpc = s.kind === 'eni' ? (s.eni.vpcId ?? s.vpcId) : s.kind === 'unplaced' ? s.vpcId : undefined;
   if (s.kind !== 'outside' && d.kind !== 'outside' && srcVpc && ctx.placement.inVpc(d.address, srcVpc)) {
     return result(LAYER, 'allow', `${f.eff.text} and ${f.dstText} are both inside ${srcVpc}, so the local route carries the traffic.`);

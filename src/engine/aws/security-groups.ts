@@ -32,6 +32,8 @@ export interface Peer {
   groups?: ReadonlySet<string>;
   /** Set when the peer is inside the VPC but no ENI is known for it: group references cannot be decided. */
   groupsUnknownReason?: string;
+  /** Groups the peer certainly does not carry (this VPC's groups, for a peer outside the VPC). */
+  notCarried?: ReadonlySet<string>;
 }
 
 export type SgOutcome =
@@ -49,6 +51,7 @@ export class SecurityGroupIndex {
   private readonly groups = new Map<string, { ingress: CompiledRule[]; egress: CompiledRule[] }>();
   private readonly prefixLists = new Map<string, Cidr[]>();
   private readonly ruleSets = new Map<string, RuleSet>();
+  private readonly vpcOfGroup = new Map<string, string | undefined>();
 
   constructor(
     snap: Snapshot,
@@ -67,9 +70,15 @@ export class SecurityGroupIndex {
     return this.groups.has(groupId);
   }
 
+  /** The groups the snapshot holds that belong to one of these VPCs. */
+  groupIdsInVpcs(vpcIds: ReadonlySet<string>): string[] {
+    return [...this.vpcOfGroup].filter(([, vpc]) => vpc !== undefined && vpcIds.has(vpc)).map(([id]) => id);
+  }
+
   private addGroup(g: SecurityGroup): void {
     if (!g.GroupId) return;
     const id = g.GroupId;
+    this.vpcOfGroup.set(id, g.VpcId);
     this.groups.set(id, {
       ingress: (g.IpPermissions ?? []).map((p) => compile(id, p, 'from')),
       egress: (g.IpPermissionsEgress ?? []).map((p) => compile(id, p, 'to')),
@@ -136,7 +145,7 @@ export class SecurityGroupIndex {
     if (r.groupRefs.length > 0) {
       if (peer.groups) {
         for (const g of r.groupRefs) if (peer.groups.has(g)) return true;
-      } else if (peer.groupsUnknownReason) {
+      } else if (peer.groupsUnknownReason && r.groupRefs.some((g) => !peer.notCarried?.has(g))) {
         uncertain ??= `Rule "${r.text}" of ${r.groupId} references a security group, but ${peer.groupsUnknownReason}`;
       }
     }

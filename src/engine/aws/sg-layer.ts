@@ -1,5 +1,5 @@
 import type { LayerResult } from '../../model/result';
-import { INTERNET_ADDRESS } from '../cidr';
+import { INTERNET_ADDRESS, isPublicAddress } from '../cidr';
 import { notEvaluated, result, type AwsContext, type PlacedFlow } from './context';
 import { hostCidr, securityGroupFix, type FixPeer } from './fixes';
 import type { Side } from './placement';
@@ -8,12 +8,30 @@ import type { Peer } from './security-groups';
 // Source egress and destination ingress (https://docs.aws.amazon.com/vpc/latest/userguide/security-groups.html):
 // stateful, so only the request direction is checked.
 
-function peerOf(side: Side): Peer {
+/** Groups of the snapshot's VPCs: an ENI in another (peered) VPC cannot carry them. */
+const localGroupsCache = new WeakMap<AwsContext, ReadonlySet<string>>();
+function localGroups(ctx: AwsContext): ReadonlySet<string> {
+  let set = localGroupsCache.get(ctx);
+  if (!set) localGroupsCache.set(ctx, (set = new Set(ctx.sgs.groupIdsInVpcs(new Set(ctx.placement.vpcCidrs.keys())))));
+  return set;
+}
+
+function peerOf(side: Side, ctx?: AwsContext): Peer {
   if (side.kind === 'eni') return { address: side.address, groups: side.eni.groupSet };
   if (side.kind === 'unplaced') {
     return {
       address: side.address,
       groupsUnknownReason: `no network interface in the snapshot holds ${side.address.text}, so its security groups are unknown.`,
+    };
+  }
+  // A private address outside the VPC may be an ENI of a peered VPC, where a rule can reference its
+  // group ("the referenced group ... in a peered VPC"); the snapshot cannot tell which groups it carries.
+  // A public address never matches a group reference (references work by private IP only).
+  if (side.address !== INTERNET_ADDRESS && !isPublicAddress(side.address)) {
+    return {
+      address: side.address,
+      groupsUnknownReason: `${side.address.text} is outside this VPC (a peered VPC or another network), so whether it carries a referenced security group is not in the snapshot.`,
+      notCarried: ctx ? localGroups(ctx) : undefined,
     };
   }
   return { address: side.address };
@@ -34,7 +52,7 @@ export function securityGroupEgress(ctx: AwsContext, f: PlacedFlow): LayerResult
   if (s.kind === 'unplaced') return notEvaluated(layer, s.reason);
   const missing = ctx.missing.get('SecurityGroups');
   if (missing) return notEvaluated(layer, missing, s.eni.groupIds);
-  const out = ctx.sgs.evaluate(s.eni, 'egress', f.protocol, f.flow.port, peerOf(f.dst.side));
+  const out = ctx.sgs.evaluate(s.eni, 'egress', f.protocol, f.flow.port, peerOf(f.dst.side, ctx));
   if (out.verdict === 'allow') {
     return result(layer, 'allow', `${out.rule.groupId} on ${s.eni.id} lets ${f.eff.text} send ${f.what} to ${f.dstText} (outbound rule: ${out.rule.text}).`, [out.rule.groupId]);
   }
@@ -63,7 +81,7 @@ export function securityGroupIngress(ctx: AwsContext, f: PlacedFlow): LayerResul
   const missing = ctx.missing.get('SecurityGroups');
   if (missing) return notEvaluated(layer, missing, d.eni.groupIds);
   const src = f.eff.side;
-  const out = ctx.sgs.evaluate(d.eni, 'ingress', f.protocol, f.flow.port, peerOf(src));
+  const out = ctx.sgs.evaluate(d.eni, 'ingress', f.protocol, f.flow.port, peerOf(src, ctx));
   if (out.verdict === 'allow') {
     return result(layer, 'allow', `${out.rule.groupId} on ${d.eni.id} lets ${f.what} in from ${f.eff.text} (inbound rule: ${out.rule.text}).`, [out.rule.groupId]);
   }
