@@ -9,4 +9,8 @@ module.exports = {
     '/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose|jsonpath-plus|jsep|@jsep-plugin)/)',
   ],
   testTimeout: 30000,
+  // nock's interceptor is reached after Jest's between-file global cleanup; keep the log readable.
+  testEnvironmentOptions: { globalsCleanup: 'off' },
+  // The AWS SDK's multi-line Node-version notice (Node 20 here) would repeat in every suite's output.
+  setupFiles: ['<rootDir>/test/setup-env.js'],
 };
