@@ -3,12 +3,16 @@ import { renderGenericSlack, renderPreformatted } from './generic';
 import { enforceLimits } from './limits';
 import type { SlackMessage, SlackRenderOptions } from './types';
 import { renderReachSlack } from './whoami-reach';
+import { renderAddonsSlack, renderDriftSlack, renderPostureSlack } from './findings';
 
 export type SlackRenderer = (result: CommandResult<any>, opts: SlackRenderOptions) => SlackMessage;
 
 /** Block Kit renderers by command; a command without one shows its text output in code blocks. */
 const RENDERERS: Record<string, SlackRenderer> = {
   'whoami-reach': renderReachSlack,
+  posture: renderPostureSlack,
+  drift: renderDriftSlack,
+  addons: renderAddonsSlack,
 };
 
 export function registerSlackRenderer(command: string, renderer: SlackRenderer): void {
