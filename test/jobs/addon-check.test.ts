@@ -5,25 +5,16 @@ import { LIMITS, limitViolations } from '../../src/render/slack/limits';
 import { renderAddonOffer } from '../../src/render/slack/addon-offer';
 import { setLogSink } from '../../src/slack/log';
 import { clearSecretsCache } from '../../src/slack/secrets';
-import { allText, BOT_TOKEN, captureLogs, SIGNING_SECRET, SLACK_API } from '../slack/helpers';
+import { allText, BOT_TOKEN, captureLogs, SIGNING_SECRET, SLACK_API, isolateEnv } from '../slack/helpers';
 import { DEMO_SNAPSHOT, slackPosts } from './helpers';
 
 const ENV_KEYS = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL', 'EKSNET_SNAPSHOT', 'EKSNET_CONFIG_JSON', 'EKSNET_CONFIG', 'EKSNET_CLUSTER', 'SLACK_SECRETS_SSM_PREFIX'];
-const saved: Record<string, string | undefined> = {};
+const clearEnv = isolateEnv(ENV_KEYS);
 let logs: ReturnType<typeof captureLogs>;
 const event = { job: 'addon-check' as const, scheduledTime: '2026-11-30T08:00:00Z' };
 
-beforeAll(() => {
-  for (const k of ENV_KEYS) saved[k] = process.env[k];
-  nock.disableNetConnect();
-});
-afterAll(() => {
-  for (const k of ENV_KEYS) if (saved[k] === undefined) delete process.env[k];
-  else process.env[k] = saved[k];
-  nock.enableNetConnect();
-});
 beforeEach(() => {
-  for (const k of ENV_KEYS) delete process.env[k];
+  clearEnv();
   Object.assign(process.env, { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: `${SLACK_API}/api/`, EKSNET_SNAPSHOT: DEMO_SNAPSHOT });
   process.env.EKSNET_CONFIG_JSON = JSON.stringify({ clusters: [{ name: 'demo-eks', channel: 'C0PROD' }] });
   clearSecretsCache();

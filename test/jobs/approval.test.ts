@@ -12,12 +12,12 @@ import { handler, resetSlackHandler } from '../../src/slack/lambda';
 import { setLogSink } from '../../src/slack/log';
 import { clearSecretsCache } from '../../src/slack/secrets';
 import { clearGroupCache } from '../../src/slack/usergroups';
-import { allText, BOT_TOKEN, captureLogs, httpApiEvent, RESPONSE_HOST, RESPONSE_PATH, RESPONSE_URL, SIGNING_SECRET, SLACK_API } from '../slack/helpers';
+import { allText, BOT_TOKEN, captureLogs, httpApiEvent, RESPONSE_HOST, RESPONSE_PATH, RESPONSE_URL, SIGNING_SECRET, SLACK_API, isolateEnv } from '../slack/helpers';
 import { fakeAwsEnv } from '../wire/env';
 import { DEMO_SNAPSHOT, slackPosts } from './helpers';
 
 const ENV_KEYS = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL', 'EKSNET_SNAPSHOT', 'EKSNET_CONFIG_JSON', 'EKSNET_CONFIG', 'EKSNET_CLUSTER', 'EKSNET_WORKER_FUNCTION', 'SLACK_SECRETS_SSM_PREFIX'];
-const saved: Record<string, string | undefined> = {};
+const clearEnv = isolateEnv(ENV_KEYS);
 let logs: ReturnType<typeof captureLogs>;
 let restoreAws: () => void;
 
@@ -94,17 +94,8 @@ async function click(message: SlackMessage, user: string, addon = 'vpc-cni') {
   return res;
 }
 
-beforeAll(() => {
-  for (const k of ENV_KEYS) saved[k] = process.env[k];
-  nock.disableNetConnect();
-});
-afterAll(() => {
-  for (const k of ENV_KEYS) if (saved[k] === undefined) delete process.env[k];
-  else process.env[k] = saved[k];
-  nock.enableNetConnect();
-});
 beforeEach(() => {
-  for (const k of ENV_KEYS) delete process.env[k];
+  clearEnv();
   Object.assign(process.env, { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: `${SLACK_API}/api/` });
   restoreAws = fakeAwsEnv({ AWS_MAX_ATTEMPTS: '1' });
   clearSecretsCache();

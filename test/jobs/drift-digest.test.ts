@@ -8,11 +8,11 @@ import { handler, resetJobsHandler } from '../../jobs/handler';
 import { limitViolations } from '../../src/render/slack/limits';
 import { setLogSink } from '../../src/slack/log';
 import { clearSecretsCache } from '../../src/slack/secrets';
-import { allText, BOT_TOKEN, captureLogs, SIGNING_SECRET, SLACK_API } from '../slack/helpers';
+import { allText, BOT_TOKEN, captureLogs, SIGNING_SECRET, SLACK_API, isolateEnv } from '../slack/helpers';
 import { DEMO_SNAPSHOT, demoCopy, manyInternalRules, NODE_SG, openSshToWorld, slackPosts } from './helpers';
 
 const ENV_KEYS = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL', 'EKSNET_SNAPSHOT', 'EKSNET_CONFIG_JSON', 'EKSNET_CONFIG', 'EKSNET_CLUSTER', 'EKSNET_BASELINE_DIR', 'SLACK_SECRETS_SSM_PREFIX'];
-const saved: Record<string, string | undefined> = {};
+const clearEnv = isolateEnv(ENV_KEYS);
 let logs: ReturnType<typeof captureLogs>;
 
 const DAY1 = '2026-11-27T07:00:00Z';
@@ -22,17 +22,8 @@ function configure(clusters: object[]): void {
   process.env.EKSNET_CONFIG_JSON = JSON.stringify({ clusters });
 }
 
-beforeAll(() => {
-  for (const k of ENV_KEYS) saved[k] = process.env[k];
-  nock.disableNetConnect();
-});
-afterAll(() => {
-  for (const k of ENV_KEYS) if (saved[k] === undefined) delete process.env[k];
-  else process.env[k] = saved[k];
-  nock.enableNetConnect();
-});
 beforeEach(() => {
-  for (const k of ENV_KEYS) delete process.env[k];
+  clearEnv();
   process.env.SLACK_SIGNING_SECRET = SIGNING_SECRET;
   process.env.SLACK_BOT_TOKEN = BOT_TOKEN;
   process.env.SLACK_API_URL = `${SLACK_API}/api/`;

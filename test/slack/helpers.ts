@@ -1,3 +1,4 @@
+import nock from 'nock';
 import { createHmac } from 'node:crypto';
 import * as path from 'node:path';
 import type { HttpApiEvent } from '../../src/slack/lambda';
@@ -89,4 +90,25 @@ export function captureLogs(setSink: (s: (line: string) => void) => (line: strin
   const lines: string[] = [];
   const prev = setSink((l) => lines.push(l));
   return { lines, restore: () => setSink(prev) };
+}
+
+/**
+ * Isolate a test file from the machine's environment and network: save `keys` before the file and
+ * restore them after, refuse real network connections meanwhile. Returns a function that clears the
+ * keys (call it first in `beforeEach`).
+ */
+export function isolateEnv(keys: string[]): () => void {
+  const saved: Record<string, string | undefined> = {};
+  beforeAll(() => {
+    for (const k of keys) saved[k] = process.env[k];
+    nock.disableNetConnect();
+  });
+  afterAll(() => {
+    for (const k of keys) if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+    nock.enableNetConnect();
+  });
+  return () => {
+    for (const k of keys) delete process.env[k];
+  };
 }

@@ -7,23 +7,14 @@ import { setLogSink } from '../../src/slack/log';
 import { clearSecretsCache } from '../../src/slack/secrets';
 import { clearGroupCache } from '../../src/slack/usergroups';
 import { limitViolations } from '../../src/render/slack/limits';
-import { allText, BOT_TOKEN, buttonBody, captureLogs, FIXTURE_SNAPSHOT, httpApiEvent, RESPONSE_HOST, RESPONSE_PATH, SIGNING_SECRET, SLACK_API, slashBody } from './helpers';
+import { allText, BOT_TOKEN, buttonBody, captureLogs, FIXTURE_SNAPSHOT, httpApiEvent, RESPONSE_HOST, RESPONSE_PATH, SIGNING_SECRET, SLACK_API, slashBody, isolateEnv } from './helpers';
 
 const ENV_KEYS = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL', 'EKSNET_SNAPSHOT', 'EKSNET_CONFIG_JSON', 'EKSNET_CONFIG', 'EKSNET_CLUSTER', 'EKSNET_WORKER_FUNCTION', 'SLACK_SECRETS_SSM_PREFIX'];
-const saved: Record<string, string | undefined> = {};
+const clearEnv = isolateEnv(ENV_KEYS);
 let logs: ReturnType<typeof captureLogs>;
 
-beforeAll(() => {
-  for (const k of ENV_KEYS) saved[k] = process.env[k];
-  nock.disableNetConnect();
-});
-afterAll(() => {
-  for (const k of ENV_KEYS) if (saved[k] === undefined) delete process.env[k];
-  else process.env[k] = saved[k];
-  nock.enableNetConnect();
-});
 beforeEach(() => {
-  for (const k of ENV_KEYS) delete process.env[k];
+  clearEnv();
   process.env.SLACK_SIGNING_SECRET = SIGNING_SECRET;
   process.env.SLACK_BOT_TOKEN = BOT_TOKEN;
   process.env.SLACK_API_URL = `${SLACK_API}/api/`;
