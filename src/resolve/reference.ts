@@ -53,6 +53,8 @@ export function workloadPods(idx: K8sIndex, w: Workload): Pod[] {
   return (idx.podsByNamespace.get(ns) ?? []).filter((p) => match(p.metadata.labels));
 }
 
+const selectedPods = new WeakMap<K8sIndex, WeakMap<Service, Pod[]>>();
+
 export function hasSelector(svc: Service): boolean {
   return !!svc.spec?.selector && Object.keys(svc.spec.selector).length > 0;
 }
@@ -61,7 +63,12 @@ export function hasSelector(svc: Service): boolean {
 export function servicePods(idx: K8sIndex, svc: Service, slices?: Map<string, SliceEndpoint[]>): Pod[] {
   const ns = svc.metadata.namespace ?? 'default';
   if (hasSelector(svc)) {
-    return (idx.podsByNamespace.get(ns) ?? []).filter((p) => matchesMap(svc.spec.selector, p.metadata.labels));
+    // Memoised per index: batch mode and the matrix ask for the same Services again and again.
+    let byService = selectedPods.get(idx);
+    if (!byService) selectedPods.set(idx, (byService = new WeakMap()));
+    let pods = byService.get(svc);
+    if (!pods) byService.set(svc, (pods = (idx.podsByNamespace.get(ns) ?? []).filter((p) => matchesMap(svc.spec.selector, p.metadata.labels))));
+    return pods;
   }
   const pods = (slices?.get(objectKey(svc)) ?? []).map((e) => idx.podAt(e.address)).filter((p): p is Pod => !!p);
   return [...new Set(pods)];

@@ -89,47 +89,48 @@ export function buildNetpolFix(flow: Flow, direction: Direction, identities: Pod
   // The direction is in the name: both fixes of one same-namespace flow must coexist.
   const [from, to] = direction === 'egress' ? [subjectId.name, peerSpec.name] : [peerSpec.name, subjectId.name];
   const name = policyName(['allow', direction, from, 'to', to, flow.protocol, String(flow.port)]);
-  const object: NetworkPolicy = {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: { name, namespace: subjectNs },
-    spec: {
-      podSelector: subjectId.selector,
-      policyTypes: [direction === 'egress' ? 'Egress' : 'Ingress'],
-      ...(direction === 'egress' ? { egress: [rule] } : { ingress: [rule] }),
-    },
-  };
+  // Pods of one workload get the same policy: build it (and later its YAML) once.
+  const key = `${subjectNs}|${name}|${JSON.stringify(subjectId.selector)}|${JSON.stringify(peerSpec.peer)}`;
+  let shared = fixCache.get(key);
+  if (!shared) {
+    if (fixCache.size > 50_000) fixCache.clear();
+    const object: NetworkPolicy = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace: subjectNs },
+      spec: {
+        podSelector: subjectId.selector,
+        policyTypes: [direction === 'egress' ? 'Egress' : 'Ingress'],
+        ...(direction === 'egress' ? { egress: [rule] } : { ingress: [rule] }),
+      },
+    };
+    fixCache.set(key, (shared = { object }));
+  }
+  const object = shared.object;
   const what = direction === 'egress' ? `${subject.label} to reach ${peer.label}` : `${peer.label} to reach ${subject.label}`;
   const broad = isEmpty(subjectId.selector) ? ` (pod ${subject.label} has no labels, so the policy selects every pod in ${subjectNs})` : '';
-  return withLazyText({
-    kind: 'networkpolicy',
-    description: `Apply NetworkPolicy ${subjectNs}/${name} to allow ${what} on ${flow.protocol} ${flow.port}${broad}.`,
-    object,
-  });
+  return withLazyText(
+    {
+      kind: 'networkpolicy',
+      description: `Apply NetworkPolicy ${subjectNs}/${name} to allow ${what} on ${flow.protocol} ${flow.port}${broad}.`,
+      object,
+    },
+    shared,
+  );
 }
+
+/** Policies built for fixes, by what they contain; `text` is their YAML once rendered. */
+const fixCache = new Map<string, { object: NetworkPolicy; text?: string }>();
 
 /**
  * Batch mode evaluates thousands of denied flows whose fix text nobody reads; render the YAML on
  * first access. `text` stays an enumerable own property, so JSON output and spreads include it.
  */
-function withLazyText(fix: Omit<Fix, 'text'>): Fix {
-  let text: string | undefined;
+function withLazyText(fix: Omit<Fix, 'text'>, shared: { object: NetworkPolicy; text?: string }): Fix {
   return Object.defineProperty(fix, 'text', {
     enumerable: true,
-    get: () => (text ??= cachedYaml(fix.object)),
+    get: () => (shared.text ??= toYaml(shared.object)),
   }) as Fix;
-}
-
-/** Pods of one workload share the same fix policy; render its YAML once. */
-const yamlCache = new Map<string, string>();
-function cachedYaml(object: unknown): string {
-  const key = JSON.stringify(object);
-  let text = yamlCache.get(key);
-  if (text === undefined) {
-    if (yamlCache.size > 50_000) yamlCache.clear();
-    yamlCache.set(key, (text = toYaml(object)));
-  }
-  return text;
 }
 
 function peerFor(peer: Endpoint, identities: PodIdentities): { peer: NetworkPolicyPeer; name: string } {
