@@ -37,9 +37,18 @@ export class PodIdentities {
     for (const rs of snap.k8s.replicaSets) this.replicaSets.set(`${rs.metadata.namespace ?? 'default'}/${rs.metadata.name}`, rs);
   }
 
+  private readonly interned = new Map<string, PodIdentity>();
+
+  /** The pod's identity; pods of one workload share one object (fixes are memoised on it). */
   of(pod: Pod): PodIdentity {
     let id = this.cache.get(pod);
-    if (!id) this.cache.set(pod, (id = this.compute(pod)));
+    if (!id) {
+      const computed = this.compute(pod);
+      const key = `${pod.metadata.namespace ?? 'default'}|${computed.name}|${JSON.stringify(computed.selector)}`;
+      id = this.interned.get(key);
+      if (!id) this.interned.set(key, (id = computed));
+      this.cache.set(pod, id);
+    }
     return id;
   }
 
@@ -83,17 +92,21 @@ export function buildNetpolFix(flow: Flow, direction: Direction, identities: Pod
   if (!subject.pod) return undefined;
   const subjectNs = subject.namespace ?? subject.pod.metadata.namespace ?? 'default';
   const subjectId = identities.of(subject.pod);
-  const peerSpec = peerFor(peer, identities);
-  const port = { protocol: flow.protocol, port: flow.port };
-  const rule = direction === 'egress' ? { to: [peerSpec.peer], ports: [port] } : { from: [peerSpec.peer], ports: [port] };
-  // The direction is in the name: both fixes of one same-namespace flow must coexist.
-  const [from, to] = direction === 'egress' ? [subjectId.name, peerSpec.name] : [peerSpec.name, subjectId.name];
-  const name = policyName(['allow', direction, from, 'to', to, flow.protocol, String(flow.port)]);
-  // Pods of one workload get the same policy: build it (and later its YAML) once.
-  const key = `${subjectNs}|${name}|${JSON.stringify(subjectId.selector)}|${JSON.stringify(peerSpec.peer)}`;
-  let shared = fixCache.get(key);
+  // Pods of one workload get the same policy: build it (and its YAML) once per identity pair and port.
+  const peerKey: object | string = peer.pod && !peer.hostNetwork ? identities.of(peer.pod) : peer.address.text;
+  let byPeer = fixCache.get(subjectId);
+  if (!byPeer) fixCache.set(subjectId, (byPeer = new Map()));
+  const portKey = `${direction}|${flow.protocol}|${flow.port}|${subjectNs}|${peer.namespace ?? peer.pod?.metadata.namespace ?? ''}`;
+  let byPort = byPeer.get(peerKey);
+  if (!byPort) byPeer.set(peerKey, (byPort = new Map()));
+  let shared = byPort.get(portKey);
   if (!shared) {
-    if (fixCache.size > 50_000) fixCache.clear();
+    const peerSpec = peerFor(peer, identities);
+    const port = { protocol: flow.protocol, port: flow.port };
+    const rule = direction === 'egress' ? { to: [peerSpec.peer], ports: [port] } : { from: [peerSpec.peer], ports: [port] };
+    // The direction is in the name: both fixes of one same-namespace flow must coexist.
+    const [from, to] = direction === 'egress' ? [subjectId.name, peerSpec.name] : [peerSpec.name, subjectId.name];
+    const name = policyName(['allow', direction, from, 'to', to, flow.protocol, String(flow.port)]);
     const object: NetworkPolicy = {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -104,34 +117,21 @@ export function buildNetpolFix(flow: Flow, direction: Direction, identities: Pod
         ...(direction === 'egress' ? { egress: [rule] } : { ingress: [rule] }),
       },
     };
-    fixCache.set(key, (shared = { object }));
+    byPort.set(portKey, (shared = { object, name, text: toYaml(object) }));
   }
-  const object = shared.object;
+  const { object, name } = shared;
   const what = direction === 'egress' ? `${subject.label} to reach ${peer.label}` : `${peer.label} to reach ${subject.label}`;
   const broad = isEmpty(subjectId.selector) ? ` (pod ${subject.label} has no labels, so the policy selects every pod in ${subjectNs})` : '';
-  return withLazyText(
-    {
-      kind: 'networkpolicy',
-      description: `Apply NetworkPolicy ${subjectNs}/${name} to allow ${what} on ${flow.protocol} ${flow.port}${broad}.`,
-      object,
-    },
-    shared,
-  );
+  return {
+    kind: 'networkpolicy',
+    description: `Apply NetworkPolicy ${subjectNs}/${name} to allow ${what} on ${flow.protocol} ${flow.port}${broad}.`,
+    text: shared.text,
+    object,
+  };
 }
 
-/** Policies built for fixes, by what they contain; `text` is their YAML once rendered. */
-const fixCache = new Map<string, { object: NetworkPolicy; text?: string }>();
-
-/**
- * Batch mode evaluates thousands of denied flows whose fix text nobody reads; render the YAML on
- * first access. `text` stays an enumerable own property, so JSON output and spreads include it.
- */
-function withLazyText(fix: Omit<Fix, 'text'>, shared: { object: NetworkPolicy; text?: string }): Fix {
-  return Object.defineProperty(fix, 'text', {
-    enumerable: true,
-    get: () => (shared.text ??= toYaml(shared.object)),
-  }) as Fix;
-}
+/** Fix policies by subject identity → peer identity (or address) → direction/port/namespaces. */
+const fixCache = new WeakMap<PodIdentity, Map<object | string, Map<string, { object: NetworkPolicy; name: string; text: string }>>>();
 
 function peerFor(peer: Endpoint, identities: PodIdentities): { peer: NetworkPolicyPeer; name: string } {
   if (peer.pod && !peer.hostNetwork) {
