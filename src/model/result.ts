@@ -27,6 +27,29 @@ export interface Fix {
   object?: unknown;
 }
 
+/**
+ * A fix whose `object` (the same fix as data, for applying and testing) stays out of JSON output:
+ * `--json` prints kind, description and the text to paste, not the object a second time.
+ */
+class FixWithObject implements Fix {
+  readonly #object: unknown;
+  constructor(
+    readonly kind: Fix['kind'],
+    readonly description: string,
+    readonly text: string,
+    object: unknown,
+  ) {
+    this.#object = object;
+  }
+  get object(): unknown {
+    return this.#object;
+  }
+}
+
+export function makeFix(fix: Fix): Fix {
+  return new FixWithObject(fix.kind, fix.description, fix.text, fix.object);
+}
+
 export interface LayerResult {
   layer: LayerName;
   verdict: LayerVerdict;

@@ -1,5 +1,5 @@
 import type { IpPermission, NetworkAclEntry } from '@aws-sdk/client-ec2';
-import type { Fix } from '../../model/result';
+import { makeFix, type Fix } from '../../model/result';
 import { INTERNET_ADDRESS, type Address } from '../cidr';
 import type { Direction } from './security-groups';
 import type { PortRange } from './protocol';
@@ -45,12 +45,12 @@ export function securityGroupFix(groupId: string, direction: Direction, protocol
   }
   const portArgs = ports ? `,FromPort=${port},ToPort=${port}` : '';
   const what = ports ? `${IpProtocol.toUpperCase()} ${port}` : protocol === 132 ? 'SCTP (all ports)' : `protocol ${protocol}`;
-  return {
+  return makeFix({
     kind: 'security-group',
     description: `Allow ${what} ${direction === 'ingress' ? 'in from' : 'out to'} ${peerText} in ${groupId}.`,
     text: `aws ec2 authorize-security-group-${direction} --group-id ${groupId} --ip-permissions IpProtocol=${IpProtocol}${portArgs},${peerArg}`,
     object: { groupId, direction, permission },
-  };
+  });
 }
 
 export interface NaclFixPart {
@@ -88,10 +88,10 @@ function naclEntry(p: NaclFixPart): { object: { networkAclId: string; entry: Net
  */
 export function naclFix(parts: NaclFixPart[], description: string): Fix {
   const built = parts.map(naclEntry);
-  return {
+  return makeFix({
     kind: 'nacl',
     description,
     text: built.map((b) => b.text).join('\n'),
     object: built.length === 1 ? built[0]!.object : built.map((b) => b.object),
-  };
+  });
 }

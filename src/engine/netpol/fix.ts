@@ -1,5 +1,5 @@
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, Pod, Workload } from '../../model/k8s';
-import type { Fix } from '../../model/result';
+import { makeFix, type Fix } from '../../model/result';
 import type { Snapshot } from '../../model/snapshot';
 import { NAMESPACE_NAME_LABEL } from '../../resolve/cluster-index';
 import { INTERNET_ADDRESS } from '../cidr';
@@ -122,12 +122,12 @@ export function buildNetpolFix(flow: Flow, direction: Direction, identities: Pod
   const { object, name } = shared;
   const what = direction === 'egress' ? `${subject.label} to reach ${peer.label}` : `${peer.label} to reach ${subject.label}`;
   const broad = isEmpty(subjectId.selector) ? ` (pod ${subject.label} has no labels, so the policy selects every pod in ${subjectNs})` : '';
-  return {
+  return makeFix({
     kind: 'networkpolicy',
     description: `Apply NetworkPolicy ${subjectNs}/${name} to allow ${what} on ${flow.protocol} ${flow.port}${broad}.`,
     text: shared.text,
     object,
-  };
+  });
 }
 
 /** Fix policies by subject identity → peer identity (or address) → direction/port/namespaces. */
