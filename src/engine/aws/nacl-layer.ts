@@ -42,49 +42,40 @@ function returnFixCidr(ctx: AwsContext, peer: Side): string {
   return fixCidr(ctx, peer);
 }
 
-/**
- * A NACL belongs to a subnet, not to an interface: an address no ENI in the snapshot holds still has
- * its subnet's NACL when a subnet's block contains it. Undefined when neither tells the subnet.
- */
-function naclOf(ctx: AwsContext, side: Side): { nacl: CompiledNacl; subnetId: string | undefined } | string | undefined {
-  if (side.kind === 'outside') return undefined;
-  const subnetId = side.kind === 'eni' ? side.eni.subnetId : ctx.placement.subnetOfAddress(side.address)?.id;
-  if (side.kind === 'unplaced' && !subnetId) return undefined;
-  const vpcId = side.kind === 'eni' ? side.eni.vpcId : side.vpcId ?? ctx.placement.subnetsById.get(subnetId!)?.vpcId;
-  const nacl = ctx.nacls.naclFor(subnetId, vpcId);
-  return typeof nacl === 'string' ? nacl : { nacl, subnetId };
+function naclOf(ctx: AwsContext, side: Side & { kind: 'eni' }): CompiledNacl | string {
+  return ctx.nacls.naclFor(side.eni.subnetId, side.eni.vpcId);
 }
 
 export function naclOutbound(ctx: AwsContext, f: PlacedFlow): LayerResult {
   const layer = 'nacl-outbound';
   const s = f.eff.side;
   if (s.kind === 'outside') return result(layer, 'allow', `Does not apply: the source ${f.eff.text} is outside the VPC.`);
+  if (s.kind === 'unplaced') return notEvaluated(layer, s.reason);
   const missing = ctx.missing.get('NetworkAcls');
   if (missing) return notEvaluated(layer, missing);
   const d = f.dst.side;
   const dstSubnet = subnetOf(ctx, d);
   if (d.kind === 'unplaced' && !dstSubnet) return notEvaluated(layer, d.reason);
-  const own = naclOf(ctx, s);
-  if (own === undefined) return notEvaluated(layer, s.kind === 'unplaced' ? s.reason : `The subnet of ${f.eff.text} is unknown.`);
-  if (typeof own === 'string') return notEvaluated(layer, own);
-  if (dstSubnet && dstSubnet === own.subnetId) return result(layer, 'allow', SAME_SUBNET);
-  return singlePort(ctx, layer, f, own.nacl, true, own.subnetId, d, `out of ${own.subnetId} to ${f.dstText}`);
+  if (dstSubnet && dstSubnet === s.eni.subnetId) return result(layer, 'allow', SAME_SUBNET);
+  const nacl = naclOf(ctx, s);
+  if (typeof nacl === 'string') return notEvaluated(layer, nacl);
+  return singlePort(ctx, layer, f, nacl, true, s.eni.subnetId, d, `out of ${s.eni.subnetId} to ${f.dstText}`);
 }
 
 export function naclInbound(ctx: AwsContext, f: PlacedFlow): LayerResult {
   const layer = 'nacl-inbound';
   const d = f.dst.side;
   if (d.kind === 'outside') return result(layer, 'allow', `Does not apply: the destination ${f.dstText} is outside the VPC.`);
+  if (d.kind === 'unplaced') return notEvaluated(layer, d.reason);
   const missing = ctx.missing.get('NetworkAcls');
   if (missing) return notEvaluated(layer, missing);
   const s = f.eff.side;
   const srcSubnet = subnetOf(ctx, s);
   if (s.kind === 'unplaced' && !srcSubnet) return notEvaluated(layer, s.reason);
-  const own = naclOf(ctx, d);
-  if (own === undefined) return notEvaluated(layer, d.kind === 'unplaced' ? d.reason : `The subnet of ${f.dstText} is unknown.`);
-  if (typeof own === 'string') return notEvaluated(layer, own);
-  if (srcSubnet && srcSubnet === own.subnetId) return result(layer, 'allow', SAME_SUBNET);
-  return singlePort(ctx, layer, f, own.nacl, false, own.subnetId, s, `into ${own.subnetId} from ${f.eff.text}`);
+  if (srcSubnet && srcSubnet === d.eni.subnetId) return result(layer, 'allow', SAME_SUBNET);
+  const nacl = naclOf(ctx, d);
+  if (typeof nacl === 'string') return notEvaluated(layer, nacl);
+  return singlePort(ctx, layer, f, nacl, false, d.eni.subnetId, s, `into ${d.eni.subnetId} from ${f.eff.text}`);
 }
 
 function singlePort(
@@ -136,25 +127,22 @@ export function naclReturn(ctx: AwsContext, f: PlacedFlow): LayerResult {
   const layer = 'nacl-return';
   const s = f.eff.side;
   const d = f.dst.side;
+  if (s.kind === 'unplaced') return notEvaluated(layer, s.reason);
+  if (d.kind === 'unplaced') return notEvaluated(layer, d.reason);
   if (s.kind === 'outside' && d.kind === 'outside') return result(layer, 'allow', 'Does not apply: neither end is inside the VPC.');
   const missing = ctx.missing.get('NetworkAcls');
   if (missing) return notEvaluated(layer, missing);
-  const sOwn = naclOf(ctx, s);
-  const dOwn = naclOf(ctx, d);
-  for (const [side, own] of [[s, sOwn], [d, dOwn]] as const) {
-    if (side.kind === 'unplaced' && own === undefined) return notEvaluated(layer, side.reason);
-    if (typeof own === 'string') return notEvaluated(layer, own);
+  if (s.kind === 'eni' && d.kind === 'eni' && s.eni.subnetId && s.eni.subnetId === d.eni.subnetId) {
+    return result(layer, 'allow', SAME_SUBNET);
   }
-  const sSubnet = typeof sOwn === 'object' ? sOwn.subnetId : undefined;
-  const dSubnet = typeof dOwn === 'object' ? dOwn.subnetId : undefined;
-  if (sSubnet && sSubnet === dSubnet) return result(layer, 'allow', SAME_SUBNET);
   const checks: ReturnCheck[] = [];
-  for (const [own, egress, peerSide] of [
-    [dOwn, true, s],
-    [sOwn, false, d],
+  for (const [owner, egress, peerSide] of [
+    [d, true, s],
+    [s, false, d],
   ] as const) {
-    if (typeof own !== 'object') continue; // that end is outside the VPC: no NACL of ours
-    const nacl = own.nacl;
+    if (owner.kind !== 'eni') continue;
+    const nacl = naclOf(ctx, owner);
+    if (typeof nacl === 'string') return notEvaluated(layer, nacl);
     const segments = evaluateNacl(nacl, egress, f.protocol, peerSide.address, EPHEMERAL);
     checks.push({ nacl, egress, peer: peerSide.address, peerSide, blocked: segments.filter((x) => !x.allow) });
   }

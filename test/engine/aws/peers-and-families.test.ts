@@ -43,3 +43,24 @@ describe(`address families (${IPS})`, () => {
     expect(l.objects.length).toBe(1);
   });
 });
+
+// CONTRACT §1: "Where the snapshot holds no ENI for an IP, the AWS layers for that endpoint are
+// not-evaluated — never silently allow."
+describe('an address no ENI in the snapshot holds', () => {
+  it('as the source: its security-group, NACL and return layers are not-evaluated', () => {
+    const layers = twoSubnetWorld().engine().evaluate(twoSubnetWorld().flow('10.0.1.99', 'shop/db', 5432));
+    const by = Object.fromEntries(layers.map((l) => [l.layer, l.verdict]));
+    expect(by['security-group-egress']).toBe('not-evaluated');
+    expect(by['nacl-outbound']).toBe('not-evaluated');
+    expect(by['nacl-return']).toBe('not-evaluated');
+    expect(layers.some((l) => l.verdict === 'deny')).toBe(false);
+  });
+
+  it('as the destination: its security-group, NACL and return layers are not-evaluated', () => {
+    const w = twoSubnetWorld();
+    const by = Object.fromEntries(w.engine().evaluate(w.flow('shop/web', '10.0.2.99', 5432)).map((l) => [l.layer, l.verdict]));
+    expect(by['security-group-ingress']).toBe('not-evaluated');
+    expect(by['nacl-inbound']).toBe('not-evaluated');
+    expect(by['nacl-return']).toBe('not-evaluated');
+  });
+});
