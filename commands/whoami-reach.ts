@@ -84,6 +84,7 @@ async function runBatch(args: CommandArgs, ctx: CommandContext): Promise<Command
   const state = await ctx.loadState(args);
   const engine = reachEngine(state.snapshot);
   const rows: BatchRow[] = [];
+  const notices: string[] = [];
   const jsonLines: unknown[] = [];
   // Stream JSON lines when the caller can take them: a 10,000-line batch need not sit in memory.
   const emit = args.flags.json === true && ctx.emitJsonLine ? ctx.emitJsonLine : (line: unknown) => jsonLines.push(line);
@@ -100,7 +101,9 @@ async function runBatch(args: CommandArgs, ctx: CommandContext): Promise<Command
       const ok = q.expect === undefined || q.expect === result.verdict;
       if (!ok) failed = true;
       rows.push({ line, text, verdict: result.verdict, expect: q.expect, flows: result.flows.length });
-      emit(q.expect === undefined ? result : { ...result, expect: q.expect, expectationMet: ok });
+      // Each JSON line is exactly what the single query prints; failed expectations go to stderr.
+      emit(result);
+      if (!ok) notices.push(`line ${line}: expected ${q.expect}, got ${result.verdict}: ${text}`);
     } catch (err) {
       if (!(err instanceof BadInputError)) throw err;
       badInput = true;
@@ -114,7 +117,7 @@ async function runBatch(args: CommandArgs, ctx: CommandContext): Promise<Command
     jsonLines,
     state: state.info,
     exitCode: badInput ? 2 : failed ? 1 : 0,
-    notices: [],
+    notices,
     detail: { mode: 'batch', rows } satisfies ReachDetail,
   };
 }

@@ -21,6 +21,14 @@ describe('whoami-reach --batch', () => {
     expect(lines[2].flows.length).toBeGreaterThan(0);
   });
 
+  it('each JSON line is exactly what the single query prints; a failed expectation is named on stderr', async () => {
+    const r = await runCli(['whoami-reach', '--batch', '-', '--snapshot', DEMO, '--json'], { stdin: 'shop/frontend shop/payments expect allowed\n' });
+    expect(r.code).toBe(1);
+    const single = await runCli(['whoami-reach', 'shop/frontend', 'shop/payments', '--snapshot', DEMO, '--json']);
+    expect(JSON.parse(r.stdout.trim())).toEqual(single.json());
+    expect(r.stderr).toMatch(/line 1: expected allowed, got denied/);
+  });
+
   it('exit 1 when an expectation fails, and the text table marks it', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'eksnet-batch-')), 'q.txt');
     writeFileSync(file, 'shop/frontend shop/payments expect allowed\nshop/frontend shop/checkout 8080 expect allowed\n');
