@@ -50,6 +50,15 @@ export function makeFix(fix: Fix): Fix {
   return new FixWithObject(fix.kind, fix.description, fix.text, fix.object);
 }
 
+/**
+ * Attach the smallest fix to a denying layer. It is shown in text and Slack answers; `--json` prints
+ * exactly the contract's layer fields (layer, verdict, reason, objects), so the fix is not enumerable.
+ */
+export function withFix<T extends LayerResult>(result: T, fix: Fix | undefined): T {
+  if (fix) Object.defineProperty(result, 'fix', { value: fix, enumerable: false, writable: true, configurable: true });
+  return result;
+}
+
 export interface LayerResult {
   layer: LayerName;
   verdict: LayerVerdict;

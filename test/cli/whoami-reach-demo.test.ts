@@ -72,6 +72,7 @@ describe('whoami-reach on the demo snapshot', () => {
         'nacl-return',
       ]);
       for (const l of f.layers) {
+        expect(Object.keys(l)).toEqual(['layer', 'verdict', 'reason', 'objects']);
         expect(['allow', 'deny', 'not-evaluated', 'not-enforced']).toContain(l.verdict);
         expect(typeof l.reason).toBe('string');
         expect(Array.isArray(l.objects)).toBe(true);

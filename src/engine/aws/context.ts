@@ -1,4 +1,4 @@
-import type { Fix, LayerName, LayerResult } from '../../model/result';
+import { withFix, type Fix, type LayerName, type LayerResult } from '../../model/result';
 import type { Flow } from '../types';
 import type { CniConfig } from './cni-config';
 import type { NeededResource } from './missing';
@@ -41,7 +41,7 @@ export interface PlacedFlow {
 
 export function result(layer: LayerName, verdict: LayerResult['verdict'], reason: string, objects: string[] = [], fix?: Fix): LayerResult {
   const r: LayerResult = { layer, verdict, reason, objects: [...new Set(objects)].sort() };
-  if (fix) r.fix = fix;
+  withFix(r, fix);
   return r;
 }
 

@@ -1,4 +1,4 @@
-import type { LayerResult } from '../../model/result';
+import { withFix, type LayerResult } from '../../model/result';
 import type { Snapshot } from '../../model/snapshot';
 import type { K8sIndex } from '../../resolve/cluster-index';
 import type { Endpoint, Flow } from '../types';
@@ -65,7 +65,7 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
     if (!enforcement.enforced) return notEnforced(outcome, enforcement);
     if (!outcome.denied) return outcome.result;
     const fix = buildNetpolFix(flow, direction, identities);
-    return fix ? { ...outcome.result, fix } : outcome.result;
+    return fix ? withFix({ ...outcome.result }, fix) : outcome.result;
   };
 
   return {
@@ -81,14 +81,15 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
 function notEnforced(outcome: DirectionOutcome, enforcement: Enforcement): LayerResult {
   const r = outcome.result;
   const would = r.verdict === 'deny' ? 'would deny this flow' : r.verdict === 'allow' ? 'would allow this flow' : 'could not be fully evaluated';
-  return {
-    ...r,
-    verdict: 'not-enforced',
-    reason: `Not enforced; if it were, this layer ${would} (${stripPeriod(r.reason)}). ${enforcement.reason}`,
-    ...(enforcement.fixCommand
-      ? { fix: { kind: 'cni', description: 'Enable the VPC CNI network policy agent.', text: enforcement.fixCommand } }
-      : {}),
-  };
+  return withFix(
+    {
+      layer: r.layer,
+      verdict: 'not-enforced',
+      reason: `Not enforced; if it were, this layer ${would} (${stripPeriod(r.reason)}). ${enforcement.reason}`,
+      objects: r.objects,
+    },
+    enforcement.fixCommand ? { kind: 'cni', description: 'Enable the VPC CNI network policy agent.', text: enforcement.fixCommand } : undefined,
+  );
 }
 
 function stripPeriod(s: string): string {
