@@ -108,13 +108,6 @@ export function evaluateFlow(engine: ReachEngine, flow: Flow): FlowResult {
   };
 }
 
-/** Is the flow allowed? Stops at the first denying layer (the reach map and matrix need only this). */
-export function flowAllowed(engine: ReachEngine, flow: Flow): boolean {
-  const [e, i] = engine.netpol.evaluate(flow);
-  if (e.verdict === 'deny' || i.verdict === 'deny') return false;
-  return !engine.aws.evaluate(flow).some((l) => l.verdict === 'deny');
-}
-
 export function overallVerdict(flows: { verdict: 'allowed' | 'denied' }[]): Verdict {
   if (flows.length === 0) return 'denied';
   const allowed = flows.filter((f) => f.verdict === 'allowed').length;

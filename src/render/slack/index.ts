@@ -15,9 +15,6 @@ const RENDERERS: Record<string, SlackRenderer> = {
   addons: renderAddonsSlack,
 };
 
-export function registerSlackRenderer(command: string, renderer: SlackRenderer): void {
-  RENDERERS[command] = renderer;
-}
 
 /** Render a command's result for Slack, within Slack's message limits. `json` shows what --json prints. */
 export function renderSlack(result: CommandResult<any>, opts: SlackRenderOptions & { json?: boolean }): SlackMessage {

@@ -18,9 +18,6 @@ const RENDERERS: Record<string, TextRenderer> = {
   snapshot: renderSnapshotText,
 };
 
-export function registerTextRenderer(command: string, renderer: TextRenderer): void {
-  RENDERERS[command] = renderer;
-}
 
 export function renderText(result: CommandResult<any>): string {
   const r = RENDERERS[result.command];
