@@ -2,9 +2,10 @@ import type { ReachResult, Verdict } from '../src/model/result';
 import { evaluateFlow, reachEngine, reachResult } from '../src/engine/reach';
 import { planQuery } from '../src/resolve/flows';
 import { reachMap, type ReachMap } from '../src/engine/reach-map';
-import { BadInputError, errorMessage } from '../src/util/errors';
+import { BadInputError, EksnetError, errorMessage } from '../src/util/errors';
+import { K8S_KINDS, type Snapshot } from '../src/model/snapshot';
 import { splitWords } from './args';
-import type { Command, CommandArgs, CommandContext, CommandResult } from './types';
+import type { Command, CommandArgs, CommandContext, CommandResult, LoadedState } from './types';
 
 export interface ReachDetail {
   mode: 'pair' | 'map' | 'batch';
@@ -47,22 +48,49 @@ export const whoamiReachCommand: Command<WhoamiReachData> = {
     if (rest.length > 0) throw new BadInputError(`unexpected words after PORT: ${rest.join(' ')}`);
     const state = await ctx.loadState(args);
     const engine = reachEngine(state.snapshot);
-    if (to === undefined) {
-      const map = reachMap(engine, from);
-      return { command: 'whoami-reach', data: map, state: state.info, exitCode: 0, notices: map.notices, detail: { mode: 'map', from } };
-    }
-    const plan = planQuery(engine, from, to, port);
-    const result = reachResult(plan.flows.map((f) => evaluateFlow(engine, f)));
-    return {
-      command: 'whoami-reach',
-      data: result,
-      state: state.info,
-      exitCode: 0,
-      notices: plan.notices,
-      detail: { mode: 'pair', from: plan.from.label, to: plan.to.label, port } satisfies ReachDetail,
-    };
+    return blameMissingData(state.snapshot, () => runQuery(engine, state, from, to, port));
   },
 };
+
+/**
+ * A reference that does not resolve, or a Service without pods, is the user's mistake only when the
+ * cluster's objects were read; when the collection could not read them it is missing data (exit 1),
+ * and the answer says which.
+ */
+function blameMissingData<T>(snapshot: Snapshot, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    const unread = snapshot.collection.missing.filter((m) => (K8S_KINDS as readonly string[]).includes(m.resource));
+    // Only "not found" kinds of bad input can come from objects the collection did not read.
+    if (!(err instanceof BadInputError) || unread.length === 0 || !/^(unknown endpoint|nothing to check|port name)/.test(err.message)) throw err;
+    const what = unread.map((m) => `${m.resource} (${m.reason})`).join(', ');
+    throw new EksnetError(`${err.message}; but the collection could not read ${what}, so this may be missing data, not a wrong reference`, { cause: err });
+  }
+}
+
+function runQuery(
+  engine: ReturnType<typeof reachEngine>,
+  state: LoadedState,
+  from: string,
+  to: string | undefined,
+  port: string | undefined,
+): CommandResult<WhoamiReachData> {
+  if (to === undefined) {
+    const map = reachMap(engine, from);
+    return { command: 'whoami-reach', data: map, state: state.info, exitCode: 0, notices: map.notices, detail: { mode: 'map', from } };
+  }
+  const plan = planQuery(engine, from, to, port);
+  const result = reachResult(plan.flows.map((f) => evaluateFlow(engine, f)));
+  return {
+    command: 'whoami-reach',
+    data: result,
+    state: state.info,
+    exitCode: 0,
+    notices: plan.notices,
+    detail: { mode: 'pair', from: plan.from.label, to: plan.to.label, port } satisfies ReachDetail,
+  };
+}
 
 /** One batch line: `FROM TO [PORT] [expect allowed|denied|partial]`. */
 export function parseBatchLine(text: string): { from: string; to: string; port?: string; expect?: Verdict } {

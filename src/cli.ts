@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import { parseArgs, splitSubcommand } from '../commands/args';
 import { COMMANDS, findCommand } from '../commands/index';
-import type { Command, CommandContext, CommandResult } from '../commands/types';
+import type { Command, CommandContext, CommandResult, StateInfo } from '../commands/types';
+import { describeState } from './render/text/state-line';
 import { renderText } from './render/text/index';
 import { loadState } from './source';
 import { BadInputError, errorMessage } from './util/errors';
@@ -37,11 +38,15 @@ export function commandHelp(c: Command): string {
   return [`Usage: eksnet ${c.usage}`, '', c.summary, '', 'Examples:', ...c.examples.map((e) => `  eksnet ${e}`), '', 'Every command takes --snapshot PATH, --cluster NAME, --region R and --json.'].join('\n') + '\n';
 }
 
-export function makeContext(io: CliIo): CommandContext {
+export function makeContext(io: CliIo, seen: { state?: StateInfo } = {}): CommandContext {
   return {
     env: io.env,
     emitJsonLine: (line) => io.stdout(JSON.stringify(line) + '\n'),
-    loadState: (args) => loadState(args, io.env),
+    loadState: async (args) => {
+      const loaded = await loadState(args, io.env);
+      seen.state = loaded.info;
+      return loaded;
+    },
     readInput: async (p) => {
       if (p === '-') return io.readStdin();
       try {
@@ -53,10 +58,17 @@ export function makeContext(io: CliIo): CommandContext {
   };
 }
 
+/** Warnings about the data itself: printed with every answer, and before an error too. */
+function printStateWarnings(state: StateInfo | undefined, io: CliIo): void {
+  for (const w of state?.warnings ?? []) io.stderr(`eksnet: warning: ${w}\n`);
+  for (const m of state?.missing ?? []) io.stderr(`eksnet: warning: ${m.resource} was not collected (${m.reason}); layers that need it are not evaluated.\n`);
+}
+
 function printResult(result: CommandResult, json: boolean, io: CliIo): void {
   if (result.state?.mode === 'demo') io.stderr('eksnet: no cluster configured and no --snapshot: using the bundled demo snapshot (cluster demo-eks).\n');
-  for (const w of result.state?.warnings ?? []) io.stderr(`eksnet: warning: ${w}\n`);
-  for (const m of result.state?.missing ?? []) io.stderr(`eksnet: warning: ${m.resource} was not collected (${m.reason}); layers that need it are not evaluated.\n`);
+  printStateWarnings(result.state, io);
+  // The JSON shapes are fixed, so a live answer's age goes to stderr (text answers carry it inline).
+  if (json && result.state?.mode === 'live') io.stderr(`eksnet: data: ${describeState(result.state)}\n`);
   if (json) {
     for (const n of result.notices) io.stderr(`eksnet: note: ${n}\n`);
     if (result.jsonLines) io.stdout(result.jsonLines.map((l) => JSON.stringify(l)).join('\n') + (result.jsonLines.length ? '\n' : ''));
@@ -88,16 +100,19 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.stderr(`eksnet: unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
     return 2;
   }
+  const seen: { state?: StateInfo } = {};
   try {
     const args = parseArgs(rest);
     if (args.flags.help) {
       io.stdout(commandHelp(command));
       return 0;
     }
-    const result = await command.run(args, makeContext(io));
+    const result = await command.run(args, makeContext(io, seen));
     printResult(result, args.flags.json === true, io);
     return result.exitCode;
   } catch (err) {
+    // Bad input gets exactly one line (CONTRACT §2); any other failure is told with the data's gaps first.
+    if (!(err instanceof BadInputError)) printStateWarnings(seen.state, io);
     if (err instanceof BadInputError) {
       io.stderr(`eksnet: ${err.message.split('\n')[0]}\n`);
       return 2;

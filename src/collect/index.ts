@@ -130,6 +130,13 @@ async function collectLive(target: ClusterTarget, opts: CollectOptions, env: Nod
 
     const documents = parts.flatMap((p) => p.documents);
     const missing = parts.flatMap((p) => p.missing).sort((a, b) => a.resource.localeCompare(b.resource) || a.reason.localeCompare(b.reason));
+    // Neither EKS nor the Kubernetes API answered: that is no cluster at all (CONTRACT §2: exit 1), not a partial snapshot.
+    const missingNames = new Set(missing.map((m) => m.resource));
+    if (!cluster && KUBE_RESOURCES.every((r) => missingNames.has(r))) {
+      const eks = missing.find((m) => m.resource === 'cluster')?.reason ?? 'DescribeCluster failed';
+      const kube = missing.find((m) => KUBE_RESOURCES.includes(m.resource))?.reason ?? 'no answer';
+      throw new EksnetError(`cannot collect cluster ${target.name}: neither EKS (${eks}) nor the Kubernetes API (${kube}) answered`);
+    }
     documents.push({ file: 'eksnet-collection.json', doc: { EksnetCollection: { cluster: target.name, region, collectedAt, missing } } });
     documents.sort((a, b) => a.file.localeCompare(b.file));
     const snapshot = snapshotFromDocuments(

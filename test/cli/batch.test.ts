@@ -79,3 +79,18 @@ describe('drift against a partial baseline', () => {
     expect(r.stderr).toMatch(/NetworkPolicy not compared: only the current state holds/);
   });
 });
+
+describe('missing Kubernetes data is not the user\'s mistake', () => {
+  it('an unknown reference when Pods were not collected is exit 1, naming what was not read', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'eksnet-nopods-'));
+    writeFileSync(
+      path.join(dir, 'eksnet-collection.json'),
+      JSON.stringify({ EksnetCollection: { cluster: 'c1', region: 'us-east-1', collectedAt: '2026-11-27T10:00:00Z', missing: [{ resource: 'Pod', reason: 'Forbidden: pods is forbidden (needs RBAC list pods)' }] } }),
+    );
+    writeFileSync(path.join(dir, 'ns.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n');
+    const r = await runCli(['whoami-reach', 'shop/frontend', 'shop/checkout', '--snapshot', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Pod was not collected \(Forbidden/);
+    expect(r.stderr).toMatch(/could not read Pod \(Forbidden.*\), so this may be missing data/);
+  });
+});

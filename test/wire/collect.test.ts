@@ -263,6 +263,20 @@ describe('live collection through the real SDK and Kubernetes clients (nock at t
     await expect(collectSnapshot(TARGET, { fresh: true })).rejects.toThrow(/needs eks:DescribeCluster/);
   });
 
+  // CONTRACT §2 (snapshot): "no credentials or cluster at all is exit 1" — not an empty snapshot.
+  it('with KUBECONFIG, when neither EKS nor the Kubernetes API answers, there is no cluster at all', async () => {
+    const fake = shopCloud();
+    const forbidden = () => ({ status: 403, body: { kind: 'Status', code: 403, reason: 'Forbidden', message: 'forbidden' }, headers: { 'content-type': 'application/json' } });
+    fake.eks[`GET /clusters/${CLUSTER}`] = () => ({
+      status: 403,
+      body: { message: 'not authorized to perform: eks:DescribeCluster' },
+      headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' },
+    });
+    for (const path of Object.keys(fake.kube)) fake.kube[path] = forbidden;
+    installFakeCloud(fake, { kube: KUBE });
+    await expect(collectSnapshot(TARGET, { fresh: true })).rejects.toThrow(/neither EKS .* nor the Kubernetes API .* answered/);
+  });
+
   it('with KUBECONFIG, a denied DescribeCluster leaves the AWS side missing and still reads Kubernetes', async () => {
     const fake = shopCloud();
     fake.eks[`GET /clusters/${CLUSTER}`] = () => ({

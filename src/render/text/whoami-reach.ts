@@ -96,7 +96,7 @@ export function renderBatch(rows: BatchRow[]): string {
 export function renderReachText(result: CommandResult<ReachResult | ReachMap>): string {
   const detail = (result.detail ?? { mode: 'pair' }) as ReachDetail;
   const stateLine = describeState(result.state);
-  if (detail.mode === 'batch') return renderBatch(detail.rows ?? []);
+  if (detail.mode === 'batch') return renderBatch(detail.rows ?? []) + (stateLine ? `${stateLine}\n` : '');
   if (detail.mode === 'map') return renderMap(result.data as ReachMap, stateLine);
   return renderPair(result.data as ReachResult, detail, stateLine, result.notices);
 }
