@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
+import { prng } from './generate';
 import { loadSnapshot } from '../src/snapshot/load';
 import { evaluateFlow, reachEngine, reachResult } from '../src/engine/reach';
 import { planQuery } from '../src/resolve/flows';
@@ -19,17 +20,6 @@ import { serviceMatrix } from '../src/engine/matrix';
 import { parseBatchLine } from '../commands/whoami-reach';
 
 const TARGETS = { loadMs: 1500, pairMs: 50, mapMs: 2000, batchQps: 1000, matrixMs: 10000, peakRssMb: 400 };
-
-/** Seeded PRNG (mulberry32) so every run asks the same queries. */
-function prng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);

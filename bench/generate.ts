@@ -79,7 +79,7 @@ const POD_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 
 /** mulberry32: a small, fast, seedable PRNG (deterministic across platforms). */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -44,7 +44,6 @@ const LISTS: KubeList[] = [
     apiVersion: 'v1',
     file: 'k8s/pods.json',
     rbac: 'list pods',
-   
     list: (a, p, o) => a.core.listPodForAllNamespaces(p, o),
     keep: (pod) => pod?.status?.phase !== 'Succeeded' && pod?.status?.phase !== 'Failed',
   },
@@ -54,7 +53,6 @@ const LISTS: KubeList[] = [
     apiVersion: 'discovery.k8s.io/v1',
     file: 'k8s/endpointslices.json',
     rbac: 'list endpointslices.discovery.k8s.io',
-   
     list: (a, p, o) => a.discovery.listEndpointSliceForAllNamespaces(p, o),
   },
   { kind: 'Deployment', apiVersion: 'apps/v1', file: 'k8s/deployments.json', rbac: 'list deployments.apps', list: (a, p, o) => a.apps.listDeploymentForAllNamespaces(p, o) },
@@ -67,7 +65,6 @@ const LISTS: KubeList[] = [
     apiVersion: 'v1',
     file: 'k8s/serviceaccounts.json',
     rbac: 'list serviceaccounts',
-   
     list: (a, p, o) => a.core.listServiceAccountForAllNamespaces(p, o),
   },
   {
@@ -75,7 +72,6 @@ const LISTS: KubeList[] = [
     apiVersion: 'networking.k8s.io/v1',
     file: 'k8s/networkpolicies.json',
     rbac: 'list networkpolicies.networking.k8s.io',
-   
     list: (a, p, o) => a.networking.listNetworkPolicyForAllNamespaces(p, o),
   },
   {

@@ -94,8 +94,6 @@ export class FlowClasses {
   /** port id → source AWS class → destination AWS class → verdict. */
   private readonly awsMemo: Map<number, boolean>[][] = [];
   private readonly sameNodeMemo = new Map<string, boolean>();
-  /** Layer-family evaluations actually run (for the benchmark). */
-  evaluations = 0;
 
   constructor(private readonly engine: ReachEngine) {
     this.awsVectors = CidrVectors.forAws(engine.snapshot);
@@ -131,7 +129,6 @@ export class FlowClasses {
       const key = `${s.label}>${d.label}:${portId}`;
       let v = this.sameNodeMemo.get(key);
       if (v === undefined) {
-        this.evaluations++;
         const flow = this.flowOf();
         v = this.engine.netpol.admits(flow) && !this.engine.aws.evaluate(flow).some((l) => l.verdict === 'deny');
         this.sameNodeMemo.set(key, v);
@@ -143,7 +140,6 @@ export class FlowClasses {
     const memo = (byPort[src.aws] ??= new Map());
     let a = memo.get(dst.aws);
     if (a === undefined) {
-      this.evaluations++;
       memo.set(dst.aws, (a = !this.engine.aws.evaluate(this.flowOf()).some((l) => l.verdict === 'deny')));
     }
     return a;

@@ -1,3 +1,4 @@
+import { prng } from '../../bench/generate';
 import * as path from 'node:path';
 import { diff } from '../../src/drift';
 import type { Snapshot } from '../../src/model/snapshot';
@@ -5,16 +6,8 @@ import { loadSnapshot } from '../../src/snapshot/load';
 
 // CONTRACT §2: "reordered lists ... are never drift. The same input gives the same output, in a stable order."
 
-/** Deterministic pseudo-random shuffle (mulberry32), so a failure reproduces. */
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random shuffle (the benchmark generator's mulberry32), so a failure reproduces. */
+const rng = prng;
 
 /** Every list reversed or shuffled, every object's keys re-inserted in another order — at every depth. */
 function scramble<T>(value: T, random: () => number): T {

@@ -31,14 +31,20 @@ function content(s: Snapshot) {
   return { k8s: s.k8s, aws: s.aws, present: [...s.present].sort(), collection: s.collection, warnings: s.warnings };
 }
 
+/** Collect the fake "shop" cluster (NACLs denied, so the snapshot is partial) and write it out. */
+async function collectAndWrite() {
+  const fake = shopCloud();
+  fake.ec2.DescribeNetworkAcls = () => ec2Fail(403, 'UnauthorizedOperation', 'You are not authorized to perform this operation.');
+  installFakeCloud(fake, { kube: KUBE });
+  const live = await collectSnapshot({ name: CLUSTER, region: 'us-east-1' }, { fresh: true });
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'eksnet-rt-')), 'snap');
+  await writeSnapshot(dir, live.documents);
+  return { live, dir };
+}
+
 describe('round trip: live collection → eksnet snapshot --out → --snapshot', () => {
   it('loading the written directory gives the same snapshot as the live collection', async () => {
-    const fake = shopCloud();
-    fake.ec2.DescribeNetworkAcls = () => ec2Fail(403, 'UnauthorizedOperation', 'You are not authorized to perform this operation.');
-    installFakeCloud(fake, { kube: KUBE });
-    const live = await collectSnapshot({ name: CLUSTER, region: 'us-east-1' }, { fresh: true });
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'eksnet-rt-')), 'snap');
-    await writeSnapshot(dir, live.documents);
+    const { live, dir } = await collectAndWrite();
     const loaded = await loadSnapshot(dir);
     expect(loaded.warnings).toEqual([]);
     expect(content(loaded)).toEqual(content(live.snapshot));
@@ -69,12 +75,7 @@ function answers(snapshot: Snapshot): string[] {
 
 describe('round trip: the written snapshot gives the same answers as the live run', () => {
   it('whoami-reach answers are identical, including the layers a failed call left not-evaluated', async () => {
-    const fake = shopCloud();
-    fake.ec2.DescribeNetworkAcls = () => ec2Fail(403, 'UnauthorizedOperation', 'You are not authorized to perform this operation.');
-    installFakeCloud(fake, { kube: KUBE });
-    const live = await collectSnapshot({ name: CLUSTER, region: 'us-east-1' }, { fresh: true });
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'eksnet-rt-')), 'snap');
-    await writeSnapshot(dir, live.documents);
+    const { live, dir } = await collectAndWrite();
     const liveAnswers = answers(live.snapshot);
     expect(liveAnswers.length).toBeGreaterThan(0);
     expect(liveAnswers.join('\n')).toContain('not-evaluated'); // the NACL layers, from the failed call
