@@ -3,8 +3,8 @@
 import * as path from 'node:path';
 import nock from 'nock';
 import { handler, resetSlackHandler } from '../../src/slack/lambda';
-import { setLogSink } from '../../src/slack/log';
-import { clearSecretsCache } from '../../src/slack/secrets';
+import { setLogSink } from '../../src/util/log';
+import { clearSecretsCache } from '../../src/util/slack-secrets';
 import { limitViolations } from '../../src/render/slack/limits';
 import { snapshotDocuments } from '../../src/baseline/documents';
 import { loadSnapshot } from '../../src/snapshot/load';
