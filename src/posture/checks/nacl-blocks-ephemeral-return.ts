@@ -116,7 +116,7 @@ export const naclBlocksEphemeralReturn: PostureCheck = {
 function hasDefaultRoute(ctx: PostureContext, subnetId: string): boolean | undefined {
   const table = ctx.routeTableFor(subnetId);
   if (!table) return undefined;
-  return (table.Routes ?? []).some((r) => r.State !== 'blackhole' && (Cidr.tryParse(r.DestinationCidrBlock)?.isWholeInternet ?? false));
+  return table.routes.some((r) => !r.blackhole && r.cidr.family === 4 && r.cidr.isWholeInternet);
 }
 
 /** Subnets holding a running pod that declares a UDP container port (CoreDNS's 53/UDP, for one). */
@@ -127,7 +127,7 @@ function udpServerSubnets(ctx: PostureContext): Set<string> {
     if (!ip) continue;
     const containers = [...(pod.spec?.containers ?? [])];
     if (!containers.some((c) => (c.ports ?? []).some((p) => (p.protocol ?? 'TCP').toUpperCase() === 'UDP'))) continue;
-    const subnetId = ctx.eniHolding(ip)?.SubnetId ?? ctx.subnetContaining(ip);
+    const subnetId = ctx.eniHolding(ip)?.subnetId ?? ctx.subnetContaining(ip);
     if (subnetId) out.add(subnetId);
   }
   return out;
