@@ -1,10 +1,11 @@
 import type { NetworkAcl } from '@aws-sdk/client-ec2';
 import type { Finding } from '../../model/result';
-import { NaclIndex, evaluateNacl } from '../../engine/aws/nacl';
+import { evaluateNacl } from '../../engine/aws/nacl';
+import { describeSegment, evaluateNaclOverBlock, type PeerBlockDecision } from '../../engine/aws/nacl-block';
 import { Cidr, INTERNET_ADDRESS } from '../../model/cidr';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
-import { describeSegment, evaluateNaclOverBlock, freeRuleNumber, type PeerBlockDecision } from '../nacl-walk';
+import { freeRuleNumber } from '../nacl-walk';
 import type { PostureCheck } from '../types';
 
 // NACLs are stateless: a response goes to the client's ephemeral port, which for Linux is 32768-60999, and must be
@@ -39,7 +40,7 @@ export const naclBlocksEphemeralReturn: PostureCheck = {
     let subnets = [...new Set(ctx.nodes.map((n) => n.subnetId).filter((s): s is string => !!s))];
     if (subnets.length === 0) subnets = ctx.snap.aws.cluster?.resourcesVpcConfig?.subnetIds ?? [];
     if (subnets.length === 0) return [notEvaluated(ctx, this.id, 'no node subnet or cluster subnet is known')];
-    const index = new NaclIndex(ctx.snap);
+    const index = ctx.nacls;
     const byAcl = new Map<string, { acl: NetworkAcl; subnets: string[] }>();
     const noAcl: string[] = [];
     for (const subnetId of subnets) {
