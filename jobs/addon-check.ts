@@ -2,8 +2,9 @@ import { addonStatuses } from '../src/addons/status';
 import { renderAddonOffer } from '../src/render/slack/addon-offer';
 import { renderJobFailure } from '../src/render/slack/digest';
 import { describeError, log, newReference } from '../src/slack/log';
-import { claim, release, type JobContext } from './context';
-import { scheduledClusters, type ScheduledCluster } from './targets';
+import { clustersFor, deliverAll, type JobContext } from './context';
+import { claimRun, finishRun, releaseRun, runKey } from './idempotency';
+import type { ScheduledCluster } from './targets';
 import type { ClusterOutcome } from './types';
 
 const JOB = 'addon-check';
@@ -11,38 +12,44 @@ const JOB = 'addon-check';
 /** One cluster: offer an "Upgrade" button per managed add-on behind its newest compatible version. */
 async function checkCluster(ctx: JobContext, cluster: ScheduledCluster): Promise<ClusterOutcome> {
   const name = cluster.name;
-  if (!(await claim(ctx, JOB, name))) {
+  const run = runKey(JOB, name, ctx.day);
+  if (!(await claimRun(ctx.store, run, ctx.now()))) {
     log.info('add-on offer already posted for this day; duplicate event skipped', { cluster: name, day: ctx.day });
     return { cluster: name, outcome: 'duplicate', posted: 0 };
   }
   const ref = newReference();
-  let posted = 0;
+  let key: string | undefined;
+  let outcome: ClusterOutcome['outcome'] = 'posted';
   try {
     const state = await ctx.loadCluster(name);
     const offer = renderAddonOffer(name, addonStatuses(state.snapshot));
     if (!offer) {
       log.info('add-on check: every add-on is on its newest compatible version', { cluster: name });
-      return { cluster: name, outcome: 'nothing-to-offer', posted: 0 };
+      outcome = 'nothing-to-offer';
+    } else {
+      key = `${run}#offer`;
+      await ctx.outbox.enqueue(key, cluster.channel, offer);
+      log.info('add-on upgrades offered', { cluster: name, day: ctx.day, mode: state.info.mode });
     }
-    await ctx.post(cluster.channel, offer);
-    posted++;
-    log.info('add-on upgrades offered', { cluster: name, day: ctx.day, mode: state.info.mode });
-    return { cluster: name, outcome: 'posted', posted };
   } catch (err) {
     log.error('add-on check failed', { ref, cluster: name, error: describeError(err) });
+    outcome = 'failed';
     try {
-      await ctx.post(cluster.channel, renderJobFailure('add-on check', name, ref));
-      posted++;
-    } catch (postErr) {
-      log.error('could not post the add-on check failure', { ref, cluster: name, error: describeError(postErr) });
+      key = `${run}#failed`;
+      await ctx.outbox.enqueue(key, cluster.channel, renderJobFailure('add-on check', name, ref));
+    } catch (queueErr) {
+      log.error('could not queue the add-on check failure', { ref, cluster: name, error: describeError(queueErr) });
+      await releaseRun(ctx.store, run);
+      return { cluster: name, outcome, posted: 0, ref };
     }
-    if (posted === 0) await release(ctx, JOB, name);
-    return { cluster: name, outcome: 'failed', posted, ref };
   }
+  await finishRun(ctx.store, run);
+  const { posted, pending } = await deliverAll(ctx, key ? [key] : []);
+  return { cluster: name, outcome, posted, ...(pending ? { pending } : {}), ...(outcome === 'failed' ? { ref } : {}) };
 }
 
 export async function runAddonCheck(ctx: JobContext): Promise<ClusterOutcome[]> {
-  const clusters = scheduledClusters(ctx.config);
+  const clusters = clustersFor(ctx);
   if (clusters.length === 0) log.warn('add-on check: no cluster has a channel in the eksnet configuration; nothing to post');
   const out: ClusterOutcome[] = [];
   for (const cluster of clusters) out.push(await checkCluster(ctx, cluster));

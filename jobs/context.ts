@@ -1,38 +1,58 @@
 import type { LoadedState } from '../commands/types';
 import { loadConfig, type EksnetConfig } from '../src/config';
 import { loadState } from '../src/source';
-import { CLAIM_TTL_SECONDS, runDay, runKey, type IdempotencyStore } from './idempotency';
+import type { StateStore } from '../src/state/types';
+import { runDay, runTime } from './idempotency';
+import { Outbox } from './outbox';
 import type { PostMessage } from './slack-post';
-import type { JobEvent, JobName } from './types';
+import { scheduledClusters, type ScheduledCluster } from './targets';
+import type { JobEvent } from './types';
 
-/** What a job needs from its surroundings; the handler and the local runner build it, tests replace parts. */
+/** What a job needs from its surroundings; the handler, `eksnet jobs run` and the local runner build it. */
 export interface JobContext {
   env: NodeJS.ProcessEnv;
   config: EksnetConfig;
-  post: PostMessage;
-  store: IdempotencyStore;
-  /** The run's day (UTC), from the schedule's time. */
+  store: StateStore;
+  outbox: Outbox;
+  /** The run's time (the schedule's, else now) and its day (UTC): they key idempotency. */
+  time: Date;
   day: string;
+  /** Only this cluster, when asked. */
+  cluster?: string;
+  now(): Date;
   /** Current state of one cluster: EKSNET_SNAPSHOT when set, else collected live (never the cache). */
   loadCluster(cluster: string): Promise<LoadedState>;
 }
 
-export function jobContext(event: JobEvent, env: NodeJS.ProcessEnv, post: PostMessage, store: IdempotencyStore): JobContext {
+export function jobContext(event: JobEvent, env: NodeJS.ProcessEnv, post: PostMessage, store: StateStore): JobContext {
+  const scheduled = event.scheduledTime ?? event.time;
   return {
     env,
     config: loadConfig(env),
-    post,
     store,
-    day: runDay(event.scheduledTime ?? event.time),
+    outbox: new Outbox(store, post),
+    time: runTime(scheduled),
+    day: runDay(scheduled),
+    cluster: event.cluster,
+    now: () => new Date(),
     loadCluster: (cluster) => loadState({ words: [], flags: { cluster, fresh: true } }, env),
   };
 }
 
-/** Claim (job, cluster, day); false means another delivery of this event already did (or is doing) it. */
-export function claim(ctx: JobContext, job: JobName, cluster: string): Promise<boolean> {
-  return ctx.store.claim(runKey(job, cluster, ctx.day), CLAIM_TTL_SECONDS);
+/** The clusters a run reports on: those with a channel, or only the one asked for. */
+export function clustersFor(ctx: JobContext): ScheduledCluster[] {
+  const all = scheduledClusters(ctx.config);
+  return ctx.cluster ? all.filter((c) => c.name === ctx.cluster) : all;
 }
 
-export function release(ctx: JobContext, job: JobName, cluster: string): Promise<void> {
-  return ctx.store.release(runKey(job, cluster, ctx.day));
+/** Deliver the messages a run queued, in order; counts what went out and what waits for the next run. */
+export async function deliverAll(ctx: JobContext, keys: string[]): Promise<{ posted: number; pending: number }> {
+  let posted = 0;
+  let pending = 0;
+  for (const key of keys) {
+    const d = await ctx.outbox.deliver(key);
+    if (d === 'sent') posted++;
+    else if (d === 'pending' || d === 'busy') pending++;
+  }
+  return { posted, pending };
 }

@@ -1,82 +1,104 @@
-import * as path from 'node:path';
-import { driftReport } from '../src/drift';
-import { renderCriticalAlert, renderDriftDigest, renderJobFailure, renderNoBaseline, type DigestContext } from '../src/render/slack/digest';
+import { alertCandidates, alertKey, markAlerted, reconcileForDigest, recordChange, type DigestEntry } from '../src/digest/lifecycle';
+import { renderCriticalAlert, renderDriftDigest, renderDriftFailure, renderNoBaseline, renderQuietDay, type DigestItem } from '../src/render/slack/digest';
 import { describeError, log, newReference } from '../src/slack/log';
-import { loadSnapshot } from '../src/snapshot/load';
-import { claim, release, type JobContext } from './context';
-import { baselineDirFor, baselineExists, scheduledClusters, type ScheduledCluster } from './targets';
+import { clustersFor, deliverAll, type JobContext } from './context';
+import { compareCluster, type Comparison } from './drift-compare';
+import { claimRun, finishRun, releaseRun, runKey } from './idempotency';
+import type { ScheduledCluster } from './targets';
 import type { ClusterOutcome } from './types';
 
 const JOB = 'drift-digest';
 
-/** Why a run failed, in words people can act on; never the raw error (it may hold ARNs). */
-function failureHint(stage: 'baseline' | 'state' | 'post', where: string): string {
-  if (stage === 'baseline') return `the baseline at ${where} could not be read`;
-  if (stage === 'state') return 'the cluster\'s current state could not be collected';
-  return 'Slack did not accept the digest';
+/** The digest's record (partition `digest#<cluster>`, key = day): which changes its "Accept all" covers. */
+export interface DigestRecord {
+  cluster: string;
+  day: string;
+  channel: string;
+  keys: string[];
+}
+
+export const digestPartition = (cluster: string) => `digest#${cluster}`;
+export const changeRecordId = (cluster: string, key: string) => `change:${cluster}:${key}`;
+export const digestRecordId = (cluster: string, day: string) => `digest:${cluster}:${day}`;
+
+const item = (cluster: string, e: DigestEntry): DigestItem => ({
+  change: recordChange(e.record),
+  key: e.record.key,
+  recordId: changeRecordId(cluster, e.record.key),
+  firstSeen: e.record.firstSeen,
+  ...(e.alertedAt ? { alertedAt: e.alertedAt } : {}),
+});
+
+/** Alert at once on critical changes not alerted yet (the frequent check does the same every 15 minutes). */
+export async function queueAlert(ctx: JobContext, cluster: ScheduledCluster, cmp: Extract<Comparison, { kind: 'ok' }>): Promise<string | undefined> {
+  const alerts = await alertCandidates(ctx.store, cluster.name, cmp.changes, cmp.current, ctx.now());
+  if (!alerts.length) return undefined;
+  const key = alertKey(cluster.name, alerts);
+  await ctx.outbox.enqueue(key, cluster.channel, renderCriticalAlert(cmp.digest, alerts.map(recordChange))!);
+  await markAlerted(ctx.store, cluster.name, alerts, ctx.now());
+  return key;
 }
 
 /**
- * One cluster's digest: diff the current state against its baseline, post the digest, and at once a
- * separate alert when a change is critical. No baseline: a message that says how to save one.
+ * One cluster's digest: its changes against its current stored baseline, sorted into new / still open /
+ * resolved; critical ones alerted first (unless already alerted). Everything goes through the outbox.
  */
 async function digestCluster(ctx: JobContext, cluster: ScheduledCluster): Promise<ClusterOutcome> {
   const name = cluster.name;
-  if (!(await claim(ctx, JOB, name))) {
-    log.info('drift digest already posted for this day; duplicate event skipped', { cluster: name, day: ctx.day });
+  const run = runKey(JOB, name, ctx.day);
+  if (!(await claimRun(ctx.store, run, ctx.now()))) {
+    log.info('drift digest already done for this day; duplicate event skipped', { cluster: name, day: ctx.day });
     return { cluster: name, outcome: 'duplicate', posted: 0 };
   }
   const ref = newReference();
-  const where = baselineDirFor(cluster, ctx.env);
-  let posted = 0;
-  let stage: 'baseline' | 'state' | 'post' = 'baseline';
+  const queued: string[] = [];
+  let outcome: ClusterOutcome['outcome'] = 'posted';
   try {
-    if (!where || !(await baselineExists(where))) {
-      stage = 'post';
-      await ctx.post(cluster.channel, renderNoBaseline(name, where));
-      log.info('drift digest: no baseline', { cluster: name, baseline: where ?? null });
-      return { cluster: name, outcome: 'no-baseline', posted: 1 };
+    const cmp = await compareCluster(ctx, cluster, ref);
+    if (cmp.kind === 'no-baseline') {
+      outcome = 'no-baseline';
+      await ctx.outbox.enqueue(`${run}#no-baseline`, cluster.channel, renderNoBaseline(name));
+      queued.push(`${run}#no-baseline`);
+    } else if (cmp.kind === 'failed') {
+      outcome = 'failed';
+      await ctx.outbox.enqueue(`${run}#failed`, cluster.channel, renderDriftFailure(name, cmp.why, ref));
+      queued.push(`${run}#failed`);
+    } else {
+      const alert = await queueAlert(ctx, cluster, cmp);
+      if (alert) queued.push(alert);
+      const view = await reconcileForDigest(ctx.store, name, cmp.changes, cmp.current, ctx.now(), ctx.day);
+      const items = { new: view.new.map((e) => item(name, e)), open: view.open.map((e) => item(name, e)) };
+      const record: DigestRecord = { cluster: name, day: ctx.day, channel: cluster.channel, keys: [...items.new, ...items.open].map((i) => i.key) };
+      await ctx.store.putRecord(digestPartition(name), ctx.day, record, { ttlSeconds: 30 * 24 * 3600 });
+      const quiet = items.new.length === 0 && items.open.length === 0 && view.resolved.length === 0;
+      const message = quiet
+        ? ctx.config.digest.quietDays === 'line'
+          ? renderQuietDay(cmp.digest, view.snoozed)
+          : undefined
+        : renderDriftDigest(cmp.digest, { ...items, resolved: view.resolved.map(recordChange), snoozed: view.snoozed, acceptAllId: digestRecordId(name, ctx.day) }, cmp.notes);
+      if (quiet) outcome = 'quiet';
+      if (message) {
+        await ctx.outbox.enqueue(`${run}#digest`, cluster.channel, message);
+        queued.push(`${run}#digest`);
+      }
+      log.info('drift digest prepared', { cluster: name, day: ctx.day, new: items.new.length, open: items.open.length, resolved: view.resolved.length, snoozed: view.snoozed, alerted: !!alert });
     }
-    const baseline = await loadSnapshot(path.resolve(where));
-    stage = 'state';
-    const state = await ctx.loadCluster(name);
-    const report = driftReport(baseline, state.snapshot);
-    const digest: DigestContext = {
-      cluster: name,
-      baseline: where,
-      baselineCollectedAt: baseline.collection.collectedAt,
-      state: state.info,
-      cliCommand: `eksnet drift --baseline ${where} --cluster ${name}`,
-    };
-    const notes = [...baseline.warnings.map((w) => `baseline: ${w}`), ...report.notes];
-    stage = 'post';
-    await ctx.post(cluster.channel, renderDriftDigest(digest, report.changes, notes));
-    posted++;
-    const alert = renderCriticalAlert(digest, report.changes);
-    if (alert) {
-      await ctx.post(cluster.channel, alert);
-      posted++;
-    }
-    const critical = report.changes.filter((c) => c.severity === 'critical').length;
-    log.info('drift digest posted', { cluster: name, day: ctx.day, changes: report.changes.length, critical, mode: state.info.mode });
-    return { cluster: name, outcome: 'posted', posted };
   } catch (err) {
-    log.error('drift digest failed', { ref, cluster: name, stage, error: describeError(err) });
-    try {
-      await ctx.post(cluster.channel, renderJobFailure('drift digest', name, ref, failureHint(stage, where ?? '')));
-      posted++;
-    } catch (postErr) {
-      log.error('could not post the drift digest failure', { ref, cluster: name, error: describeError(postErr) });
-    }
-    // Nothing reached the channel: let a redelivery try again.
-    if (posted === 0) await release(ctx, JOB, name);
-    return { cluster: name, outcome: 'failed', posted, ref };
+    log.error('drift digest failed', { ref, cluster: name, error: describeError(err) });
+    // Nothing could be queued: give the claim up so that a retry of this event can do it.
+    if (queued.length === 0) await releaseRun(ctx.store, run);
+    else await finishRun(ctx.store, run);
+    const { posted, pending } = await deliverAll(ctx, queued);
+    return { cluster: name, outcome: 'failed', posted, ...(pending ? { pending } : {}), ref };
   }
+  await finishRun(ctx.store, run);
+  const { posted, pending } = await deliverAll(ctx, queued);
+  return { cluster: name, outcome, posted, ...(pending ? { pending } : {}), ...(outcome === 'failed' ? { ref } : {}) };
 }
 
 /** The daily drift digest for every cluster with a channel, one cluster after another (collection is heavy). */
 export async function runDriftDigest(ctx: JobContext): Promise<ClusterOutcome[]> {
-  const clusters = scheduledClusters(ctx.config);
+  const clusters = clustersFor(ctx);
   if (clusters.length === 0) log.warn('drift digest: no cluster has a channel in the eksnet configuration; nothing to post');
   const out: ClusterOutcome[] = [];
   for (const cluster of clusters) out.push(await digestCluster(ctx, cluster));

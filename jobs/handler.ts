@@ -1,26 +1,37 @@
+import { openStateStore } from '../src/state';
+import type { StateStore } from '../src/state/types';
 import { describeError, log } from '../src/slack/log';
 import { runAddonCheck } from './addon-check';
 import { jobContext } from './context';
+import { runDriftCheck } from './drift-check';
 import { runDriftDigest } from './drift-digest';
-import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
 import { slackPoster, type PostMessage } from './slack-post';
 import { isJobName, type JobEvent, type JobSummary } from './types';
 
-// Per warm container: a redelivered event finds its claims here (see idempotency.ts for the shared store).
-let store: IdempotencyStore = new MemoryIdempotencyStore();
 let poster: Promise<PostMessage> | undefined;
 
-/** Run one scheduled job with the given surroundings (the Lambda handler and the local runner). */
-export async function runScheduledJob(event: JobEvent, env: NodeJS.ProcessEnv, post: PostMessage, idempotency: IdempotencyStore): Promise<JobSummary> {
-  const ctx = jobContext(event, env, post, idempotency);
-  const clusters = event.job === 'drift-digest' ? await runDriftDigest(ctx) : await runAddonCheck(ctx);
+const JOBS = { 'drift-digest': runDriftDigest, 'drift-check': runDriftCheck, 'addon-check': runAddonCheck } as const;
+
+/**
+ * Run one scheduled job with the given surroundings: the Lambda handler, `eksnet jobs run` and the local
+ * runner all come here. Messages earlier runs could not deliver go out first.
+ */
+export async function runScheduledJob(event: JobEvent, env: NodeJS.ProcessEnv, post: PostMessage, store: StateStore): Promise<JobSummary> {
+  const ctx = jobContext(event, env, post, store);
+  try {
+    await ctx.outbox.flush();
+  } catch (err) {
+    log.error('could not deliver earlier messages', { error: describeError(err) });
+  }
+  const clusters = await JOBS[event.job](ctx);
   return { job: event.job, clusters };
 }
 
 /**
- * The `jobs` function: EventBridge Scheduler invokes it with `{"job": "drift-digest" | "addon-check",
- * "scheduledTime": ..., "executionId": ...}`. It never throws — a failure is posted to the cluster's channel
- * and logged — so Lambda does not retry what already reached Slack.
+ * The `jobs` function: EventBridge Scheduler invokes it with `{"job": "drift-digest" | "drift-check" |
+ * "addon-check", "scheduledTime": ..., "executionId": ...}`. Every claim and message lives in the state
+ * store, so a retried or redelivered event — in any process — posts nothing twice. It never throws: a
+ * failure is posted to the cluster's channel (or kept in the outbox) and logged.
  */
 export async function handler(event: JobEvent): Promise<JobSummary> {
   if (!event || !isJobName(event.job)) {
@@ -31,7 +42,7 @@ export async function handler(event: JobEvent): Promise<JobSummary> {
   try {
     poster ??= slackPoster(process.env);
     poster.catch(() => (poster = undefined));
-    const summary = await runScheduledJob(event, process.env, await poster, store);
+    const summary = await runScheduledJob(event, process.env, await poster, openStateStore(process.env));
     log.info('scheduled job finished', { job: event.job, clusters: summary.clusters });
     return summary;
   } catch (err) {
@@ -40,8 +51,7 @@ export async function handler(event: JobEvent): Promise<JobSummary> {
   }
 }
 
-/** Tests: a fresh container (no claims, secrets read again). */
-export function resetJobsHandler(next: IdempotencyStore = new MemoryIdempotencyStore()): void {
-  store = next;
+/** Tests: a fresh container (secrets read again). */
+export function resetJobsHandler(): void {
   poster = undefined;
 }
