@@ -1,6 +1,6 @@
 import type { LoadedState } from '../commands/types';
 import { loadConfig, type EksnetConfig } from '../src/config';
-import { loadState } from '../src/source';
+import { loadState } from '../commands/source';
 import type { StateStore } from '../src/state/types';
 import { runDay, runTime } from './idempotency';
 import { Outbox } from './outbox';

@@ -1,7 +1,7 @@
 import cron from 'node-cron';
 import { main as cli } from '../src/cli';
 import { openStateStore } from '../src/state';
-import { describeError, log } from '../src/slack/log';
+import { describeError, log } from '../src/util/log';
 import { runScheduledJob } from './handler';
 import { SCHEDULES, toNodeCron } from './schedules';
 import { slackPoster } from './slack-post';

@@ -5,7 +5,7 @@ import type { Snapshot } from '../src/model/snapshot';
 import type { DigestContext } from '../src/render/slack/digest';
 import { age } from '../src/render/text/state-line';
 import { snapshotFromDocuments } from '../src/snapshot/load';
-import { describeError, log } from '../src/slack/log';
+import { describeError, log } from '../src/util/log';
 import { loadStoredBaseline, type BaselineMeta } from '../src/state/baselines';
 import type { JobContext } from './context';
 import type { ScheduledCluster } from './targets';

@@ -1,6 +1,6 @@
 import { openStateStore } from '../src/state';
 import type { StateStore } from '../src/state/types';
-import { describeError, log } from '../src/slack/log';
+import { describeError, log } from '../src/util/log';
 import { runAddonCheck } from './addon-check';
 import { jobContext } from './context';
 import { runDriftCheck } from './drift-check';

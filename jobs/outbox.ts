@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SlackMessage } from '../src/render/slack/types';
-import { describeError, log } from '../src/slack/log';
+import { describeError, log } from '../src/util/log';
 import type { StateStore } from '../src/state/types';
 import type { PostMessage } from './slack-post';
 

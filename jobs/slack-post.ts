@@ -1,9 +1,9 @@
 import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
 import { enforceLimits } from '../src/render/slack/limits';
 import type { SlackMessage } from '../src/render/slack/types';
-import { slackApiUrl } from '../src/slack/app';
-import { boltLogger, log } from '../src/slack/log';
-import { loadSlackSecrets } from '../src/slack/secrets';
+import { slackApiUrl } from '../src/util/slack-api';
+import { boltLogger, log } from '../src/util/log';
+import { loadSlackSecrets } from '../src/util/slack-secrets';
 
 /** Post one message in a channel; resolves with its ts, throws when it could not be delivered. */
 export type PostMessage = (channel: string, message: SlackMessage) => Promise<{ ts?: string }>;

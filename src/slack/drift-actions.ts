@@ -9,8 +9,8 @@ import { openStateStore } from '../state';
 import { recordAudit } from '../state/audit';
 import type { StateStore } from '../state/types';
 import { checkCommandAccess, type GroupMembers } from './authorize';
-import type { ListenerDeps } from './listeners';
-import { describeError, log, newReference } from './log';
+import type { ListenerDeps } from './dispatch';
+import { describeError, log, newReference } from '../util/log';
 import { groupMembersVia } from './usergroups';
 
 /**

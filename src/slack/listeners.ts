@@ -2,9 +2,9 @@ import type App from '@slack/bolt/dist/App';
 import { SHARE_ACTION_ID } from '../render/slack/share';
 import type { SlackMessage } from '../render/slack/types';
 import { enforceLimits } from '../render/slack/limits';
-import { reportDispatchFailure, type Dispatcher } from './dispatch';
+import { reportDispatchFailure, type ListenerDeps } from './dispatch';
 import { jobWords } from './job';
-import { describeError, log, newReference } from './log';
+import { describeError, log, newReference } from '../util/log';
 import { failureMessage, workingMessage } from './messages';
 import { routeInvocation, type Invocation } from './router';
 import { parseShareValue, runJob } from './run';
@@ -13,11 +13,6 @@ import { registerApprovalListener } from './approval';
 import { ADDON_UPGRADE_ACTION } from '../render/slack/addon-offer';
 import { registerDriftActions } from './drift-actions';
 import { DRIFT_ACTIONS } from '../render/slack/digest';
-
-export interface ListenerDeps {
-  env: NodeJS.ProcessEnv;
-  dispatcher: Dispatcher;
-}
 
 /**
  * Decide, then answer: inline answers (snapshot mode) go out as the ack itself, the cheapest reply Slack
