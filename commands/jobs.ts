@@ -1,12 +1,5 @@
 import { BadInputError } from '../src/util/errors';
-import type { Command } from './types';
-
-/** What `eksnet jobs run --json` prints: the run's outcome per cluster. */
-export interface JobsRunData {
-  job: string;
-  at: string;
-  clusters: { cluster: string; outcome: string; posted: number; pending?: number; ref?: string }[];
-}
+import type { Command, JobsRunData } from './types';
 
 /** `eksnet jobs run JOB [--cluster C] [--at TIME]` (CONTRACT §2): a scheduled job, now, as the schedule runs it. */
 export const jobsCommand: Command<JobsRunData> = {
@@ -19,14 +12,11 @@ export const jobsCommand: Command<JobsRunData> = {
   async run(args, ctx) {
     const [verb, name, ...rest] = args.words;
     if (verb !== 'run' || rest.length) throw new BadInputError(`usage: eksnet ${this.usage}`);
-    // Loaded here: the jobs (and the Web API client) stay out of every other command's start-up.
-    const { parseAt, parseJob, runJobNow } = await import('../jobs/run');
-    const job = parseJob(name);
-    const at = parseAt(typeof args.flags.at === 'string' ? args.flags.at : undefined);
+    if (!ctx.runJob) throw new BadInputError('jobs run is a command-line command: run `eksnet jobs run` where the jobs run');
     const cluster = typeof args.flags.cluster === 'string' ? args.flags.cluster : undefined;
-    const summary = await runJobNow({ job, at, ...(cluster ? { cluster } : {}) }, ctx.env);
-    if (cluster && summary.clusters.length === 0) throw new BadInputError(`cluster ${cluster} has no channel in the eksnet configuration (clusters[].channel), so no job reports on it`);
-    const failed = summary.clusters.some((c) => c.outcome === 'failed');
-    return { command: 'jobs', data: { job, at: at.toISOString(), clusters: summary.clusters }, exitCode: failed ? 1 : 0, notices: [] };
+    const data = await ctx.runJob({ job: name, ...(typeof args.flags.at === 'string' ? { at: args.flags.at } : {}), ...(cluster ? { cluster } : {}) });
+    if (cluster && data.clusters.length === 0) throw new BadInputError(`cluster ${cluster} has no channel in the eksnet configuration (clusters[].channel), so no job reports on it`);
+    const failed = data.clusters.some((c) => c.outcome === 'failed');
+    return { command: 'jobs', data, exitCode: failed ? 1 : 0, notices: [] };
   },
 };

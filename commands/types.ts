@@ -38,6 +38,15 @@ export interface CommandContext {
   env: NodeJS.ProcessEnv;
   /** Where a streaming command (batch --json) writes each JSON line as soon as it is known; absent = collect them. */
   emitJsonLine?: (line: unknown) => void;
+  /** Run a scheduled job now (`eksnet jobs run`): provided by the CLI, which owns the jobs' surroundings. */
+  runJob?: (input: { job: string | undefined; at?: string; cluster?: string }) => Promise<JobsRunData>;
+}
+
+/** What `eksnet jobs run --json` prints: the run's time and its outcome per cluster. */
+export interface JobsRunData {
+  job: string;
+  at: string;
+  clusters: { cluster: string; outcome: string; posted: number; pending?: number; ref?: string }[];
 }
 
 /**

@@ -1,37 +1,16 @@
+import { runScheduledJob } from '../src/scheduled/run';
+import { slackPoster, type PostMessage } from '../src/scheduled/slack-post';
+import { isJobName, type JobEvent, type JobSummary } from '../src/scheduled/types';
 import { openStateStore } from '../src/state';
-import type { StateStore } from '../src/state/types';
 import { describeError, log } from '../src/util/log';
-import { runAddonCheck } from './addon-check';
-import { jobContext } from './context';
-import { runDriftCheck } from './drift-check';
-import { runDriftDigest } from './drift-digest';
-import { slackPoster, type PostMessage } from './slack-post';
-import { isJobName, type JobEvent, type JobSummary } from './types';
 
 let poster: Promise<PostMessage> | undefined;
-
-const JOBS = { 'drift-digest': runDriftDigest, 'drift-check': runDriftCheck, 'addon-check': runAddonCheck } as const;
-
-/**
- * Run one scheduled job with the given surroundings: the Lambda handler, `eksnet jobs run` and the local
- * runner all come here. Messages earlier runs could not deliver go out first.
- */
-export async function runScheduledJob(event: JobEvent, env: NodeJS.ProcessEnv, post: PostMessage, store: StateStore): Promise<JobSummary> {
-  const ctx = jobContext(event, env, post, store);
-  try {
-    await ctx.outbox.flush();
-  } catch (err) {
-    log.error('could not deliver earlier messages', { error: describeError(err) });
-  }
-  const clusters = await JOBS[event.job](ctx);
-  return { job: event.job, clusters };
-}
 
 /**
  * The `jobs` function: EventBridge Scheduler invokes it with `{"job": "drift-digest" | "drift-check" |
  * "addon-check", "scheduledTime": ..., "executionId": ...}`. Every claim and message lives in the state
- * store, so a retried or redelivered event — in any process — posts nothing twice. It never throws: a
- * failure is posted to the cluster's channel (or kept in the outbox) and logged.
+ * store (src/scheduled), so a retried or redelivered event — in any process — posts nothing twice. It never
+ * throws: a failure is posted to the cluster's channel (or kept in the outbox) and logged.
  */
 export async function handler(event: JobEvent): Promise<JobSummary> {
   if (!event || !isJobName(event.job)) {

@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { claimRun, finishRun, LEASE_SECONDS, releaseRun, runDay, runKey, runSlot } from '../../jobs/idempotency';
+import { claimRun, finishRun, LEASE_SECONDS, releaseRun, runDay, runKey, runSlot } from '../../src/scheduled/idempotency';
 import { LocalStateStore } from '../../src/state/local';
 
 const store = () => new LocalStateStore(mkdtempSync(path.join(tmpdir(), 'eksnet-claims-')));

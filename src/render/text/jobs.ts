@@ -1,5 +1,5 @@
 import type { CommandResult } from '../../../commands/types';
-import type { JobsRunData } from '../../../commands/jobs';
+import type { JobsRunData } from '../../../commands/types';
 
 const WORDS: Record<string, string> = {
   posted: 'posted',

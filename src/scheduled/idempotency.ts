@@ -1,5 +1,5 @@
-import { claimOnce, releaseClaim } from '../src/state/claims';
-import type { StateStore } from '../src/state/types';
+import { claimOnce, releaseClaim } from '../state/claims';
+import type { StateStore } from '../state/types';
 
 /**
  * At-most-once runs for scheduled jobs, across processes. Lambda may deliver one event more than once and

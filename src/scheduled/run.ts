@@ -1,8 +1,30 @@
-import { openStateStore } from '../src/state';
-import { BadInputError } from '../src/util/errors';
-import { runScheduledJob } from './handler';
-import { slackPoster } from './slack-post';
-import { isJobName, JOB_NAMES, type JobName, type JobSummary } from './types';
+import { openStateStore } from '../state';
+import type { StateStore } from '../state/types';
+import { BadInputError } from '../util/errors';
+import { describeError, log } from '../util/log';
+import { runAddonCheck } from './addon-check';
+import { jobContext } from './context';
+import { runDriftCheck } from './drift-check';
+import { runDriftDigest } from './drift-digest';
+import { slackPoster, type PostMessage } from './slack-post';
+import { isJobName, JOB_NAMES, type JobEvent, type JobName, type JobSummary } from './types';
+
+const JOBS = { 'drift-digest': runDriftDigest, 'drift-check': runDriftCheck, 'addon-check': runAddonCheck } as const;
+
+/**
+ * Run one scheduled job with the given surroundings: the Lambda handler (jobs/handler.ts), `eksnet jobs
+ * run` and the local runner all come here. Messages earlier runs could not deliver go out first.
+ */
+export async function runScheduledJob(event: JobEvent, env: NodeJS.ProcessEnv, post: PostMessage, store: StateStore): Promise<JobSummary> {
+  const ctx = jobContext(event, env, post, store);
+  try {
+    await ctx.outbox.flush();
+  } catch (err) {
+    log.error('could not deliver earlier messages', { error: describeError(err) });
+  }
+  const clusters = await JOBS[event.job](ctx);
+  return { job: event.job, clusters };
+}
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 

@@ -1,7 +1,7 @@
-import { addonStatuses } from '../src/addons/status';
-import { renderAddonOffer } from '../src/render/slack/addon-offer';
-import { renderJobFailure } from '../src/render/slack/digest';
-import { describeError, log, newReference } from '../src/util/log';
+import { addonStatuses } from '../addons/status';
+import { renderAddonOffer } from '../render/slack/addon-offer';
+import { renderJobFailure } from '../render/slack/digest';
+import { describeError, log, newReference } from '../util/log';
 import { clustersFor, deliverAll, type JobContext } from './context';
 import { claimRun, finishRun, releaseRun, runKey } from './idempotency';
 import type { ScheduledCluster } from './targets';

@@ -1,6 +1,6 @@
-import { alertCandidates, alertKey, markAlerted, reconcileForDigest, recordChange, type DigestEntry } from '../src/digest/lifecycle';
-import { renderCriticalAlert, renderDriftDigest, renderDriftFailure, renderNoBaseline, renderQuietDay, type DigestItem } from '../src/render/slack/digest';
-import { describeError, log, newReference } from '../src/util/log';
+import { alertCandidates, alertKey, markAlerted, reconcileForDigest, recordChange, type DigestEntry } from '../digest/lifecycle';
+import { renderCriticalAlert, renderDriftDigest, renderDriftFailure, renderNoBaseline, renderQuietDay, type DigestItem } from '../render/slack/digest';
+import { describeError, log, newReference } from '../util/log';
 import { clustersFor, deliverAll, type JobContext } from './context';
 import { compareCluster, type Comparison } from './drift-compare';
 import { claimRun, finishRun, releaseRun, runKey } from './idempotency';

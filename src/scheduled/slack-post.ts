@@ -1,9 +1,9 @@
 import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
-import { enforceLimits } from '../src/render/slack/limits';
-import type { SlackMessage } from '../src/render/slack/types';
-import { slackApiUrl } from '../src/util/slack-api';
-import { boltLogger, log } from '../src/util/log';
-import { loadSlackSecrets } from '../src/util/slack-secrets';
+import { enforceLimits } from '../render/slack/limits';
+import type { SlackMessage } from '../render/slack/types';
+import { slackApiUrl } from '../util/slack-api';
+import { boltLogger, log } from '../util/log';
+import { loadSlackSecrets } from '../util/slack-secrets';
 
 /** Post one message in a channel; resolves with its ts, throws when it could not be delivered. */
 export type PostMessage = (channel: string, message: SlackMessage) => Promise<{ ts?: string }>;

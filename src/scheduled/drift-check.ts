@@ -1,5 +1,5 @@
-import { renderDriftFailure } from '../src/render/slack/digest';
-import { describeError, log, newReference } from '../src/util/log';
+import { renderDriftFailure } from '../render/slack/digest';
+import { describeError, log, newReference } from '../util/log';
 import { clustersFor, deliverAll, type JobContext } from './context';
 import { compareCluster } from './drift-compare';
 import { queueAlert } from './drift-digest';

@@ -1,7 +1,7 @@
-import type { LoadedState } from '../commands/types';
-import { loadConfig, type EksnetConfig } from '../src/config';
-import { loadState } from '../commands/source';
-import type { StateStore } from '../src/state/types';
+import type { LoadedState } from '../../commands/types';
+import { loadConfig, type EksnetConfig } from '../config';
+import { loadState } from '../../commands/source';
+import type { StateStore } from '../state/types';
 import { runDay, runTime } from './idempotency';
 import { Outbox } from './outbox';
 import type { PostMessage } from './slack-post';

@@ -1,4 +1,4 @@
-import type { ClusterConfig, EksnetConfig } from '../src/config';
+import type { ClusterConfig, EksnetConfig } from '../config';
 
 export type ScheduledCluster = ClusterConfig & { channel: string };
 

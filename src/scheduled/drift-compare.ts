@@ -1,12 +1,12 @@
-import type { StateInfo } from '../commands/types';
-import { driftReport } from '../src/drift';
-import type { Change } from '../src/model/result';
-import type { Snapshot } from '../src/model/snapshot';
-import type { DigestContext } from '../src/render/slack/digest';
-import { age } from '../src/render/text/state-line';
-import { snapshotFromDocuments } from '../src/snapshot/load';
-import { describeError, log } from '../src/util/log';
-import { loadStoredBaseline, type BaselineMeta } from '../src/state/baselines';
+import type { StateInfo } from '../../commands/types';
+import { driftReport } from '../drift';
+import type { Change } from '../model/result';
+import type { Snapshot } from '../model/snapshot';
+import type { DigestContext } from '../render/slack/digest';
+import { age } from '../render/text/state-line';
+import { snapshotFromDocuments } from '../snapshot/load';
+import { describeError, log } from '../util/log';
+import { loadStoredBaseline, type BaselineMeta } from '../state/baselines';
 import type { JobContext } from './context';
 import type { ScheduledCluster } from './targets';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { SlackMessage } from '../src/render/slack/types';
-import { describeError, log } from '../src/util/log';
-import type { StateStore } from '../src/state/types';
+import type { SlackMessage } from '../render/slack/types';
+import { describeError, log } from '../util/log';
+import type { StateStore } from '../state/types';
 import type { PostMessage } from './slack-post';
 
 /**
