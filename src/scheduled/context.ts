@@ -14,11 +14,15 @@ export interface JobContext {
   config: EksnetConfig;
   store: StateStore;
   outbox: Outbox;
-  /** The run's time (the schedule's, else now) and its day (UTC): they key idempotency. */
+  /**
+   * The run's time (the schedule's, else now) and its day (UTC): they key idempotency, and the drift life
+   * cycle is dated by them (first seen, alerted at, ages), so a retried run tells the same story.
+   */
   time: Date;
   day: string;
   /** Only this cluster, when asked. */
   cluster?: string;
+  /** The wall clock (claims' leases). */
   now(): Date;
   /** Current state of one cluster: EKSNET_SNAPSHOT when set, else collected live (never the cache). */
   loadCluster(cluster: string): Promise<LoadedState>;

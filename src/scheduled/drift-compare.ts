@@ -50,10 +50,11 @@ export async function compareCluster(ctx: JobContext, cluster: ScheduledCluster,
   const m = stored.meta;
   const digest: DigestContext = {
     cluster: name,
-    baseline: `v${m.version} (saved by ${m.savedBy} ${age(m.savedAt)})`,
+    baseline: `v${m.version} (saved by ${m.savedBy} ${age(m.savedAt, ctx.time.getTime())})`,
     baselineCollectedAt: m.collectedAt,
     state: state.info,
     cliCommand: `eksnet drift --cluster ${name}`,
+    now: ctx.time.getTime(),
   };
   return { kind: 'ok', changes: report.changes, notes: [...baseline.warnings.map((w) => `baseline: ${w}`), ...report.notes], current: state.snapshot, state: state.info, baseline: m, digest };
 }

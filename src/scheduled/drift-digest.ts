@@ -31,11 +31,11 @@ const item = (cluster: string, e: DigestEntry): DigestItem => ({
 
 /** Alert at once on critical changes not alerted yet (the frequent check does the same every 15 minutes). */
 export async function queueAlert(ctx: JobContext, cluster: ScheduledCluster, cmp: Extract<Comparison, { kind: 'ok' }>): Promise<string | undefined> {
-  const alerts = await alertCandidates(ctx.store, cluster.name, cmp.changes, cmp.current, ctx.now());
+  const alerts = await alertCandidates(ctx.store, cluster.name, cmp.changes, cmp.current, ctx.time);
   if (!alerts.length) return undefined;
   const key = alertKey(cluster.name, alerts);
   await ctx.outbox.enqueue(key, cluster.channel, renderCriticalAlert(cmp.digest, alerts.map(recordChange))!);
-  await markAlerted(ctx.store, cluster.name, alerts, ctx.now());
+  await markAlerted(ctx.store, cluster.name, alerts, ctx.time);
   return key;
 }
 
@@ -66,7 +66,7 @@ async function digestCluster(ctx: JobContext, cluster: ScheduledCluster): Promis
     } else {
       const alert = await queueAlert(ctx, cluster, cmp);
       if (alert) queued.push(alert);
-      const view = await reconcileForDigest(ctx.store, name, cmp.changes, cmp.current, ctx.now(), ctx.day);
+      const view = await reconcileForDigest(ctx.store, name, cmp.changes, cmp.current, ctx.time, ctx.day);
       const items = { new: view.new.map((e) => item(name, e)), open: view.open.map((e) => item(name, e)) };
       const record: DigestRecord = { cluster: name, day: ctx.day, channel: cluster.channel, keys: [...items.new, ...items.open].map((i) => i.key) };
       await ctx.store.putRecord(digestPartition(name), ctx.day, record, { ttlSeconds: 30 * 24 * 3600 });
