@@ -40,6 +40,15 @@ export interface CommandContext {
   emitJsonLine?: (line: unknown) => void;
   /** Who runs the command, for saved baselines and audit events: a Slack user id; absent on the CLI (`local:<OS user>`). */
   actor?: string;
+  /** Run a scheduled job now (`eksnet jobs run`): provided by the CLI, which owns the jobs' surroundings. */
+  runJob?: (input: { job: string | undefined; at?: string; cluster?: string }) => Promise<JobsRunData>;
+}
+
+/** What `eksnet jobs run --json` prints: the run's time and its outcome per cluster. */
+export interface JobsRunData {
+  job: string;
+  at: string;
+  clusters: { cluster: string; outcome: string; posted: number; pending?: number; ref?: string }[];
 }
 
 /**

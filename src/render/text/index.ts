@@ -7,6 +7,7 @@ import { renderBaselineText } from './baseline';
 import { renderSnapshotText } from './snapshot';
 import { renderAuditText } from './audit';
 import { renderStateText } from './state';
+import { renderJobsText } from './jobs';
 
 type TextRenderer = (result: CommandResult<any>) => string;
 
@@ -20,6 +21,7 @@ const RENDERERS: Record<string, TextRenderer> = {
   snapshot: renderSnapshotText,
   audit: renderAuditText,
   state: renderStateText,
+  jobs: renderJobsText,
 };
 
 
