@@ -21,7 +21,12 @@ beforeAll(async () => {
   nock.enableNetConnect('127.0.0.1');
   slack = await new SlackStandIn().start();
 });
-afterAll(() => slack.stop());
+afterAll(async () => {
+  await slack.stop();
+  // enableNetConnect('127.0.0.1') refuses every other host; nock's interceptor outlives this file when Jest runs
+  // in band (one worker), so give later files their network policy back.
+  nock.enableNetConnect();
+});
 beforeEach(async () => {
   slack.received.length = 0;
   clearSecretsCache();
