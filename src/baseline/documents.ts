@@ -1,5 +1,6 @@
 import { ATTRIBUTED_KINDS, type K8sObject } from '../model/k8s';
 import type { Snapshot } from '../model/snapshot';
+import { snapshotFromDocuments } from '../snapshot/load';
 
 /** One file of a snapshot directory: a relative path and the JSON it holds. */
 export interface BaselineDocument {
@@ -86,4 +87,12 @@ export function snapshotDocuments(snap: Snapshot, collectedAt: string): Baseline
 /** "networkpolicy" → "networkpolicies", "pod" → "pods" (file names, as kubectl names resources). */
 function plural(word: string): string {
   return word.endsWith('y') ? `${word.slice(0, -1)}ies` : word.endsWith('s') ? `${word}es` : `${word}s`;
+}
+
+/** The snapshot a stored baseline's documents describe (the inverse of `snapshotDocuments`). */
+export function snapshotFromBaseline(source: string, documents: BaselineDocument[]): Snapshot {
+  return snapshotFromDocuments(
+    source,
+    documents.map((d) => ({ doc: d.doc, origin: `${source}: ${d.file}` })),
+  );
 }

@@ -211,9 +211,9 @@ export async function attributeChanges(changes: Change[], current: Snapshot, opt
     } else if (calls >= maxCalls) {
       result = { by: `unknown (CloudTrail: not looked up, more than ${maxCalls} changed resources)`, source: 'unknown' };
     } else {
+      // Counted from the previous answer, so that two requests never reach CloudTrail closer than `interval`.
       const wait = lastCall + interval - Date.now();
       if (wait > 0) await sleep(wait);
-      lastCall = Date.now();
       calls++;
       try {
         const res = await client.send(
@@ -233,6 +233,8 @@ export async function attributeChanges(changes: Change[], current: Snapshot, opt
           : { by: `unknown (CloudTrail: no change event for ${entry.resourceName} since ${start.toISOString()})`, source: 'unknown' };
       } catch (err) {
         result = { by: `unknown (CloudTrail: ${failureReason(err)})`, source: 'unknown' };
+      } finally {
+        lastCall = Date.now();
       }
     }
     for (const key of entry.keys) out.set(key, result);

@@ -118,7 +118,7 @@ describe('attributeChanges: who made each drift change', () => {
     cloudtrail({}, seen);
     const result = await attributeChanges(changes, current, { cloudtrail: client(), now: NOW, maxCalls: 3, minIntervalMs: 120 });
     expect(seen).toHaveLength(3);
-    for (let i = 1; i < seen.length; i++) expect(seen[i]!.at - seen[i - 1]!.at).toBeGreaterThanOrEqual(110);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.at - seen[i - 1]!.at).toBeGreaterThanOrEqual(120);
     const skipped = changes.filter((c) => result.get(attributionKey(c))!.by.includes('not looked up'));
     expect(skipped.map((c) => c.id.split('/')[0])).toEqual(['sg-03', 'sg-04']);
     expect(result.get(attributionKey(skipped[0]!))!.by).toBe('unknown (CloudTrail: not looked up, more than 3 changed resources)');
