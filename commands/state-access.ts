@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { loadConfig } from '../src/config';
-import { pickCluster } from '../src/source';
+import { pickCluster } from './source';
 import { openStateStore, type StateStore } from '../src/state/index';
 import { BadInputError } from '../src/util/errors';
 import type { CommandArgs, CommandContext, LoadedState } from './types';
