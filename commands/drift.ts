@@ -6,7 +6,7 @@ import { driftReport } from '../src/drift';
 import { attributeChanges, type Attribution } from '../src/drift/attribution';
 import { loadSnapshot } from '../src/snapshot/load';
 import { baselineHistory, loadStoredBaseline } from '../src/state/baselines';
-import { BadInputError, EksnetError } from '../src/util/errors';
+import { BadInputError, ExplainedError } from '../src/util/errors';
 import { noBaselineMessage } from './baseline';
 import { clusterFor, stateStore } from './state-access';
 import type { CommandArgs, CommandContext, LoadedState } from './types';
@@ -44,7 +44,7 @@ async function storedBaseline(args: CommandArgs, ctx: CommandContext, version: n
   const store = stateStore(ctx);
   const stored = await loadStoredBaseline(store, cluster, version);
   if (!stored) {
-    if (version === undefined) throw new EksnetError(`${noBaselineMessage(cluster)}, or compare against a snapshot with --baseline PATH`);
+    if (version === undefined) throw new ExplainedError(`${noBaselineMessage(cluster)}, or compare against a snapshot with --baseline PATH`);
     const newest = (await baselineHistory(store, cluster))[0];
     throw new BadInputError(`cluster ${cluster} has no baseline version ${version} (${newest ? `versions 1-${newest.version}; see eksnet baseline history` : 'none saved yet'})`);
   }
