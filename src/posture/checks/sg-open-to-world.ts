@@ -12,6 +12,12 @@ import type { PostureCheck } from '../types';
 // ports open to the world (EC2.19, https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-19);
 // the kubelet (10250) and API server (443/6443) ports are the EKS-specific ones
 // (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html).
+// What may be open is judged as Security Hub EC2.18 does ("Security groups should only allow unrestricted incoming
+// traffic for authorized ports", authorizedTcpPorts default 80 and 443,
+// https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-18), configurable as
+// `posture.authorizedPorts` — except on a group attached to nodes or pods: a load balancer's group open on 80/443 is
+// its purpose, a node's or pod's is not. IPv6 openings (::/0) are left out where the group's subnets (or, for a group
+// on no interface, its VPC) have no IPv6 block: no IPv6 traffic can arrive there.
 
 interface RankedPort {
   port: number;
@@ -130,11 +136,17 @@ export const sgOpenToWorld: PostureCheck = {
     const lacking = ctx.lacking(['SecurityGroups']);
     if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const findings: Finding[] = [];
+    const attachments = groupAttachments(ctx);
+    const authorized = new Set(ctx.options.authorizedPorts);
     for (const sg of ctx.snap.aws.securityGroups) {
       if (!sg.GroupId) continue;
       const perms = sg.IpPermissions ?? [];
       const openings = new Map<string, WorldOpening>();
+      const attached = attachments.get(sg.GroupId);
+      const onWorkload = attached?.nodeOrPod ?? false;
+      const ipv6 = attached ? [...attached.subnets].some((id) => ctx.hasIpv6(id)) : vpcHasIpv6(ctx, sg.VpcId);
       for (const family of [4, 6] as const) {
+        if (family === 6 && !ipv6) continue;
         const rules: FamilyRule[] = perms.map((perm) => ({
           perm,
           ports: rulePorts(perm),
@@ -143,6 +155,7 @@ export const sgOpenToWorld: PostureCheck = {
             .filter((c): c is Cidr => c?.family === family),
         }));
         for (const o of worldOpenings(rules, family)) {
+          if (!onWorkload && isAuthorized(o.ports, authorized)) continue;
           const key = describePorts(o.ports) + `/${o.ports.from}-${o.ports.to}`;
           const seen = openings.get(key);
           if (seen) seen.sources.push(...o.sources);
@@ -188,3 +201,37 @@ export const sgOpenToWorld: PostureCheck = {
     return findings;
   },
 };
+
+/** TCP ports all in the authorised list (EC2.18 authorizedTcpPorts): fine on a group that carries no node or pod. */
+function isAuthorized(r: RulePorts, authorized: ReadonlySet<number>): boolean {
+  if (r.protocol !== 'tcp' || r.to - r.from > 1024) return false;
+  for (let p = r.from; p <= r.to; p++) if (!authorized.has(p)) return false;
+  return true;
+}
+
+/** Per group: the subnets of the interfaces that carry it, and whether one of them is a node's or a pod's. */
+function groupAttachments(ctx: PostureContext): Map<string, { subnets: Set<string>; nodeOrPod: boolean }> {
+  const nodeInstances = new Set(ctx.nodes.map((n) => n.instanceId).filter((i): i is string => !!i));
+  const out = new Map<string, { subnets: Set<string>; nodeOrPod: boolean }>();
+  for (const e of ctx.snap.aws.networkInterfaces) {
+    const workload = e.InterfaceType === 'branch' || e.InterfaceType === 'trunk' || (e.Attachment?.InstanceId !== undefined && nodeInstances.has(e.Attachment.InstanceId));
+    for (const g of e.Groups ?? []) {
+      if (!g.GroupId) continue;
+      const entry = out.get(g.GroupId) ?? { subnets: new Set<string>(), nodeOrPod: false };
+      if (e.SubnetId) entry.subnets.add(e.SubnetId);
+      if (workload && !isLoadBalancer(e)) entry.nodeOrPod = true;
+      out.set(g.GroupId, entry);
+    }
+  }
+  return out;
+}
+
+/** An Elastic Load Balancing interface (ALB/CLB: "ELB app/…", "ELB name"; NLB/GWLB: their interface types). */
+function isLoadBalancer(e: { InterfaceType?: string; Description?: string; RequesterId?: string }): boolean {
+  return e.InterfaceType === 'network_load_balancer' || e.InterfaceType === 'gateway_load_balancer' || e.RequesterId === 'amazon-elb' || /^ELB /.test(e.Description ?? '');
+}
+
+function vpcHasIpv6(ctx: PostureContext, vpcId: string | undefined): boolean {
+  const cidrs = vpcId ? ctx.placement.vpcCidrs.get(vpcId) : undefined;
+  return cidrs === undefined || cidrs.some((c) => c.family === 6);
+}
