@@ -12,8 +12,7 @@ export const podSgInPublicSubnet: PostureCheck = {
   run(ctx: PostureContext): Finding[] {
     const lacking = ctx.lacking(['NetworkInterfaces', 'Subnets', 'RouteTables']);
     if (lacking) return [notEvaluated(ctx, this.id, lacking)];
-    const mode = (ctx.cniEnv('POD_SECURITY_GROUP_ENFORCING_MODE') ?? 'strict').toLowerCase();
-    if (mode === 'standard') return [];
+    if (ctx.cni.podSecurityGroupMode === 'standard') return [];
     const bySubnet = new Map<string, string[]>();
     for (const e of ctx.snap.aws.networkInterfaces) {
       if (e.InterfaceType !== 'branch' || !e.SubnetId || !e.NetworkInterfaceId) continue;
