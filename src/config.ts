@@ -36,6 +36,10 @@ const ConfigSchema = z.object({
   posture: z
     .object({ authorizedPorts: z.array(z.number().int().min(0).max(65535)).default([80, 443]) })
     .default({ authorizedPorts: [80, 443] }),
+  /** The daily drift digest: on a quiet day (nothing new, open or resolved) post one line, or nothing. */
+  digest: z
+    .object({ quietDays: z.enum(['line', 'silent']).default('line') })
+    .default({ quietDays: 'line' }),
 });
 
 export type EksnetConfig = z.infer<typeof ConfigSchema>;
