@@ -1,6 +1,5 @@
 import { sgOpenToWorld } from '../../src/posture/checks/sg-open-to-world';
 import { sgRuleStaleReference } from '../../src/posture/checks/sg-rule-stale-reference';
-import { PostureContext } from '../../src/posture/context';
 import { compliantWorld, eni, ids, run, sg } from './world';
 
 // Rules open to 0.0.0.0/0 or ::/0 admit the whole internet: https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
@@ -51,7 +50,7 @@ describe('sg-open-to-world: authorised ports (Security Hub EC2.18) and what the 
   });
   it('configurable: posture.authorizedPorts [8443] makes 8443 fine and 443 a finding on a load balancer', () => {
     const s = onLoadBalancer(sg('sg-lb', [tcp(443, 443), tcp(8443, 8443)]));
-    const f = sgOpenToWorld.run(new PostureContext(s, { authorizedPorts: [8443] }));
+    const f = run(sgOpenToWorld, s, { authorizedPorts: [8443] });
     expect(ids(f)).toEqual(['sg-open-to-world high sg-lb']);
     expect(f[0]!.summary).toContain('TCP 443');
     expect(f[0]!.summary).not.toContain('8443');

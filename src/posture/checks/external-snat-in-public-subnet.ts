@@ -1,4 +1,4 @@
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
 import type { PostureCheck } from '../types';
@@ -10,7 +10,7 @@ import type { PostureCheck } from '../types';
 // DaemonSet's env), whatever the subnets: it is reported once, and each public subnet with nodes is reported too.
 export const externalSnatInPublicSubnet: PostureCheck = {
   id: 'external-snat-in-public-subnet',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const lacking = ctx.lacking(['Node', 'Subnets', 'RouteTables']);
     if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const setting = ctx.cniSetting('env', 'AWS_VPC_K8S_CNI_EXTERNALSNAT');
@@ -32,14 +32,12 @@ export const externalSnatInPublicSubnet: PostureCheck = {
     return [
       {
         id: this.id,
-        severity: 'high',
         object: 'vpc-cni',
         summary: `External SNAT is on (AWS_VPC_K8S_CNI_EXTERNALSNAT=true in ${where}), which assumes nodes in private subnets behind a NAT device, but nodes run in ${subnets.length} public subnet(s) (${listSome(subnets)}), where their pods leave with private IPs that the internet gateway cannot translate (Amazon EKS User Guide: external SNAT).`,
         fix,
       },
       ...[...bySubnet].map(([subnetId, nodes]) => ({
         id: this.id,
-        severity: 'high' as const,
         object: subnetId,
         summary: `External SNAT is on (AWS_VPC_K8S_CNI_EXTERNALSNAT=true) while node(s) ${listSome(nodes)} run in ${subnetId}, a public subnet, so their pods leave with private IPs that the internet gateway cannot translate and cannot reach the internet (Amazon EKS User Guide: external SNAT).`,
         fix,

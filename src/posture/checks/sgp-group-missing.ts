@@ -1,4 +1,4 @@
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import type { PostureContext } from '../context';
 import { notEvaluated } from '../findings';
 import type { PostureCheck } from '../types';
@@ -11,7 +11,7 @@ import type { PostureCheck } from '../types';
 // do not start. The snapshot holds every security group of the cluster's VPC (CONTRACT §2 `eksnet snapshot`).
 export const sgpGroupMissing: PostureCheck = {
   id: 'sgp-group-missing',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const failed = ctx.collectionFailed('SecurityGroupPolicy');
     if (failed) return [notEvaluated(ctx, this.id, failed)];
     const policies = ctx.snap.k8s.securityGroupPolicies;
@@ -19,7 +19,7 @@ export const sgpGroupMissing: PostureCheck = {
     const lacking = ctx.lacking(['SecurityGroups']);
     if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const groups = new Map(ctx.snap.aws.securityGroups.map((g) => [g.GroupId, g]));
-    const findings: Finding[] = [];
+    const findings: CheckFinding[] = [];
     for (const p of policies) {
       const ids: string[] = (p.spec?.securityGroups?.groupIds ?? []).filter((g: unknown): g is string => typeof g === 'string');
       const missing = ids.filter((id) => !groups.has(id));
@@ -35,7 +35,6 @@ export const sgpGroupMissing: PostureCheck = {
       ];
       findings.push({
         id: this.id,
-        severity: 'high',
         object: `SecurityGroupPolicy/${name}`,
         summary: `SecurityGroupPolicy ${name} names security group(s) that no branch network interface can take: ${problems.join('; ')}. The pods it selects cannot get their network interface and do not start (Amazon EKS User Guide: security groups for pods).`,
         fix: `kubectl edit securitygrouppolicy -n ${p.metadata.namespace ?? 'default'} ${p.metadata.name} and list existing security groups of ${ctx.vpcId ?? "the cluster's VPC"} in spec.securityGroups.groupIds`,

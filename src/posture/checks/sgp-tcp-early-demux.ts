@@ -1,4 +1,4 @@
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
 import { hasNetworkProbe, podsWithSecurityGroups } from '../pods-with-security-groups';
@@ -11,7 +11,7 @@ import type { PostureCheck } from '../types';
 // add-on the same setting is `init.env.DISABLE_TCP_EARLY_DEMUX` in its configuration values.
 export const sgpTcpEarlyDemux: PostureCheck = {
   id: 'sgp-tcp-early-demux',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const lacking = ctx.lacking(['Pod', 'NetworkInterfaces']);
     if (lacking) return ctx.snap.k8s.securityGroupPolicies.length ? [notEvaluated(ctx, this.id, lacking)] : [];
     const probed = podsWithSecurityGroups(ctx).filter((p) => hasNetworkProbe(p.pod));
@@ -26,7 +26,6 @@ export const sgpTcpEarlyDemux: PostureCheck = {
     return [
       {
         id: this.id,
-        severity: 'high',
         object: 'vpc-cni',
         summary: `${pods.length} pod(s) with their own security groups (${listSome(pods)}) have liveness or readiness probes, but aws-node's init container runs with ${setting.value === undefined ? 'DISABLE_TCP_EARLY_DEMUX unset' : `DISABLE_TCP_EARLY_DEMUX=${setting.value}`}, so the kubelet's TCP probes to their branch network interfaces can fail and the pods restart or never become ready (Amazon EKS User Guide: configure the VPC CNI for security groups for pods).`,
         fix: managed
