@@ -1,5 +1,8 @@
-import { addonStatuses } from '../src/addons/status';
-import { renderAddonOffer } from '../src/render/slack/addon-offer';
+import { buildOffers } from '../src/addons/offer-build';
+import { newBatchId, saveOfferBatch } from '../src/addons/offers';
+import { renderOfferMessage } from '../src/render/slack/addon-offer';
+import { recordAudit } from '../src/state/audit';
+import { openStateStore } from '../src/state/index';
 import { renderJobFailure } from '../src/render/slack/digest';
 import { describeError, log, newReference } from '../src/slack/log';
 import { claim, release, type JobContext } from './context';
@@ -8,7 +11,10 @@ import type { ClusterOutcome } from './types';
 
 const JOB = 'addon-check';
 
-/** One cluster: offer an "Upgrade" button per managed add-on behind its newest compatible version. */
+/**
+ * One cluster: an offer per add-on (managed or self-managed) with a version it may move to (src/addons/offer-rules.ts),
+ * each a record in the state store whose id is all its "Upgrade" button carries; every offer is an audit event.
+ */
 async function checkCluster(ctx: JobContext, cluster: ScheduledCluster): Promise<ClusterOutcome> {
   const name = cluster.name;
   if (!(await claim(ctx, JOB, name))) {
@@ -19,13 +25,32 @@ async function checkCluster(ctx: JobContext, cluster: ScheduledCluster): Promise
   let posted = 0;
   try {
     const state = await ctx.loadCluster(name);
-    const offer = renderAddonOffer(name, addonStatuses(state.snapshot));
-    if (!offer) {
-      log.info('add-on check: every add-on is on its newest compatible version', { cluster: name });
+    const { meta, offers } = buildOffers(state.snapshot, {
+      cluster: name,
+      channel: cluster.channel,
+      region: cluster.region,
+      batch: newBatchId(),
+      required: cluster.approvals?.required ?? 1,
+      ttlDays: cluster.approvals?.offerTtlDays ?? 7,
+    });
+    if (offers.length === 0) {
+      log.info('add-on check: every add-on is on its newest compatible version', { cluster: name, notes: meta.notes });
       return { cluster: name, outcome: 'nothing-to-offer', posted: 0 };
     }
-    await ctx.post(cluster.channel, offer);
+    const store = openStateStore(ctx.env);
+    await saveOfferBatch(store, meta, offers);
+    await ctx.post(cluster.channel, renderOfferMessage(meta, offers));
     posted++;
+    for (const o of offers) {
+      await recordAudit(store, {
+        actor: 'eksnet',
+        action: 'upgrade-offer',
+        cluster: name,
+        subject: o.id,
+        detail: `${o.addon} ${o.from} → ${o.to} (${o.action}); compatibilities ${o.evidence.compatibilities.join(', ')}; expires ${o.expiresAt}${o.notOffered ? `; not offered: ${o.notOffered}` : ''}`,
+        outcome: 'ok',
+      });
+    }
     log.info('add-on upgrades offered', { cluster: name, day: ctx.day, mode: state.info.mode });
     return { cluster: name, outcome: 'posted', posted };
   } catch (err) {
