@@ -4,7 +4,7 @@ import { renderOfferMessage } from '../src/render/slack/addon-offer';
 import { recordAudit } from '../src/state/audit';
 import { openStateStore } from '../src/state/index';
 import { renderJobFailure } from '../src/render/slack/digest';
-import { describeError, log, newReference } from '../src/slack/log';
+import { describeError, log, newReference } from '../src/util/log';
 import { claim, release, type JobContext } from './context';
 import { scheduledClusters, type ScheduledCluster } from './targets';
 import type { ClusterOutcome } from './types';

@@ -1,4 +1,4 @@
-import { describeError, log } from '../src/slack/log';
+import { describeError, log } from '../src/util/log';
 import { runAddonCheck } from './addon-check';
 import { jobContext } from './context';
 import { runDriftDigest } from './drift-digest';

@@ -1,7 +1,7 @@
 import type App from '@slack/bolt/dist/App';
 import { ADDON_UPGRADE_ACTION } from '../render/slack/addon-offer';
-import type { ListenerDeps } from './listeners';
-import { describeError, log, newReference } from './log';
+import type { ListenerDeps } from './dispatch';
+import { describeError, log, newReference } from '../util/log';
 import { sendUpgradeWork, type UpgradeClick } from './upgrade-dispatch';
 
 /**

@@ -1,5 +1,5 @@
 import { awsRequestHandler } from '../util/aws-http';
-import { log } from './log';
+import { log } from '../util/log';
 
 /** An "Upgrade" click, as the slack function hands it to the worker: nothing from the button but the raw value. */
 export interface UpgradeClick {

@@ -13,10 +13,10 @@ import { recordAudit } from '../state/audit';
 import { claimOnce } from '../state/claims';
 import { openStateStore } from '../state/index';
 import type { StateStore, StoredRecord } from '../state/types';
-import { slackApiUrl } from './app';
+import { slackApiUrl } from '../util/slack-api';
 import { checkCommandAccess } from './authorize';
-import { boltLogger, describeError, log } from './log';
-import { loadSlackSecrets } from './secrets';
+import { boltLogger, describeError, log } from '../util/log';
+import { loadSlackSecrets } from '../util/slack-secrets';
 import { sendUpgradeWork, type UpgradeClick, type UpgradeFollow, type UpgradeWork } from './upgrade-dispatch';
 import { groupMembersVia } from './usergroups';
 
@@ -431,7 +431,7 @@ async function verify(ctx: Ctx, o: OfferRecord): Promise<void> {
   }
   try {
     const { whoamiReachCommand } = await import('../../commands/whoami-reach');
-    const { loadState } = await import('../source');
+    const { loadState } = await import('../../commands/source');
     const { renderSlack } = await import('../render/slack/index');
     const args = { words: [], flags: { batch: file, cluster: o.cluster, fresh: true } as Record<string, string | boolean> };
     const result = await whoamiReachCommand.run(args, { env: ctx.env, loadState: (a) => loadState(a, ctx.env), readInput: (p) => readFile(p, 'utf8') });

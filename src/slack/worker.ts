@@ -1,5 +1,5 @@
 import { answerJob, type WorkerEvent } from './dispatch';
-import { log } from './log';
+import { log } from '../util/log';
 import type { UpgradeEvent } from './upgrade-dispatch';
 
 /**

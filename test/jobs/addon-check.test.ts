@@ -2,10 +2,9 @@
 import nock from 'nock';
 import { handler, resetJobsHandler } from '../../jobs/handler';
 import { limitViolations } from '../../src/render/slack/limits';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { buildOffers } from '../../src/addons/offer-build';
 import { getOffer } from '../../src/addons/offers';
 import type { Snapshot } from '../../src/model/snapshot';
@@ -13,8 +12,8 @@ import { renderOfferMessage } from '../../src/render/slack/addon-offer';
 import { loadSnapshot } from '../../src/snapshot/load';
 import { listAudit } from '../../src/state/audit';
 import { openStateStore } from '../../src/state/index';
-import { setLogSink } from '../../src/slack/log';
-import { clearSecretsCache } from '../../src/slack/secrets';
+import { setLogSink } from '../../src/util/log';
+import { clearSecretsCache } from '../../src/util/slack-secrets';
 import { allText, BOT_TOKEN, captureLogs, SIGNING_SECRET, SLACK_API, isolateEnv } from '../slack/helpers';
 import { DEMO_SNAPSHOT, slackPosts } from './helpers';
 
