@@ -2,7 +2,8 @@ import type App from '@slack/bolt/dist/App';
 import { ADDON_UPGRADE_ACTION } from '../render/slack/addon-offer';
 import type { ListenerDeps } from './dispatch';
 import { describeError, log, newReference } from '../util/log';
-import { sendUpgradeWork, type UpgradeClick } from './upgrade-dispatch';
+import { sendUpgradeWork } from './upgrade-dispatch';
+import type { UpgradeClick } from './upgrade-events';
 
 /**
  * The "Upgrade" buttons of the add-on offers. The click is acked at once and handed to the worker function with

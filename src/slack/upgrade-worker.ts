@@ -17,7 +17,7 @@ import { slackApiUrl } from '../util/slack-api';
 import { checkCommandAccess } from './authorize';
 import { boltLogger, describeError, log } from '../util/log';
 import { loadSlackSecrets } from '../util/slack-secrets';
-import { sendUpgradeWork, type UpgradeClick, type UpgradeFollow, type UpgradeWork } from './upgrade-dispatch';
+import { invokeWorker, type UpgradeClick, type UpgradeFollow, type UpgradeWork } from './upgrade-events';
 import { groupMembersVia } from './usergroups';
 
 /** Approving is a state-changing subcommand `addon-upgrade` (CONTRACT §4): refused to all while no approvers exist. */
@@ -381,9 +381,14 @@ async function follow(ctx: Ctx, rec: StoredRecord<OfferRecord>, clients: Upgrade
       }
       const next = await updateOffer(ctx.store, rec, { ...o, status: p.status, followUps: run });
       if (!next) return;
-      await sendUpgradeWork({ kind: 'follow', ref: ctx.ref, offerId: o.id, run: run + 1 }, ctx.env);
-      log.info('add-on upgrade handed to a later worker run', { ref: ctx.ref, offer: o.id, run: run + 1 });
-      return;
+      const fn = ctx.env.EKSNET_WORKER_FUNCTION;
+      if (fn) {
+        await invokeWorker({ kind: 'follow', ref: ctx.ref, offerId: o.id, run: run + 1 }, fn);
+        log.info('add-on upgrade handed to a later worker run', { ref: ctx.ref, offer: o.id, run: run + 1 });
+        return;
+      }
+      // No worker function (a local run): this process goes on following.
+      return follow(ctx, next, clients, run + 1);
     }
     await sleep(ctx.s.pollMs);
   }

@@ -1,6 +1,6 @@
 import { answerJob, type WorkerEvent } from './dispatch';
 import { log } from '../util/log';
-import type { UpgradeEvent } from './upgrade-dispatch';
+import type { UpgradeEvent } from './upgrade-events';
 
 /**
  * Lambda async invocations can deliver the same event more than once

@@ -275,7 +275,7 @@ export async function startStandIns(kubeconfigFor: (server: string) => string): 
   const stsUrl = await serve('sts', (_m, _u, b) => sts(b));
   const eksUrl = await serve('eks', (m, u, b) => eks(holder.state, m, u, b));
   const kubeUrl = await serve('kube', (m, u, b) => kube(holder.state, m, u, b));
-  const lambdaUrl = await serve('lambda', (_m, u) => ({ op: 'Invoke', answer: () => ({ status: 202, body: '' }) }));
+  const lambdaUrl = await serve('lambda', () => ({ op: 'Invoke', answer: () => ({ status: 202, body: '' }) }));
   const slackUrl = await serve('slack', (_m, u, b) => slack(holder.state, u, b));
   return {
     get state() {
