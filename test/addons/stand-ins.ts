@@ -3,7 +3,7 @@
 // the Slack WebClient talk to them over the wire (also from child processes). State lives in this process; tests
 // change it between invocations and read what was called.
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
@@ -246,7 +246,7 @@ export interface StandIns {
 export async function startStandIns(kubeconfigFor: (server: string) => string): Promise<StandIns> {
   const holder = { state: initialState() };
   const servers: http.Server[] = [];
-  const open = sockets();
+  const open = new Set<Socket>();
   async function serve(service: Call['service'], route: (method: string, url: URL, body: any) => { op: string; answer: () => Answer }): Promise<string> {
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -299,8 +299,4 @@ export async function startStandIns(kubeconfigFor: (server: string) => string): 
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     },
   };
-}
-
-function sockets(): Set<import('node:net').Socket> {
-  return new Set();
 }
