@@ -5,7 +5,7 @@
 // The key path (offer → click → worker → Successful → verification posted) runs through the esbuild bundles, each
 // invocation in a fresh `node` process; the other cases run the same handlers in this process (bundling and a fresh
 // process per case would multiply the run time by ~10 on the shared CI machine).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { MemoryIdempotencyStore } from '../../jobs/idempotency';
@@ -98,6 +98,18 @@ function useEnv(next: Record<string, string>): void {
   clearSecretsCache();
   clearGroupCache();
   resetSlackHandler();
+}
+
+/** The add-on check on the demo cluster as if `addon` were self-managed (no describe-addon, not in list-addons). */
+async function postSelfManagedOffers(addon: string): Promise<SlackMessage> {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'eksnet-sm-')), 'snapshot');
+  cpSync(DEMO_SNAPSHOT, dir, { recursive: true });
+  rmSync(path.join(dir, 'eks', `addon-${addon}.json`));
+  writeFileSync(path.join(dir, 'eks', 'list-addons.json'), JSON.stringify({ addons: ['coredns', 'kube-proxy', 'vpc-cni'].filter((a) => a !== addon) }));
+  const posted: SlackMessage[] = [];
+  await runScheduledJob({ job: 'addon-check', scheduledTime: new Date().toISOString() }, { ...env, EKSNET_SNAPSHOT: dir }, async (_c, m) => void posted.push(m), new MemoryIdempotencyStore());
+  expect(posted).toHaveLength(1);
+  return posted[0]!;
 }
 
 /** The weekly add-on check, as scheduled, on the demo cluster's state: the offer message it posts. */
@@ -509,14 +521,7 @@ describe('approval and progress (real handlers in this process)', () => {
       status: { observedGeneration: 4, desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3 },
     };
     // The offer comes from a state where kube-proxy is self-managed.
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'eksnet-sm-')), 'snapshot');
-    const { cpSync, rmSync } = await import('node:fs');
-    cpSync(DEMO_SNAPSHOT, dir, { recursive: true });
-    rmSync(path.join(dir, 'eks', 'addon-kube-proxy.json'));
-    writeFileSync(path.join(dir, 'eks', 'list-addons.json'), JSON.stringify({ addons: ['coredns', 'vpc-cni'] }));
-    const posted: SlackMessage[] = [];
-    await runScheduledJob({ job: 'addon-check', scheduledTime: new Date().toISOString() }, { ...env, EKSNET_SNAPSHOT: dir }, async (_c, m) => void posted.push(m), new MemoryIdempotencyStore());
-    const offer = posted[0]!;
+    const offer = await postSelfManagedOffers('kube-proxy');
     const id = buttonOf(offer, 'kube-proxy').value;
     expect(JSON.stringify(offer.blocks)).toContain('self-managed: set the image of DaemonSet kube-system/kube-proxy');
 
@@ -529,5 +534,25 @@ describe('approval and progress (real handlers in this process)', () => {
     expect((await offerRecord(id)).state).toBe('successful');
     expect(lastUpdate()).toContain(':white_check_mark: *kube-proxy*');
     expect(slackCalls('chat.postMessage').filter((m) => m.thread_ts === MESSAGE_TS)[0].text).toContain('Verified after the kube-proxy upgrade');
+  });
+
+  it('a self-managed VPC CNI: the approved action migrates it to the managed add-on (CreateAddon, resolveConflicts OVERWRITE), followed to ACTIVE', async () => {
+    delete cloud.state.addons['vpc-cni'];
+    cloud.state.kubeObjects['/apis/apps/v1/namespaces/kube-system/daemonsets/aws-node'] = {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'aws-node', namespace: 'kube-system', generation: 2, resourceVersion: '7' },
+      spec: { template: { spec: { containers: [{ name: 'aws-node', image: '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.19.0-eksbuild.1' }] } } },
+      status: { observedGeneration: 2, desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3 },
+    };
+    const offer = await postSelfManagedOffers('vpc-cni');
+    const id = buttonOf(offer, 'vpc-cni').value;
+    expect(buttonOf(offer, 'vpc-cni').confirm.text.text).toBe('vpc-cni v1.19.0-eksbuild.1 → v1.19.2-eksbuild.5: the add-on becomes an EKS managed add-on (OVERWRITE).');
+    await approve(offer, 'vpc-cni', 'U0ALICE');
+    const created = cloud.calls('eks', 'CreateAddon');
+    expect(created.map((c) => c.body)).toEqual([{ addonName: 'vpc-cni', addonVersion: TO, resolveConflicts: 'OVERWRITE', clientRequestToken: upgradeToken(id) }]);
+    expect(cloud.calls('kube').filter((c) => c.op.startsWith('PUT'))).toHaveLength(0);
+    expect((await offerRecord(id)).state).toBe('successful');
+    expect(lastUpdate()).toContain(':white_check_mark: *vpc-cni*');
   });
 });
