@@ -41,6 +41,7 @@ export async function runJob(job: SlackJob, env: NodeJS.ProcessEnv = process.env
   const started = Date.now();
   const ctx: CommandContext = {
     env,
+    actor: job.userId,
     loadState: (args) => loadState(args, env),
     readInput: async () => {
       throw new BadInputError('--batch reads a file and is not available from Slack; use the eksnet CLI');

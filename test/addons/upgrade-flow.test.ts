@@ -8,8 +8,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { MemoryIdempotencyStore } from '../../jobs/idempotency';
-import { runScheduledJob } from '../../jobs/handler';
+import { runScheduledJob } from '../../src/scheduled/run';
 import { getOffer, type OfferRecord } from '../../src/addons/offers';
 import { upgradeToken } from '../../src/addons/upgrade';
 import type { SlackMessage } from '../../src/render/slack/types';
@@ -100,6 +99,16 @@ function useEnv(next: Record<string, string>): void {
   resetSlackHandler();
 }
 
+/** The scheduled add-on check, run as its schedule runs it (a new time each call, so each run posts anew). */
+async function runAddonCheck(jobEnv: Record<string, string>, posted: SlackMessage[]): Promise<void> {
+  const post = async (_channel: string, m: SlackMessage) => {
+    posted.push(m);
+    return { ts: MESSAGE_TS };
+  };
+  await runScheduledJob({ job: 'addon-check', scheduledTime: new Date(Date.now() + ++runs * 86_400_000).toISOString() }, jobEnv, post, openStateStore(jobEnv));
+}
+let runs = 0;
+
 /** The add-on check on the demo cluster as if `addon` were self-managed (no describe-addon, not in list-addons). */
 async function postSelfManagedOffers(addon: string): Promise<SlackMessage> {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'eksnet-sm-')), 'snapshot');
@@ -107,7 +116,7 @@ async function postSelfManagedOffers(addon: string): Promise<SlackMessage> {
   rmSync(path.join(dir, 'eks', `addon-${addon}.json`));
   writeFileSync(path.join(dir, 'eks', 'list-addons.json'), JSON.stringify({ addons: ['coredns', 'kube-proxy', 'vpc-cni'].filter((a) => a !== addon) }));
   const posted: SlackMessage[] = [];
-  await runScheduledJob({ job: 'addon-check', scheduledTime: new Date().toISOString() }, { ...env, EKSNET_SNAPSHOT: dir }, async (_c, m) => void posted.push(m), new MemoryIdempotencyStore());
+  await runAddonCheck({ ...env, EKSNET_SNAPSHOT: dir }, posted);
   expect(posted).toHaveLength(1);
   return posted[0]!;
 }
@@ -115,8 +124,7 @@ async function postSelfManagedOffers(addon: string): Promise<SlackMessage> {
 /** The weekly add-on check, as scheduled, on the demo cluster's state: the offer message it posts. */
 async function postOffers(): Promise<SlackMessage> {
   const posted: SlackMessage[] = [];
-  const jobEnv = { ...env, EKSNET_SNAPSHOT: DEMO_SNAPSHOT };
-  await runScheduledJob({ job: 'addon-check', scheduledTime: new Date().toISOString() }, jobEnv, async (_channel, m) => void posted.push(m), new MemoryIdempotencyStore());
+  await runAddonCheck({ ...env, EKSNET_SNAPSHOT: DEMO_SNAPSHOT }, posted);
   expect(posted).toHaveLength(1);
   return posted[0]!;
 }

@@ -15,9 +15,9 @@ import { openStateStore } from '../../src/state/index';
 import { setLogSink } from '../../src/util/log';
 import { clearSecretsCache } from '../../src/util/slack-secrets';
 import { allText, BOT_TOKEN, captureLogs, SIGNING_SECRET, SLACK_API, isolateEnv } from '../slack/helpers';
-import { DEMO_SNAPSHOT, slackPosts } from './helpers';
+import { DEMO_SNAPSHOT, freshStateDir, slackPosts } from './helpers';
 
-const ENV_KEYS = ['EKSNET_STATE_DIR', 'EKSNET_STATE_BUCKET', 'EKSNET_STATE_TABLE', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL', 'EKSNET_SNAPSHOT', 'EKSNET_CONFIG_JSON', 'EKSNET_CONFIG', 'EKSNET_CLUSTER', 'SLACK_SECRETS_SSM_PREFIX'];
+const ENV_KEYS = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL', 'EKSNET_SNAPSHOT', 'EKSNET_CONFIG_JSON', 'EKSNET_CONFIG', 'EKSNET_CLUSTER', 'SLACK_SECRETS_SSM_PREFIX', 'EKSNET_STATE_DIR', 'EKSNET_STATE_BUCKET', 'EKSNET_STATE_TABLE'];
 const clearEnv = isolateEnv(ENV_KEYS);
 let logs: ReturnType<typeof captureLogs>;
 const event = { job: 'addon-check' as const, scheduledTime: '2026-11-30T08:00:00Z' };
@@ -26,9 +26,9 @@ beforeEach(() => {
   clearEnv();
   Object.assign(process.env, { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: `${SLACK_API}/api/`, EKSNET_SNAPSHOT: DEMO_SNAPSHOT });
   process.env.EKSNET_CONFIG_JSON = JSON.stringify({ clusters: [{ name: 'demo-eks', channel: 'C0PROD' }] });
-  process.env.EKSNET_STATE_DIR = mkdtempSync(path.join(tmpdir(), 'eksnet-offers-'));
   clearSecretsCache();
   resetJobsHandler();
+  process.env.EKSNET_STATE_DIR = freshStateDir();
   logs = captureLogs(setLogSink);
 });
 afterEach(() => {
