@@ -1,8 +1,8 @@
 import type { LayerResult } from '../../model/result';
 import type { Address } from '../cidr';
 import { notEvaluated, result, type AwsContext, type PlacedFlow } from './context';
-import { hostCidr, naclFix, type NaclFixPart } from './fixes';
-import { evaluateNacl, freeRuleNumber, ruleName, type CompiledNacl, type Segment } from './nacl';
+import { hostCidr, naclFix, naclRuleNumber, type NaclFixPart } from './fixes';
+import { evaluateNacl, ruleName, type CompiledNacl, type Segment } from './nacl';
 import type { Side } from './placement';
 import { EPHEMERAL_FROM, EPHEMERAL_TO, rangeText } from './protocol';
 
@@ -94,7 +94,7 @@ function singlePort(
   if (seg?.allow) {
     return result(layer, 'allow', `${where} allows ${f.what} ${path} (${egress ? 'outbound' : 'inbound'} rule ${seg.ruleNumber}).`, [nacl.id]);
   }
-  const ruleNumber = freeRuleNumber(nacl, egress, seg?.ruleNumber);
+  const ruleNumber = naclRuleNumber(nacl, egress, seg?.ruleNumber);
   const fix =
     ruleNumber === undefined
       ? undefined
@@ -156,7 +156,7 @@ export function naclReturn(ctx: AwsContext, f: PlacedFlow): LayerResult {
   const clauses = failing.map((c) => {
     const blocked = c.blocked.map((b) => `${rangeText(b)} (${ruleName(b.ruleNumber)})`).join(', ');
     const lowest = Math.min(...c.blocked.map((b) => b.ruleNumber ?? Number.MAX_SAFE_INTEGER));
-    const ruleNumber = freeRuleNumber(c.nacl, c.egress, lowest === Number.MAX_SAFE_INTEGER ? undefined : lowest);
+    const ruleNumber = naclRuleNumber(c.nacl, c.egress, lowest === Number.MAX_SAFE_INTEGER ? undefined : lowest);
     if (ruleNumber !== undefined) {
       parts.push({
         networkAclId: c.nacl.id,

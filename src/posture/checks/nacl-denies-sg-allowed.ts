@@ -3,7 +3,8 @@ import { Cidr } from '../../engine/cidr';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
 import { describePorts, ruleCidrs, rulePorts } from '../ip-permissions';
-import { describeSegment, freeRuleNumber, naclForSubnet, walkNacl, type NaclSegment } from '../nacl-walk';
+import { naclRuleNumber } from '../../engine/aws/fixes';
+import { describeSegment, naclForSubnet, walkNacl, type NaclSegment } from '../nacl-walk';
 import type { PostureCheck } from '../types';
 
 // Traffic entering a subnet must pass its NACL before it reaches the interface's security groups
@@ -66,7 +67,7 @@ export const naclDeniesSgAllowed: PostureCheck = {
     }
     return [...found.values()].map((f) => {
       const acl = ctx.snap.aws.networkAcls.find((a) => a.NetworkAclId === f.aclId)!;
-      const n = freeRuleNumber(acl, false, f.firstDeny);
+      const n = naclRuleNumber(acl, false, f.firstDeny);
       const ex = f.example!;
       const family = ex.cidr.includes(':') ? '--ipv6-cidr-block' : '--cidr-block';
       return {
