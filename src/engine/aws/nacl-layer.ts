@@ -1,4 +1,4 @@
-import type { LayerResult } from '../../model/result';
+import { withReturnGap, type LayerResult } from '../../model/result';
 import type { Address } from '../cidr';
 import { notEvaluated, result, type AwsContext, type PlacedFlow } from './context';
 import { hostCidr, naclFix, naclRuleNumber, type NaclFixPart } from './fixes';
@@ -172,11 +172,22 @@ export function naclReturn(ctx: AwsContext, f: PlacedFlow): LayerResult {
   const fix = parts.length
     ? naclFix(parts, `Allow the response on ${rangeText(EPHEMERAL)} in ${parts.map((p) => p.networkAclId).join(' and ')}, numbered before the rules that block it.`)
     : undefined;
-  return result(
+  return withReturnGap(result(
     layer,
     'deny',
     `NACLs are stateless and block ${response} on part of the client's ephemeral range ${rangeText(EPHEMERAL)}: ${clauses.join('; ')}.`,
     failing.map((c) => c.nacl.id),
     fix,
-  );
+  ), { range: EPHEMERAL, blocked: mergeRanges(failing.flatMap((c) => c.blocked)) });
+}
+
+/** The union of port ranges, sorted and merged (what either NACL blocks, the client sees blocked). */
+function mergeRanges(ranges: { from: number; to: number }[]): { from: number; to: number }[] {
+  const out: { from: number; to: number }[] = [];
+  for (const r of [...ranges].sort((a, b) => a.from - b.from)) {
+    const last = out[out.length - 1];
+    if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
+    else out.push({ from: r.from, to: r.to });
+  }
+  return out;
 }
