@@ -73,11 +73,11 @@ const FAMILIES: { name: string; layers: LayerName[] }[] = [
 export function workloadOf(endpoint: string): string {
   const m = endpoint.match(/^([^/\s]+)\/(.+)$/);
   if (!m) return endpoint;
-  const name = m[2]!
-    .replace(/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, '') // Deployment → ReplicaSet hash → pod suffix
-    .replace(/-[a-z0-9]{5}$/, '') // DaemonSet / bare ReplicaSet pod
-    .replace(/-\d+$/, ''); // StatefulSet ordinal
-  return `${m[1]}/${name}`;
+  // One of: Deployment (ReplicaSet hash + pod suffix), DaemonSet or bare ReplicaSet (suffix), StatefulSet (ordinal).
+  for (const re of [/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, /-\d+$/, /-[a-z0-9]{5}$/]) {
+    if (re.test(m[2]!)) return `${m[1]}/${m[2]!.replace(re, '')}`;
+  }
+  return endpoint;
 }
 
 /** "NetworkPolicy/shop/a, NetworkPolicy/shop/b" → "NetworkPolicies shop/a, shop/b" (the same names, shorter). */

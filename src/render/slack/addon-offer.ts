@@ -1,6 +1,8 @@
 import type { AddonStatus } from '../../model/result';
 import { BlockBudget, context, escapeMrkdwn, header, LIMITS, section, truncate } from './limits';
 import type { Block, SlackMessage } from './types';
+import { confirm } from './blocks';
+import { STATE_ICONS } from '../palette';
 
 /** action_id prefix of the "Upgrade" buttons; the add-on's name follows so each button's id is unique in the message. */
 export const ADDON_UPGRADE_ACTION_PREFIX = 'eksnet_addon_upgrade:';
@@ -36,6 +38,16 @@ export function parseOffer(value: string | undefined): AddonOffer | undefined {
   return undefined;
 }
 
+/** Upgrading an add-on restarts its pods: the button asks first (plain text: nothing to escape). */
+export function upgradeConfirm(cluster: string, a: { name: string; current: string; latest: string }) {
+  return confirm({
+    title: `Upgrade ${a.name}?`,
+    text: `Start the EKS update of ${a.name} on ${cluster} from ${a.current} to ${a.latest}. Its pods restart; EKS keeps fields changed on the add-on (resolveConflicts PRESERVE).`,
+    confirm: 'Upgrade',
+    deny: 'Cancel',
+  });
+}
+
 function offerBlock(cluster: string, a: AddonStatus & { current: string; latest: string }): Block {
   const text = `*${escapeMrkdwn(a.name)}*  \`${escapeMrkdwn(a.current)}\` → \`${escapeMrkdwn(a.latest)}\``;
   const value = encodeOffer({ cluster, addon: a.name, from: a.current, to: a.latest });
@@ -44,7 +56,7 @@ function offerBlock(cluster: string, a: AddonStatus & { current: string; latest:
     type: 'section',
     block_id: truncate(`addon:${a.name}`, LIMITS.blockId),
     text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) },
-    accessory: { type: 'button', action_id: addonActionId(a.name), text: { type: 'plain_text', text: 'Upgrade' }, style: 'primary', value },
+    accessory: { type: 'button', action_id: addonActionId(a.name), text: { type: 'plain_text', text: 'Upgrade' }, style: 'primary', value, confirm: upgradeConfirm(cluster, a) },
   };
 }
 
@@ -73,7 +85,7 @@ export function renderAddonOffer(cluster: string, statuses: AddonStatus[]): Slac
   if (managed.length) notes.push('Only approvers (authorization.approvers) may start an upgrade; EKS keeps fields changed on the add-on (resolveConflicts PRESERVE).');
   if (notes.length) budget.pushReserved(context(escapeMrkdwn(notes.join('\n'))));
   const names = upgradable.map((a) => `${a.name} ${a.current} → ${a.latest}`).join(', ');
-  return { text: `Add-on upgrades available on ${cluster}: ${names}`, blocks: budget.blocks };
+  return { text: escapeMrkdwn(`Add-on upgrades available on ${cluster}: ${names}`), blocks: budget.blocks };
 }
 
 /**
@@ -81,7 +93,7 @@ export function renderAddonOffer(cluster: string, statuses: AddonStatus[]): Slac
  * the other add-ons keep their buttons. Without the original blocks, the status alone.
  */
 export function renderUpgradeStarted(original: Block[] | undefined, offer: AddonOffer, userId: string, updateId: string, status: string): SlackMessage {
-  const line = `:arrows_counterclockwise: *${escapeMrkdwn(offer.addon)}* on ${escapeMrkdwn(offer.cluster)}: <@${userId}> approved the upgrade \`${escapeMrkdwn(offer.from)}\` → \`${escapeMrkdwn(offer.to)}\`; EKS update \`${escapeMrkdwn(updateId)}\` (${escapeMrkdwn(status)}).`;
+  const line = `${STATE_ICONS.started.slack} *${escapeMrkdwn(offer.addon)}* on ${escapeMrkdwn(offer.cluster)}: <@${userId}> approved the upgrade \`${escapeMrkdwn(offer.from)}\` → \`${escapeMrkdwn(offer.to)}\`; EKS update \`${escapeMrkdwn(updateId)}\` (${escapeMrkdwn(status)}).`;
   const text = `${offer.addon} on ${offer.cluster}: <@${userId}> approved the upgrade ${offer.from} → ${offer.to}; EKS update ${updateId} (${status}).`;
   const clickedId = addonActionId(offer.addon);
   if (!original?.length) return { text, blocks: [section(line)] };

@@ -4,14 +4,10 @@ import { SEVERITY_ORDER, type Change, type Severity } from '../../model/result';
 import { age, describeState } from '../text/state-line';
 import { BlockBudget, context, escapeMrkdwn, header, LIMITS, moreNote, section, truncate } from './limits';
 import type { Block, SlackMessage } from './types';
+import { slackSeverity, STATE_ICONS } from '../palette';
 
-export const SEVERITY_ICON: Record<Severity, string> = {
-  critical: ':red_circle:',
-  high: ':large_orange_circle:',
-  medium: ':large_yellow_circle:',
-  low: ':large_blue_circle:',
-  info: ':white_circle:',
-};
+/** The one severity palette (src/render/palette.ts), as Slack emoji. */
+export const SEVERITY_ICON: Record<Severity, string> = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, slackSeverity(s)])) as Record<Severity, string>;
 
 /** What a digest compares: the cluster, its baseline and the state it was compared with. */
 export interface DigestContext {
@@ -86,7 +82,7 @@ export function renderDriftDigest(ctx: DigestContext, changes: Change[], notes: 
   budget.push(header(`Drift digest — ${ctx.cluster}`));
   budget.push(context(escapeMrkdwn(sourceLine(ctx))));
   if (changes.length === 0) {
-    budget.push(section(':white_check_mark: No drift: the security groups, NACLs, route tables, NetworkPolicies, SecurityGroupPolicies, CNI settings and add-ons match the baseline.'));
+    budget.push(section(`${STATE_ICONS.ok.slack} No drift: the security groups, NACLs, route tables, NetworkPolicies, SecurityGroupPolicies, CNI settings and add-ons match the baseline.`));
   } else {
     budget.push(section(`*${changes.length} change${changes.length === 1 ? '' : 's'} since the baseline*\n${countsLine(counts)}`));
     const sorted = bySeverity(changes);
@@ -95,7 +91,7 @@ export function renderDriftDigest(ctx: DigestContext, changes: Change[], notes: 
   }
   if (notes.length) budget.pushReserved(context(escapeMrkdwn(notes.map((n) => `note: ${n}`).join('\n'))));
   const summary = changes.length === 0 ? 'no drift' : SEVERITY_ORDER.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(', ');
-  return { text: `Drift digest for ${ctx.cluster}: ${summary}`, blocks: budget.blocks };
+  return { text: escapeMrkdwn(`Drift digest for ${ctx.cluster}: ${summary}`), blocks: budget.blocks };
 }
 
 /** The alert sent at once beside the digest when a change is critical: every critical change the message can hold. */
@@ -103,12 +99,12 @@ export function renderCriticalAlert(ctx: DigestContext, changes: Change[]): Slac
   const critical = changes.filter((c) => c.severity === 'critical');
   if (critical.length === 0) return undefined;
   const budget = new BlockBudget();
-  const title = `:rotating_light: *Critical drift on ${escapeMrkdwn(ctx.cluster)}*: ${critical.length} critical change${critical.length === 1 ? '' : 's'} since the baseline`;
+  const title = `${STATE_ICONS.alert.slack} *Critical drift on ${escapeMrkdwn(ctx.cluster)}*: ${critical.length} critical change${critical.length === 1 ? '' : 's'} since the baseline`;
   budget.push(section(title));
   const shown = pushChangeLines(budget, critical, critical.length);
   if (shown < critical.length) budget.pushReserved(moreNote(`…and ${critical.length - shown} more critical changes.`, ctx.cliCommand));
   else budget.pushReserved(context(escapeMrkdwn(`${sourceLine(ctx)} \`${truncate(ctx.cliCommand, 1500)}\` prints every change.`)));
-  return { text: `Critical drift on ${ctx.cluster}: ${critical.map((c) => c.summary).join('; ')}`, blocks: budget.blocks };
+  return { text: escapeMrkdwn(`Critical drift on ${ctx.cluster}: ${critical.map((c) => c.summary).join('; ')}`), blocks: budget.blocks };
 }
 
 /** No baseline to compare with: say so, and how to save one (the digest never stays silent). */
@@ -117,12 +113,12 @@ export function renderNoBaseline(cluster: string, where: string | undefined): Sl
   const how = where
     ? `Save one with \`eksnet baseline save --cluster ${cluster} --out ${where}\` and deploy it with eksnet (the scheduled job reads \`${where}\`).`
     : `Save one with \`eksnet baseline save --cluster ${cluster} --out baselines/${cluster}\`, then set \`baseline: baselines/${cluster}\` for the cluster in the eksnet configuration (or EKSNET_BASELINE_DIR=baselines) and deploy it.`;
-  blocks.push(section(`:information_source: No drift digest for *${escapeMrkdwn(cluster)}*: there is no baseline to compare with yet. ${escapeMrkdwn(how)}`));
-  return { text: `No drift digest for ${cluster}: no baseline yet. ${how}`, blocks };
+  blocks.push(section(`${STATE_ICONS.info.slack} No drift digest for *${escapeMrkdwn(cluster)}*: there is no baseline to compare with yet. ${escapeMrkdwn(how)}`));
+  return { text: escapeMrkdwn(`No drift digest for ${cluster}: no baseline yet. ${how}`), blocks };
 }
 
 /** A digest that could not run: one sentence and a reference for the logs. */
 export function renderJobFailure(job: string, cluster: string, ref: string, hint?: string): SlackMessage {
   const why = hint ? ` (${hint})` : '';
-  return { text: `:warning: eksnet could not run the ${job} for ${cluster}${why}; reference ${ref} in the eksnet logs has the details.` };
+  return { text: `${STATE_ICONS.warning.slack} ${escapeMrkdwn(`eksnet could not run the ${job} for ${cluster}${why}; reference ${ref} in the eksnet logs has the details.`)}` };
 }
