@@ -55,10 +55,10 @@ export interface PairSummary {
   groups: CauseGroup[];
   /** "SG, NACL, route" — layers that allow in every flow, families collapsed. */
   passing: string[];
-  /** Layers that were not evaluated (any flow), with one reason each. */
-  notEvaluated: { layer: LayerName; reason: string }[];
+  /** Layers that were not evaluated (any flow): "route, nacl-return" and their shared reason. */
+  notEvaluated: { layer: string; reason: string }[];
   /** NetworkPolicy layers that are not enforced, with the reason. */
-  notEnforced: { layer: LayerName; reason: string }[];
+  notEnforced: { layer: string; reason: string }[];
   fixes: Fixes;
 }
 
@@ -74,7 +74,7 @@ export function workloadOf(endpoint: string): string {
   const m = endpoint.match(/^([^/\s]+)\/(.+)$/);
   if (!m) return endpoint;
   // One of: Deployment (ReplicaSet hash + pod suffix), DaemonSet or bare ReplicaSet (suffix), StatefulSet (ordinal).
-  for (const re of [/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, /-\d+$/, /-[a-z0-9]{5}$/]) {
+  for (const re of [/-[a-z0-9]{4,10}-[a-z0-9]{5}$/, /-\d+$/, /-[a-z0-9]{5}$/]) {
     if (re.test(m[2]!)) return `${m[1]}/${m[2]!.replace(re, '')}`;
   }
   return endpoint;
@@ -230,10 +230,19 @@ export function summarisePair(data: ReachResult): PairSummary {
     else passing.push(...ok);
   }
 
-  const firstReason = (verdict: LayerResult['verdict']) => {
-    const seen = new Map<LayerName, string>();
-    for (const f of flows) for (const l of f.layers) if (l.verdict === verdict && !seen.has(l.layer)) seen.set(l.layer, groupReason(l.reason, f));
-    return [...seen.entries()].map(([layer, reason]) => ({ layer, reason }));
+  // Layers that share a reason ("No network interface holds 10.0.1.10") are one line.
+  const byReason = (verdict: LayerResult['verdict']) => {
+    const seen = new Map<string, LayerName[]>();
+    const done = new Set<LayerName>();
+    for (const f of flows) {
+      for (const l of f.layers) {
+        if (l.verdict !== verdict || done.has(l.layer)) continue;
+        done.add(l.layer);
+        const reason = groupReason(l.reason, f);
+        seen.set(reason, [...(seen.get(reason) ?? []), l.layer]);
+      }
+    }
+    return [...seen.entries()].map(([reason, layers]) => ({ layer: layers.join(', '), reason }));
   };
 
   const failing = flows.filter((f) => f.verdict !== 'allowed');
@@ -256,8 +265,8 @@ export function summarisePair(data: ReachResult): PairSummary {
     ports,
     groups: [...groups.values()],
     passing,
-    notEvaluated: firstReason('not-evaluated'),
-    notEnforced: firstReason('not-enforced'),
+    notEvaluated: byReason('not-evaluated'),
+    notEnforced: byReason('not-enforced'),
     fixes: collectFixes(flows),
   };
 }

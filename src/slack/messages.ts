@@ -70,15 +70,14 @@ export function commandHelpMessage(slash: string, c: Command): SlackMessage {
 /** Bad input: the one line the CLI prints on stderr for exit status 2, and where to look next. */
 export function badInputMessage(message: string, slash = '/eksnet', command?: string): SlackMessage {
   const line = message.split('\n')[0]!;
-  const next = /did you mean/.test(line) ? '' : command ? ` \`${slash} help ${command}\` shows the usage.` : ` \`${slash} help\` lists what works here.`;
-  return { response_type: 'ephemeral', text: `${STATE_ICONS.warning.slack} ${escapeMrkdwn(line)}${escapeMrkdwn(next)}` };
+  const next = /did you mean/.test(line) ? '' : command ? `; \`${slash} help ${command}\` shows the usage` : `; \`${slash} help\` lists what works here`;
+  const sentence = /[.?!]$/.test(line + next) ? line + next : `${line + next}.`;
+  return { response_type: 'ephemeral', text: `${STATE_ICONS.warning.slack} ${escapeMrkdwn(sentence)}` };
 }
 
 export function refusalMessage(what: string, reason: string): SlackMessage {
-  return {
-    response_type: 'ephemeral',
-    text: `${STATE_ICONS.lock.slack} You may not run ${what}: ${reason}. Ask whoever runs eksnet to grant it (authorization and channels in its configuration).`,
-  };
+  // The reasons name the configuration that grants access (authorization.…, channels).
+  return { response_type: 'ephemeral', text: `${STATE_ICONS.lock.slack} You may not run ${what}: ${reason}.` };
 }
 
 /** An unexpected failure: one sentence, what to do, and the reference that finds the details in the logs. */
