@@ -67,7 +67,7 @@ export async function routeInvocation(inv: Invocation, members: GroupMembers, en
   if (args.flags.help) return { kind: 'reply', message: commandHelpMessage(inv.slash, command) };
   const serverPath = SERVER_PATH_FLAGS.find((f) => args.flags[f] !== undefined);
   if (serverPath) return { kind: 'reply', message: badInputMessage(`--${serverPath} names a file on the server and is not available from Slack; use the eksnet CLI`, inv.slash, command.name) };
-  if (unsafeBaseline(args.flags.baseline)) return { kind: 'reply', message: badInputMessage('--baseline must be a path relative to the deployment (e.g. baselines/prod), without ..') };
+  if (unsafeBaseline(args.flags.baseline)) return { kind: 'reply', message: badInputMessage('--baseline must be a path relative to the deployment (e.g. baselines/prod), without ..', inv.slash, command.name) };
 
   const requested = typeof args.flags.cluster === 'string' ? args.flags.cluster : undefined;
   const where = checkChannelCluster(inv.channelId, requested, config);

@@ -37,7 +37,7 @@ async function slash(text: string) {
 
 it('whoami-reach on the demo cluster names demo-eks and the snapshot', async () => {
   const body = await slash('whoami-reach shop/frontend shop/checkout');
-  expect(body.blocks[0].text.text).toMatch(/^:white_check_mark: \*ALLOWED\*  shop\/svc\/frontend → shop\/svc\/checkout/);
+  expect(body.blocks[0].text.text).toBe(':white_check_mark: *ALLOWED* shop/svc/frontend → shop/svc/checkout 8080/TCP: 4 of 4 flows allowed');
   expect(body.blocks[1].elements[0].text).toMatch(/^cluster demo-eks \(snapshot demo\/snapshot/);
   expect(limitViolations(body)).toEqual([]);
 });
@@ -52,7 +52,7 @@ it.each(['posture', 'addons', 'drift --baseline demo/snapshot', 'posture --json'
 
 it('drift refuses a baseline outside the deployment', async () => {
   for (const p of ['/etc', '../secrets', 'baselines/../../etc']) {
-    expect((await slash(`drift --baseline ${p}`)).text).toBe('eksnet: --baseline must be a path relative to the deployment (e.g. baselines/prod), without ..');
+    expect((await slash(`drift --baseline ${p}`)).text).toBe(':warning: --baseline must be a path relative to the deployment (e.g. baselines/prod), without ..; `/eksnet help drift` shows the usage.');
   }
 });
 
@@ -63,7 +63,13 @@ it('baseline (changes state) is refused while no approvers are configured', asyn
   );
 });
 
-it('help lists every registered subcommand', async () => {
+it('help lists only what works from Slack: no subcommand or example that needs a server file', async () => {
   const text = allText(await slash('help'));
-  for (const name of ['whoami-reach', 'drift', 'baseline', 'addons', 'posture']) expect(text).toContain(`\`/eksnet ${name}\``);
+  for (const name of ['whoami-reach', 'drift', 'addons', 'posture']) expect(text).toContain(`\`/eksnet ${name}\``);
+  for (const name of ['baseline', 'snapshot']) expect(text).not.toContain(`\`/eksnet ${name}`);
+  expect(text).not.toMatch(/`\/eksnet [^`]*(--batch|--out|--snapshot)/);
+  // Every example help shows is accepted by the router (nothing refused as a server path).
+  const examples = [...text.matchAll(/`\/eksnet ((?:whoami-reach|posture|drift|addons)[^`]*)`/g)].map((m) => m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
+  expect(examples.length).toBeGreaterThan(3);
+  for (const e of examples) expect(allText(await slash(e))).not.toMatch(/names a file on the server/);
 });
