@@ -32,6 +32,10 @@ const ConfigSchema = z.object({
       approvers: z.array(z.string()).default([]),
     })
     .default({ commands: {}, approvers: [] }),
+  /** The daily drift digest: on a quiet day (nothing new, open or resolved) post one line, or nothing. */
+  digest: z
+    .object({ quietDays: z.enum(['line', 'silent']).default('line') })
+    .default({ quietDays: 'line' }),
 });
 
 export type EksnetConfig = z.infer<typeof ConfigSchema>;

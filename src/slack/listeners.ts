@@ -2,9 +2,9 @@ import type App from '@slack/bolt/dist/App';
 import { SHARE_ACTION_ID } from '../render/slack/share';
 import type { SlackMessage } from '../render/slack/types';
 import { enforceLimits } from '../render/slack/limits';
-import { reportDispatchFailure, type Dispatcher } from './dispatch';
+import { reportDispatchFailure, type ListenerDeps } from './dispatch';
 import { jobWords } from './job';
-import { describeError, log, newReference } from './log';
+import { describeError, log, newReference } from '../util/log';
 import { alreadySharedMessage, failureMessage, workingMessage } from './messages';
 import { createHash } from 'node:crypto';
 import { claimOnce, releaseClaim } from '../state/claims';
@@ -18,11 +18,8 @@ import { parseShareValue, runJob } from './run';
 import { groupMembersVia } from './usergroups';
 import { registerApprovalListener } from './approval';
 import { ADDON_UPGRADE_ACTION } from '../render/slack/addon-offer';
-
-export interface ListenerDeps {
-  env: NodeJS.ProcessEnv;
-  dispatcher: Dispatcher;
-}
+import { registerDriftActions } from './drift-actions';
+import { DRIFT_ACTIONS } from '../render/slack/digest';
 
 /**
  * Decide, then answer: inline answers (snapshot mode) go out as the ack itself, the cheapest reply Slack
@@ -65,7 +62,7 @@ async function handle(
 }
 
 /** Every action id not handled by a listener above. */
-const KNOWN_ELSEWHERE = new RegExp(`^(?!${escapeRegExp(SHARE_ACTION_ID)}$)(?!${ADDON_UPGRADE_ACTION.source.replace(/^\^/, '')})`);
+const KNOWN_ELSEWHERE = new RegExp(`^(?!${escapeRegExp(SHARE_ACTION_ID)}$)(?!${ADDON_UPGRADE_ACTION.source.replace(/^\^/, '')})(?!${DRIFT_ACTIONS.source.replace(/^\^/, '')})`);
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -128,6 +125,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   });
 
   registerApprovalListener(app, deps);
+  registerDriftActions(app, deps);
 
   // Any other button (an old message's action this version no longer knows): acknowledge it, so Slack
   // shows no error, and say so in the logs. Bolt would otherwise answer 404.

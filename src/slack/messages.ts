@@ -14,7 +14,9 @@ export const SERVER_PATH_FLAGS = ['snapshot', 'batch', 'out'];
 function worksFromSlack(example: string): boolean {
   try {
     const args = parseArgs(example.split(/\s+/).slice(1));
-    return !SERVER_PATH_FLAGS.some((f) => args.flags[f] !== undefined);
+    // From Slack, --baseline names a stored baseline by its version (the router refuses paths).
+    const baseline = args.flags.baseline;
+    return !SERVER_PATH_FLAGS.some((f) => args.flags[f] !== undefined) && (baseline === undefined || (typeof baseline === 'string' && /^\d+$/.test(baseline)));
   } catch {
     return false;
   }
@@ -35,7 +37,7 @@ export function slackUsage(c: Command): string {
 
 /** The subcommands that can do something from Slack: those with at least one example Slack accepts. */
 export function slackCommands(): Command[] {
-  return COMMANDS.filter((c) => slackExamples(c).length > 0);
+  return COMMANDS.filter((c) => !c.cliOnly && slackExamples(c).length > 0);
 }
 
 /** `/eksnet help` and the answer to an unknown subcommand: the subcommands Slack can run, with examples. */

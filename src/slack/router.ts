@@ -2,10 +2,10 @@ import { parseArgs, splitWords } from '../../commands/args';
 import { findCommand } from '../../commands/index';
 import type { Command, CommandArgs } from '../../commands/types';
 import { loadConfig } from '../config';
-import { pickCluster } from '../source';
+import { pickCluster } from '../../commands/source';
 import type { SlackMessage } from '../render/slack/types';
 import { BadInputError, errorMessage } from '../util/errors';
-import { checkChannelCluster, checkCommandAccess, type GroupMembers } from './authorize';
+import { checkChannelCluster, checkCommandAccess, invocationReadOnly, type GroupMembers } from './authorize';
 import type { SlackJob } from './job';
 import { badInputMessage, commandHelpMessage, refusalMessage, SERVER_PATH_FLAGS, usageMessage } from './messages';
 
@@ -25,12 +25,9 @@ export type Route =
   /** Run the command: `inline` when the answer comes from a snapshot (fast), else hand it to the worker. */
   | { kind: 'run'; job: SlackJob; command: Command; args: CommandArgs; inline: boolean; cluster?: string };
 
-/**
- * --baseline (drift) may name a baseline shipped with the deployment, relative to the working directory
- * (on Lambda the package root), never an absolute path or one that climbs out with "..".
- */
-function unsafeBaseline(value: string | boolean | undefined): boolean {
-  return typeof value === 'string' && (value.startsWith('/') || value.startsWith('~') || /^[A-Za-z]:/.test(value) || value.split(/[\\/]/).includes('..'));
+/** From Slack, --baseline names a stored baseline by its version, never a path on the server. */
+function baselinePath(value: string | boolean | undefined): boolean {
+  return value !== undefined && !(typeof value === 'string' && /^\d+$/.test(value));
 }
 
 /**
@@ -54,7 +51,10 @@ export async function routeInvocation(inv: Invocation, members: GroupMembers, en
     // A broken configuration is the operator's problem, not bad input from the person asking.
     throw new Error(`configuration: ${errorMessage(err)}`, { cause: err });
   }
-  const access = await checkCommandAccess(command, inv.userId, config, members);
+  if (command.cliOnly) {
+    return { kind: 'reply', message: refusalMessage(`\`${inv.slash} ${command.name}\``, `\`${command.name}\` manages eksnet's own infrastructure and runs only from the eksnet CLI`) };
+  }
+  const access = await checkCommandAccess(command, inv.userId, config, members, invocationReadOnly(command, rest));
   if (!access.allowed) return { kind: 'reply', message: refusalMessage(`\`${inv.slash} ${command.name}\``, access.reason) };
 
   let args: CommandArgs;
@@ -67,7 +67,9 @@ export async function routeInvocation(inv: Invocation, members: GroupMembers, en
   if (args.flags.help) return { kind: 'reply', message: commandHelpMessage(inv.slash, command) };
   const serverPath = SERVER_PATH_FLAGS.find((f) => args.flags[f] !== undefined);
   if (serverPath) return { kind: 'reply', message: badInputMessage(`--${serverPath} names a file on the server and is not available from Slack; use the eksnet CLI`, inv.slash, command.name) };
-  if (unsafeBaseline(args.flags.baseline)) return { kind: 'reply', message: badInputMessage('--baseline must be a path relative to the deployment (e.g. baselines/prod), without ..', inv.slash, command.name) };
+  if (baselinePath(args.flags.baseline)) {
+    return { kind: 'reply', message: badInputMessage(`--baseline takes the version of a stored baseline from Slack (see ${inv.slash} baseline history); snapshot paths work only in the eksnet CLI`, inv.slash, command.name) };
+  }
 
   const requested = typeof args.flags.cluster === 'string' ? args.flags.cluster : undefined;
   const where = checkChannelCluster(inv.channelId, requested, config);

@@ -4,10 +4,10 @@ import type { CommandContext } from '../../commands/types';
 import { renderSlack } from '../render/slack/index';
 import { LIMITS } from '../render/slack/limits';
 import type { SlackMessage } from '../render/slack/types';
-import { loadState } from '../source';
+import { loadState } from '../../commands/source';
 import { BadInputError } from '../util/errors';
 import { cliCommandFor, type SlackJob } from './job';
-import { describeError, log } from './log';
+import { describeError, log } from '../util/log';
 import { badInputMessage, failureMessage } from './messages';
 import { context } from '../render/slack/limits';
 import { STATE_ICONS } from '../render/palette';
@@ -43,6 +43,7 @@ export async function runJob(job: SlackJob, env: NodeJS.ProcessEnv = process.env
   const started = Date.now();
   const ctx: CommandContext = {
     env,
+    actor: job.userId,
     loadState: (args) => loadState(args, env),
     readInput: async () => {
       throw new BadInputError('--batch reads a file and is not available from Slack; use the eksnet CLI');

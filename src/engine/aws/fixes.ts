@@ -1,8 +1,8 @@
 import type { IpPermission, NetworkAcl, NetworkAclEntry } from '@aws-sdk/client-ec2';
 import { makeFix, type Fix } from '../../model/result';
-import { INTERNET_ADDRESS, type Address } from '../cidr';
+import { INTERNET_ADDRESS, type Address } from '../../model/cidr';
 import type { Direction } from './security-groups';
-import type { PortRange } from './protocol';
+import type { PortRange } from '../../model/protocol';
 import { MAX_USER_RULE, type CompiledNacl } from './nacl';
 
 /** The peer a new rule should name: a security group (inside the VPC) or a CIDR. */

@@ -6,6 +6,9 @@ import { renderDriftText } from './drift';
 import { renderBaselineText } from './baseline';
 import { renderSnapshotText } from './snapshot';
 import { DEFAULT_TEXT_OPTIONS, type TextOptions } from './layout';
+import { renderAuditText } from './audit';
+import { renderStateText } from './state';
+import { renderJobsText } from './jobs';
 
 type TextRenderer = (result: CommandResult<any>, options: TextOptions) => string;
 
@@ -17,6 +20,9 @@ const RENDERERS: Record<string, TextRenderer> = {
   drift: renderDriftText,
   baseline: renderBaselineText,
   snapshot: renderSnapshotText,
+  audit: renderAuditText,
+  state: renderStateText,
+  jobs: renderJobsText,
 };
 
 
