@@ -191,7 +191,7 @@ export function collectFixes(flows: FlowResult[], style: 'compact' | 'dense' = '
   };
 }
 
-export function summarisePair(data: ReachResult): PairSummary {
+export function summarisePair(data: ReachResult, width = 100): PairSummary {
   const flows = data.flows;
   const allowed = flows.filter((f) => f.verdict === 'allowed').length;
 
@@ -267,7 +267,7 @@ export function summarisePair(data: ReachResult): PairSummary {
     passing,
     notEvaluated: byReason('not-evaluated'),
     notEnforced: byReason('not-enforced'),
-    fixes: collectFixes(flows),
+    fixes: collectFixes(flows, 'compact', width),
   };
 }
 

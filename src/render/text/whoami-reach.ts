@@ -54,17 +54,17 @@ function detailLines(data: ReachResult, o: TextOptions): string[] {
 }
 
 export function renderPairText(data: ReachResult, detail: ReachDetail, stateLine: string, notices: string[], o: TextOptions = DEFAULT_TEXT_OPTIONS): string {
-  const s = summarisePair(data);
+  const s = summarisePair(data, o.width);
   const out: string[] = [];
   const question = questionText(detail, data);
   out.push(...wrap(headlineText(s, question), o.width, `${icon(s.word)} `, '   ').map((l, i) => (i === 0 ? paint(o, WORD_COLOUR[s.word], l) : l)));
-  if (stateLine) out.push(paint(o, 'dim', `   ${stateLine}`));
+  if (stateLine) out.push(...wrap(stateLine, o.width, '   ').map((x) => paint(o, 'dim', x)));
   for (const n of notices) out.push(...wrap(n, o.width, '   note: ', '         '));
   if (s.ports.length > 1) out.push(...wrap(portsLine(s.ports, icon), o.width, '   ports: ', '          '));
 
   const single = s.groups.length === 1 && s.groups[0]!.flows.length === s.total - s.allowed;
   for (const g of s.groups) {
-    if (!single || s.ports.length > 1) out.push(paint(o, WORD_COLOUR[g.word], `${icon(g.word)} ${g.ports.join(', ')}: ${flowsText(g.flows)}`));
+    if (!single || s.ports.length > 1) out.push(...wrap(`${g.ports.join(', ')}: ${flowsText(g.flows)}`, o.width, `${icon(g.word)} `, '   ').map((x) => paint(o, WORD_COLOUR[g.word], x)));
     for (const b of g.blocking) {
       const head = `   ${LAYER_ICONS.deny.text} ${b.layer} `;
       out.push(...wrap(b.why, o.width, head, '     ').map((x) => paint(o, 'red', x)));
@@ -93,7 +93,7 @@ export function renderPairText(data: ReachResult, detail: ReachDetail, stateLine
     const parts = [s.groups.length ? `${s.total - s.allowed} failing in ${s.groups.length} group${s.groups.length === 1 ? '' : 's'}` : '', allowedFlows.length ? `${allowedFlows.length} allowed` : '']
       .filter(Boolean)
       .join(', ');
-    out.push(paint(o, 'dim', `${s.total} flow${s.total === 1 ? '' : 's'}: ${parts}. -v shows every flow and layer.`));
+    out.push(...wrap(`${s.total} flow${s.total === 1 ? '' : 's'}: ${parts}. -v shows every flow and layer.`, o.width).map((x) => paint(o, 'dim', x)));
   }
   return out.join('\n') + '\n';
 }
@@ -116,7 +116,7 @@ function mapLines(title: string, entries: MapEntry[], o: TextOptions): string[] 
 
 export function renderMapText(map: ReachMap, stateLine: string, o: TextOptions = DEFAULT_TEXT_OPTIONS): string {
   const out = [`${STATE_ICONS.map.text} Reach map of ${map.from}`];
-  if (stateLine) out.push(paint(o, 'dim', `   ${stateLine}`));
+  if (stateLine) out.push(...wrap(stateLine, o.width, '   ').map((x) => paint(o, 'dim', x)));
   for (const n of map.notices) out.push(...wrap(n, o.width, '   note: ', '         '));
   out.push(...mapLines(`${map.from} reaches`, map.reaches, o), ...mapLines('Reached by', map.reachedBy, o));
   return out.join('\n') + '\n';
