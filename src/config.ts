@@ -43,6 +43,10 @@ const ConfigSchema = z.object({
       approvers: z.array(z.string()).default([]),
     })
     .default({ commands: {}, approvers: [] }),
+  /** Posture: ports a load balancer's security group may open to the world (AWS Security Hub EC2.18 authorizedTcpPorts). */
+  posture: z
+    .object({ authorizedPorts: z.array(z.number().int().min(0).max(65535)).default([80, 443]) })
+    .default({ authorizedPorts: [80, 443] }),
   /** The daily drift digest: on a quiet day (nothing new, open or resolved) post one line, or nothing. */
   digest: z
     .object({ quietDays: z.enum(['line', 'silent']).default('line') })
