@@ -13,6 +13,5 @@ module.exports = {
   testEnvironmentOptions: { globalsCleanup: 'off' },
   // The AWS SDK's multi-line Node-version notice (Node 20 here) would repeat in every suite's output.
   setupFiles: ['<rootDir>/test/setup-env.js'],
-  // Drops the late nock echo of a request an earlier test abandoned, in Jest's own process (see the file).
-  globalSetup: '<rootDir>/test/global-setup.js',
+  setupFilesAfterEnv: ['<rootDir>/test/setup-after-env.js'],
 };

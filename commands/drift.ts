@@ -59,7 +59,7 @@ const CLOUDTRAIL_TIMEOUT_MS = 10_000;
  * Who made each change. CloudTrail is asked only about a live cluster, in its Region and with the
  * cluster's role; a snapshot may come from anywhere, so its AWS changes stay "unknown".
  */
-async function attribution(changes: Change[], state: LoadedState, since: string | undefined, ctx: CommandContext): Promise<Record<string, Attribution>> {
+export async function attribution(changes: Change[], state: LoadedState, since: string | undefined, ctx: Pick<CommandContext, 'env'>): Promise<Record<string, Attribution>> {
   const now = new Date();
   const sinceDate = since && !Number.isNaN(Date.parse(since)) ? new Date(since) : undefined;
   let cloudtrail: import('@aws-sdk/client-cloudtrail').CloudTrailClient | undefined;

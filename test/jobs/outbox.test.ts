@@ -22,10 +22,9 @@ beforeAll(async () => {
   slack = await new SlackStandIn().start();
 });
 afterAll(async () => {
-  await slack.stop();
-  // enableNetConnect('127.0.0.1') refuses every other host; nock's interceptor outlives this file when Jest runs
-  // in band (one worker), so give later files their network policy back.
+  // nock's net-connect setting outlives this file in an in-band run: give the next suite nock's default back.
   nock.enableNetConnect();
+  await slack.stop();
 });
 beforeEach(async () => {
   slack.received.length = 0;
