@@ -104,6 +104,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  nock.enableNetConnect(); // every host again: nock stays active for later test files in this worker
   restoreEnv?.();
   await slack?.stop();
   await aws?.stop();

@@ -21,7 +21,10 @@ beforeAll(async () => {
   nock.enableNetConnect('127.0.0.1');
   slack = await new SlackStandIn().start();
 });
-afterAll(() => slack.stop());
+afterAll(async () => {
+  nock.enableNetConnect(); // every host again: nock stays active for later test files in this worker
+  await slack.stop();
+});
 beforeEach(async () => {
   slack.received.length = 0;
   clearSecretsCache();
