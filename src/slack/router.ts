@@ -10,7 +10,7 @@ import { openStateStore } from '../state/index';
 import { describeError, log } from '../util/log';
 import { checkChannelCluster, checkCommandAccess, invocationReadOnly, type GroupMembers } from './authorize';
 import type { SlackJob } from './job';
-import { badInputMessage, commandHelpMessage, refusalMessage, usageMessage } from './messages';
+import { badInputMessage, commandHelpMessage, refusalMessage, SERVER_PATH_FLAGS, usageMessage } from './messages';
 
 export interface Invocation {
   /** The slash command as typed, e.g. /eksnet. */
@@ -27,9 +27,6 @@ export type Route =
   | { kind: 'reply'; message: SlackMessage }
   /** Run the command: `inline` when the answer comes from a snapshot (fast), else hand it to the worker. */
   | { kind: 'run'; job: SlackJob; command: Command; args: CommandArgs; inline: boolean; cluster?: string };
-
-/** Flags that name files on the server to read or write: never taken from Slack. */
-const SERVER_PATH_FLAGS = ['snapshot', 'batch', 'out'];
 
 /** From Slack, --baseline names a stored baseline by its version, never a path on the server. */
 function baselinePath(value: string | boolean | undefined): boolean {
@@ -93,14 +90,14 @@ export async function routeInvocation(inv: Invocation, members: GroupMembers, en
   try {
     args = parseArgs(rest);
   } catch (err) {
-    if (err instanceof BadInputError) return { kind: 'reply', message: badInputMessage(err.message) };
+    if (err instanceof BadInputError) return { kind: 'reply', message: badInputMessage(err.message, inv.slash, command.name) };
     throw err;
   }
   if (args.flags.help) return { kind: 'reply', message: commandHelpMessage(inv.slash, command) };
   const serverPath = SERVER_PATH_FLAGS.find((f) => args.flags[f] !== undefined);
-  if (serverPath) return { kind: 'reply', message: badInputMessage(`--${serverPath} names a file on the server and is not available from Slack; use the eksnet CLI`) };
+  if (serverPath) return { kind: 'reply', message: badInputMessage(`--${serverPath} names a file on the server and is not available from Slack; use the eksnet CLI`, inv.slash, command.name) };
   if (baselinePath(args.flags.baseline)) {
-    return { kind: 'reply', message: badInputMessage(`--baseline takes the version of a stored baseline from Slack (see ${inv.slash} baseline history); snapshot paths work only in the eksnet CLI`) };
+    return { kind: 'reply', message: badInputMessage(`--baseline takes the version of a stored baseline from Slack (see ${inv.slash} baseline history); snapshot paths work only in the eksnet CLI`, inv.slash, command.name) };
   }
 
   const requested = typeof args.flags.cluster === 'string' ? args.flags.cluster : undefined;

@@ -22,7 +22,8 @@ beforeAll(async () => {
   slack = await new SlackStandIn().start();
 });
 afterAll(async () => {
-  nock.enableNetConnect(); // every host again: nock stays active for later test files in this worker
+  // nock's net-connect setting outlives this file in an in-band run: give the next suite nock's default back.
+  nock.enableNetConnect();
   await slack.stop();
 });
 beforeEach(async () => {

@@ -4,14 +4,10 @@ import { SEVERITY_ORDER, type Change, type Severity } from '../../model/result';
 import { age, describeState } from '../text/state-line';
 import { BlockBudget, context, escapeMrkdwn, header, LIMITS, moreNote, section, truncate } from './limits';
 import type { Block, SlackMessage } from './types';
+import { slackSeverity, STATE_ICONS } from '../palette';
 
-export const SEVERITY_ICON: Record<Severity, string> = {
-  critical: ':red_circle:',
-  high: ':large_orange_circle:',
-  medium: ':large_yellow_circle:',
-  low: ':large_blue_circle:',
-  info: ':white_circle:',
-};
+/** The one severity palette (src/render/palette.ts), as Slack emoji. */
+export const SEVERITY_ICON: Record<Severity, string> = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, slackSeverity(s)])) as Record<Severity, string>;
 
 /** What a digest compares: the cluster, its baseline and the state it was compared with. */
 export interface DigestContext {
@@ -187,7 +183,7 @@ export function renderDriftDigest(ctx: DigestContext, sections: DigestSections, 
   }
   if (notes.length) budget.pushReserved(context(escapeMrkdwn(truncate(notes.map((n) => `note: ${n}`).join('\n'), 1500))));
   const summary = [`${sections.new.length} new`, `${sections.open.length} still open`, `${sections.resolved.length} resolved`].join(', ');
-  return { text: `Drift digest for ${ctx.cluster}: ${summary}`, blocks: budget.blocks };
+  return { text: escapeMrkdwn(`Drift digest for ${ctx.cluster}: ${summary}`), blocks: budget.blocks };
 }
 
 function acceptAllConfirm(n: number) {
@@ -213,29 +209,29 @@ export function renderQuietDay(ctx: DigestContext, snoozed: number): SlackMessag
 export function renderCriticalAlert(ctx: DigestContext, critical: AttributedChange[]): SlackMessage | undefined {
   if (critical.length === 0) return undefined;
   const budget = new BlockBudget();
-  const title = `:rotating_light: *Critical drift on ${escapeMrkdwn(ctx.cluster)}*: ${critical.length} new critical change${critical.length === 1 ? '' : 's'} since the baseline`;
+  const title = `${STATE_ICONS.alert.slack} *Critical drift on ${escapeMrkdwn(ctx.cluster)}*: ${critical.length} new critical change${critical.length === 1 ? '' : 's'} since the baseline`;
   budget.push(section(title));
   const shown = pushChangeLines(budget, critical, critical.length);
   if (shown < critical.length) budget.pushReserved(moreNote(`…and ${critical.length - shown} more critical changes.`, ctx.cliCommand));
   else budget.pushReserved(context(escapeMrkdwn(`${sourceLine(ctx)} \`${truncate(ctx.cliCommand, 1500)}\` prints every change; the daily digest has buttons to accept or snooze them.`)));
-  return { text: `Critical drift on ${ctx.cluster}: ${critical.map((c) => c.summary).join('; ')}`, blocks: budget.blocks };
+  return { text: escapeMrkdwn(`Critical drift on ${ctx.cluster}: ${critical.map((c) => c.summary).join('; ')}`), blocks: budget.blocks };
 }
 
 /** No baseline to compare with: say so, and how to save one (the digest never stays silent). */
 export function renderNoBaseline(cluster: string): SlackMessage {
   const how = `Save one from Slack with \`/eksnet baseline save --cluster ${cluster}\` (approvers), or with \`eksnet baseline save --cluster ${cluster}\`.`;
   const blocks: Block[] = [header(`Drift digest — ${cluster}`)];
-  blocks.push(section(`:information_source: No drift digest for *${escapeMrkdwn(cluster)}*: there is no baseline to compare with yet. ${escapeMrkdwn(how)}`));
-  return { text: `No drift digest for ${cluster}: no baseline yet. ${how}`, blocks };
+  blocks.push(section(`${STATE_ICONS.info.slack} No drift digest for *${escapeMrkdwn(cluster)}*: there is no baseline to compare with yet. ${escapeMrkdwn(how)}`));
+  return { text: escapeMrkdwn(`No drift digest for ${cluster}: no baseline yet. ${how}`), blocks };
 }
 
 /** A drift run that could not compare: why, never "no drift". */
 export function renderDriftFailure(cluster: string, why: string, ref: string): SlackMessage {
-  return { text: `:warning: drift check failed: ${why} (cluster ${cluster}; reference ${ref} in the eksnet logs has the details).` };
+  return { text: `${STATE_ICONS.warning.slack} ${escapeMrkdwn(`drift check failed: ${why} (cluster ${cluster}; reference ${ref} in the eksnet logs has the details).`)}` };
 }
 
 /** A job that could not run: one sentence and a reference for the logs. */
 export function renderJobFailure(job: string, cluster: string, ref: string, hint?: string): SlackMessage {
   const why = hint ? ` (${hint})` : '';
-  return { text: `:warning: eksnet could not run the ${job} for ${cluster}${why}; reference ${ref} in the eksnet logs has the details.` };
+  return { text: `${STATE_ICONS.warning.slack} ${escapeMrkdwn(`eksnet could not run the ${job} for ${cluster}${why}; reference ${ref} in the eksnet logs has the details.`)}` };
 }
