@@ -94,7 +94,7 @@ export function renderAddonOffer(cluster: string, statuses: AddonStatus[]): Slac
  */
 export function renderUpgradeStarted(original: Block[] | undefined, offer: AddonOffer, userId: string, updateId: string, status: string): SlackMessage {
   const line = `${STATE_ICONS.started.slack} *${escapeMrkdwn(offer.addon)}* on ${escapeMrkdwn(offer.cluster)}: <@${userId}> approved the upgrade \`${escapeMrkdwn(offer.from)}\` → \`${escapeMrkdwn(offer.to)}\`; EKS update \`${escapeMrkdwn(updateId)}\` (${escapeMrkdwn(status)}).`;
-  const text = `${offer.addon} on ${offer.cluster}: <@${userId}> approved the upgrade ${offer.from} → ${offer.to}; EKS update ${updateId} (${status}).`;
+  const text = `${escapeMrkdwn(`${offer.addon} on ${offer.cluster}:`)} <@${userId}> ${escapeMrkdwn(`approved the upgrade ${offer.from} → ${offer.to}; EKS update ${updateId} (${status}).`)}`;
   const clickedId = addonActionId(offer.addon);
   if (!original?.length) return { text, blocks: [section(line)] };
   let replaced = false;
