@@ -5,6 +5,9 @@ import { loadConfig } from '../config';
 import { pickCluster } from '../../commands/source';
 import type { SlackMessage } from '../render/slack/types';
 import { BadInputError, errorMessage } from '../util/errors';
+import { recordAudit } from '../state/audit';
+import { openStateStore } from '../state/index';
+import { describeError, log } from '../util/log';
 import { checkChannelCluster, checkCommandAccess, invocationReadOnly, type GroupMembers } from './authorize';
 import type { SlackJob } from './job';
 import { badInputMessage, commandHelpMessage, refusalMessage, SERVER_PATH_FLAGS, usageMessage } from './messages';
@@ -31,6 +34,28 @@ function baselinePath(value: string | boolean | undefined): boolean {
 }
 
 /**
+ * A refused state change is an audit event (CONTRACT `eksnet audit`: "refusal"), action named like the
+ * change itself (`baseline-save`). The refusal is answered even when the store cannot record it.
+ */
+async function auditRefusal(command: Command, words: string[], userId: string, reason: string, defaultCluster: string | undefined, env: NodeJS.ProcessEnv): Promise<void> {
+  let verb: string | undefined;
+  let cluster: string | undefined;
+  try {
+    const args = parseArgs(words);
+    verb = args.words[0];
+    cluster = typeof args.flags.cluster === 'string' ? args.flags.cluster : undefined;
+  } catch {
+    // words that do not parse: the command's name alone
+  }
+  const action = verb && /^[a-z][a-z-]*$/.test(verb) ? `${command.name}-${verb}` : command.name;
+  try {
+    await recordAudit(openStateStore(env), { actor: userId, action, cluster: cluster ?? defaultCluster ?? '-', subject: command.name, detail: reason, outcome: 'refused' });
+  } catch (err) {
+    log.warn('could not record a refusal in the audit trail', { action, user: userId, error: describeError(err) });
+  }
+}
+
+/**
  * Everything a slash command needs decided before the ack, synchronously or nearly: which subcommand,
  * well-formed words, may this user run it, may this channel query that cluster, and can it answer inline.
  */
@@ -54,8 +79,12 @@ export async function routeInvocation(inv: Invocation, members: GroupMembers, en
   if (command.cliOnly) {
     return { kind: 'reply', message: refusalMessage(`\`${inv.slash} ${command.name}\``, `\`${command.name}\` manages eksnet's own infrastructure and runs only from the eksnet CLI`) };
   }
-  const access = await checkCommandAccess(command, inv.userId, config, members, invocationReadOnly(command, rest));
-  if (!access.allowed) return { kind: 'reply', message: refusalMessage(`\`${inv.slash} ${command.name}\``, access.reason) };
+  const readOnly = invocationReadOnly(command, rest);
+  const access = await checkCommandAccess(command, inv.userId, config, members, readOnly);
+  if (!access.allowed) {
+    if (!readOnly) await auditRefusal(command, rest, inv.userId, access.reason, config.defaultCluster, env);
+    return { kind: 'reply', message: refusalMessage(`\`${inv.slash} ${command.name}\``, access.reason) };
+  }
 
   let args: CommandArgs;
   try {

@@ -5,7 +5,7 @@ import { renderSlack } from '../render/slack/index';
 import { LIMITS } from '../render/slack/limits';
 import type { SlackMessage } from '../render/slack/types';
 import { loadState } from '../../commands/source';
-import { BadInputError } from '../util/errors';
+import { BadInputError, ExplainedError } from '../util/errors';
 import { cliCommandFor, type SlackJob } from './job';
 import { describeError, log } from '../util/log';
 import { badInputMessage, failureMessage } from './messages';
@@ -66,6 +66,10 @@ export async function runJob(job: SlackJob, env: NodeJS.ProcessEnv = process.env
     if (err instanceof BadInputError) {
       log.info('bad input', { ref: job.ref, command: job.command, user: job.userId, message: err.message });
       return badInputMessage(err.message, '/eksnet', job.command);
+    }
+    if (err instanceof ExplainedError) {
+      log.info('command could not answer', { ref: job.ref, command: job.command, user: job.userId, message: err.message });
+      return { response_type: 'ephemeral', text: `:warning: ${err.message.split('\n')[0]}` };
     }
     log.error('command failed', { ref: job.ref, command: job.command, user: job.userId, channel: job.channelId, error: describeError(err) });
     return failureMessage(job.command, job.ref, failureHint(err));

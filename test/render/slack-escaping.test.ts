@@ -2,7 +2,8 @@ import { COMMANDS } from '../../commands/index';
 import type { CommandResult } from '../../commands/types';
 import type { ReachMap } from '../../src/engine/reach-map';
 import { makeFix, withFix, withReturnGap, type Change, type FlowResult, type ReachResult } from '../../src/model/result';
-import { renderAddonOffer, renderUpgradeStarted } from '../../src/render/slack/addon-offer';
+import type { OfferRecord } from '../../src/addons/offers';
+import { renderOfferMessage } from '../../src/render/slack/addon-offer';
 import { renderCriticalAlert, renderDriftDigest, renderDriftFailure, renderJobFailure, renderNoBaseline, renderQuietDay, type DigestContext } from '../../src/render/slack/digest';
 import { renderSlack } from '../../src/render/slack/index';
 import { limitViolations } from '../../src/render/slack/limits';
@@ -74,6 +75,31 @@ const change: Change = { kind: 'SecurityGroupRule', id: EVIL, change: 'added', s
 const digestCtx: DigestContext = { cluster: EVIL, baseline: EVIL, state, cliCommand: `eksnet drift ${EVIL}`, now: Date.parse('2026-12-02T00:00:00Z') };
 const item = { change, key: 'k', recordId: 'r', firstSeen: '2026-12-01T00:00:00Z' };
 
+function offer(state: OfferRecord['state']): OfferRecord {
+  return {
+    id: '0123456789abcdef.vpc-cni',
+    batch: '0123456789abcdef',
+    cluster: EVIL,
+    channel: 'C1',
+    addon: EVIL,
+    managed: true,
+    action: 'update-addon',
+    from: EVIL,
+    to: EVIL,
+    evidence: { clusterVersion: EVIL, compatibilities: [EVIL] },
+    notOffered: EVIL,
+    createdAt: '2026-12-01T00:00:00Z',
+    expiresAt: '2026-12-08T00:00:00Z',
+    required: 2,
+    state,
+    approvals: [{ user: 'U0ALICE', at: '2026-12-01T00:10:00Z' }],
+    startedAt: '2026-12-01T00:10:00Z',
+    updateId: EVIL,
+    status: EVIL,
+    errors: [{ code: EVIL, message: EVIL }],
+  } as unknown as OfferRecord;
+}
+
 const messages: [string, () => SlackMessage | undefined][] = [
   ['whoami-reach denied', () => renderSlack(reach({ verdict: 'denied', flows: [flow('denied', 80)] }, { mode: 'pair', from: EVIL, to: EVIL }), opts)],
   ['whoami-reach partial', () => renderSlack(reach({ verdict: 'partial', flows: [flow('allowed', 53), flow('denied', 9153)] }, { mode: 'pair', from: EVIL, to: EVIL, port: EVIL }), opts)],
@@ -90,8 +116,10 @@ const messages: [string, () => SlackMessage | undefined][] = [
   ['no baseline', () => renderNoBaseline(EVIL)],
   ['drift failure', () => renderDriftFailure(EVIL, EVIL, 'ref1')],
   ['job failure', () => renderJobFailure(EVIL, EVIL, 'ref1', EVIL)],
-  ['add-on offer', () => renderAddonOffer(EVIL, [{ name: EVIL, current: EVIL, latest: EVIL, upgradeAvailable: true, managed: true }, { name: EVIL, current: EVIL, latest: EVIL, upgradeAvailable: true, managed: false }])],
-  ['upgrade started', () => renderUpgradeStarted(undefined, { cluster: EVIL, addon: EVIL, from: EVIL, to: EVIL }, 'U0ALICE', EVIL, EVIL)],
+  ...(['open', 'starting', 'in-progress', 'successful', 'failed', 'stale'] as const).map((state): [string, () => SlackMessage] => [
+    `add-on offer (${state})`,
+    () => renderOfferMessage({ batch: '0123456789abcdef', cluster: EVIL, channel: 'C1', createdAt: '2026-12-01T00:00:00Z', notes: [EVIL] }, [offer(state)], new Date('2026-12-01T01:00:00Z')),
+  ]),
   ['help', () => usageMessage('/eksnet', `Unknown subcommand "${EVIL}".`)],
   ...COMMANDS.map((c): [string, () => SlackMessage] => [`help ${c.name}`, () => commandHelpMessage('/eksnet', c)]),
   ['bad input', () => badInputMessage(`unknown endpoint ${EVIL}`, '/eksnet', 'whoami-reach')],

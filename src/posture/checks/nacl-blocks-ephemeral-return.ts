@@ -1,5 +1,5 @@
 import type { NetworkAcl } from '@aws-sdk/client-ec2';
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import { evaluateNacl } from '../../engine/aws/nacl';
 import { describeSegment, evaluateNaclOverBlock, type PeerBlockDecision } from '../../engine/aws/nacl-block';
 import { Cidr, INTERNET_ADDRESS } from '../../model/cidr';
@@ -34,7 +34,7 @@ interface Path {
 
 export const naclBlocksEphemeralReturn: PostureCheck = {
   id: 'nacl-blocks-ephemeral-return',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const lacking = ctx.lacking(['NetworkAcls', 'Subnets']);
     if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     let subnets = [...new Set(ctx.nodes.map((n) => n.subnetId).filter((s): s is string => !!s))];
@@ -50,7 +50,7 @@ export const naclBlocksEphemeralReturn: PostureCheck = {
       else byAcl.set(acl.NetworkAclId, { acl, subnets: [...(byAcl.get(acl.NetworkAclId)?.subnets ?? []), subnetId] });
     }
     const udpServers = udpServerSubnets(ctx);
-    const findings: Finding[] = [];
+    const findings: CheckFinding[] = [];
     for (const [aclId, { acl, subnets: aclSubnets }] of byAcl) {
       const compiled = index.naclFor(aclSubnets[0], ctx.subnetsById.get(aclSubnets[0]!)?.VpcId ?? ctx.vpcId);
       if (typeof compiled === 'string') continue;
@@ -102,7 +102,6 @@ export const naclBlocksEphemeralReturn: PostureCheck = {
       if (parts.length === 0) continue;
       findings.push({
         id: this.id,
-        severity: 'high',
         object: aclId,
         summary: `${aclId} (subnets ${listSome(aclSubnets)}) blocks return traffic on the Linux ephemeral range 32768-60999 — ${parts.join('; ')} — so those connections time out; NACLs are stateless, evaluate rules lowest number first, and must allow the responses (Amazon VPC User Guide: ephemeral ports, network ACL rules).`,
         fix: fixes.join(' && '),

@@ -1,4 +1,4 @@
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import { Cidr, parseAddress } from '../../model/cidr';
 import { rangeText } from '../../model/protocol';
 import { evaluateNacl, ruleName, type CompiledNacl, type Segment } from '../../engine/aws/nacl';
@@ -35,7 +35,7 @@ interface Denial {
 
 export const naclDeniesSgAllowed: PostureCheck = {
   id: 'nacl-denies-sg-allowed',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const lacking = ctx.lacking(['NetworkAcls', 'SecurityGroups', 'NetworkInterfaces', 'Subnets']);
     if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const found = new Map<string, Denial>();
@@ -95,7 +95,6 @@ export const naclDeniesSgAllowed: PostureCheck = {
       const allNumbered = entries.every((e) => e !== undefined);
       return {
         id: this.id,
-        severity: 'medium',
         object: d.aclId,
         summary: `${d.aclId} (subnets ${listSome([...d.subnets])}) denies ${d.protocol.toUpperCase()} ${ports} from ${listSome([...d.described], 4)} (${ruleName(d.segment.ruleNumber)}), which ${d.groupId} admits (${[...d.rules].sort().join('; ')}); the NACL is evaluated first, so on ${d.protocol.toUpperCase()} ${ports} these security group rules have no effect (Amazon VPC User Guide: compare security groups and network ACLs).`,
         fix: allNumbered

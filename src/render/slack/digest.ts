@@ -38,8 +38,15 @@ function countsLine(counts: Record<Severity, number>): string {
   return SEVERITY_ORDER.map((s) => `${SEVERITY_ICON[s]} ${counts[s]} ${s}`).join('   ');
 }
 
-function changeLine(c: Change): string {
-  return `${SEVERITY_ICON[c.severity]} *${c.kind}* \`${escapeMrkdwn(truncate(c.id, 200))}\` ${c.change} — ${escapeMrkdwn(truncate(c.summary, 500))}`;
+/** A change, with who made it when known (src/drift/attribution.ts, as the jobs word it). */
+export type AttributedChange = Change & { changedBy?: string };
+
+function byLine(changedBy: string | undefined): string {
+  return changedBy ? `\n      _${escapeMrkdwn(truncate(changedBy, 300))}_` : '';
+}
+
+function changeLine(c: AttributedChange): string {
+  return `${SEVERITY_ICON[c.severity]} *${c.kind}* \`${escapeMrkdwn(truncate(c.id, 200))}\` ${c.change} — ${escapeMrkdwn(truncate(c.summary, 500))}${byLine(c.changedBy)}`;
 }
 
 function sourceLine(ctx: DigestContext): string {
@@ -51,7 +58,7 @@ function sourceLine(ctx: DigestContext): string {
  * Change lines packed into sections (each ≤ 3,000 characters) while the budget lasts; returns how many
  * changes were shown.
  */
-function pushChangeLines(budget: BlockBudget, changes: Change[], limit: number): number {
+function pushChangeLines(budget: BlockBudget, changes: AttributedChange[], limit: number): number {
   let shown = 0;
   let text = '';
   const flush = (): boolean => {
@@ -94,6 +101,8 @@ export interface DigestItem {
   firstSeen: string;
   /** The frequent check already alerted it in this form at this time. */
   alertedAt?: string;
+  /** Who made it, when known ("changed by … at …"). */
+  changedBy?: string;
 }
 
 export interface DigestSections {
@@ -116,8 +125,8 @@ function itemLine(item: DigestItem, open: boolean, now?: number): string {
   const c = item.change;
   const head = `${SEVERITY_ICON[c.severity]} *${c.kind}* \`${escapeMrkdwn(truncate(c.id, 200))}\` ${c.change}`;
   // Alerted already: the alert carried the text; the digest only points at it.
-  if (item.alertedAt && !open) return `${head} — alerted at ${hhmm(item.alertedAt)}`;
-  return `${head}${open ? ` _(${daysOpen(item.firstSeen, now)})_` : ''} — ${escapeMrkdwn(truncate(c.summary, 500))}`;
+  if (item.alertedAt && !open) return `${head} — alerted at ${hhmm(item.alertedAt)}${byLine(item.changedBy)}`;
+  return `${head}${open ? ` _(${daysOpen(item.firstSeen, now)})_` : ''} — ${escapeMrkdwn(truncate(c.summary, 500))}${byLine(item.changedBy)}`;
 }
 
 function buttons(item: DigestItem): Block {
@@ -197,7 +206,7 @@ export function renderQuietDay(ctx: DigestContext, snoozed: number): SlackMessag
 }
 
 /** The alert sent at once for new critical changes: every one the message can hold. */
-export function renderCriticalAlert(ctx: DigestContext, critical: Change[]): SlackMessage | undefined {
+export function renderCriticalAlert(ctx: DigestContext, critical: AttributedChange[]): SlackMessage | undefined {
   if (critical.length === 0) return undefined;
   const budget = new BlockBudget();
   const title = `${STATE_ICONS.alert.slack} *Critical drift on ${escapeMrkdwn(ctx.cluster)}*: ${critical.length} new critical change${critical.length === 1 ? '' : 's'} since the baseline`;
