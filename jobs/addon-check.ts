@@ -9,7 +9,7 @@ import type { ClusterOutcome } from './types';
 const JOB = 'addon-check';
 
 /** One cluster: offer an "Upgrade" button per managed add-on behind its newest compatible version. */
-async function checkCluster(ctx: JobContext, cluster: ScheduledCluster): Promise<ClusterOutcome> {
+export async function checkCluster(ctx: JobContext, cluster: ScheduledCluster): Promise<ClusterOutcome> {
   const name = cluster.name;
   if (!(await claim(ctx, JOB, name))) {
     log.info('add-on offer already posted for this day; duplicate event skipped', { cluster: name, day: ctx.day });

@@ -7,7 +7,8 @@ import { slackPoster } from './slack-post';
 import { isJobName, JOB_NAMES, type JobName } from './types';
 
 /**
- * The scheduled jobs on a workstation, on the same schedules as on Lambda (UTC), posting with
+ * The scheduled jobs on a workstation, on the same schedules as on Lambda (UTC), through the same dispatcher,
+ * consumer and dead-letter handler as on Lambda with an in-process queue (runScheduledJob), posting with
  * SLACK_BOT_TOKEN (SLACK_SIGNING_SECRET is read too, as by the Slack app). `--once JOB` runs one job now
  * and exits. Example: EKSNET_SNAPSHOT=demo/snapshot EKSNET_CONFIG=eksnet.yaml npm run jobs:dev -- --once drift-digest
  */

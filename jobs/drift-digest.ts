@@ -20,7 +20,7 @@ function failureHint(stage: 'baseline' | 'state' | 'post', where: string): strin
  * One cluster's digest: diff the current state against its baseline, post the digest, and at once a
  * separate alert when a change is critical. No baseline: a message that says how to save one.
  */
-async function digestCluster(ctx: JobContext, cluster: ScheduledCluster): Promise<ClusterOutcome> {
+export async function digestCluster(ctx: JobContext, cluster: ScheduledCluster): Promise<ClusterOutcome> {
   const name = cluster.name;
   if (!(await claim(ctx, JOB, name))) {
     log.info('drift digest already posted for this day; duplicate event skipped', { cluster: name, day: ctx.day });
