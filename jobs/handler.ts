@@ -46,9 +46,9 @@ export async function runScheduledJob(
   env: NodeJS.ProcessEnv,
   post: PostMessage,
   idempotency: IdempotencyStore,
-  opts: { concurrency?: number; state?: StateStore } = {},
+  opts: { concurrency?: number; state?: StateStore; queue?: MemoryQueue } = {},
 ): Promise<JobSummary> {
-  const queue = new MemoryQueue();
+  const queue = opts.queue ?? new MemoryQueue();
   const dispatched = await dispatch(event, env, queue);
   const stateStore = () => opts.state ?? sharedState(env);
   const outcomes: JobSummary['clusters'] = [];
@@ -61,8 +61,10 @@ export async function runScheduledJob(
     (e) => handleDeadLetters(e, { env, post, state: stateStore() }),
     { concurrency: opts.concurrency ?? localConcurrency(env), batchSize: 1, maxReceiveCount: maxReceiveCount(env) },
   );
-  // One outcome per cluster, in the configuration's order: the last attempt's.
-  const last = new Map(outcomes.map((o) => [o.cluster, o]));
+  // One outcome per cluster, in the configuration's order: the last attempt that did the work (a duplicate
+  // delivery that stopped at the claim says nothing new).
+  const last = new Map<string, JobSummary['clusters'][number]>();
+  for (const o of outcomes) if (o.outcome !== 'duplicate' || !last.has(o.cluster)) last.set(o.cluster, o);
   return { job: event.job, clusters: dispatched.queued.flatMap((c) => (last.has(c) ? [last.get(c)!] : [])) };
 }
 
