@@ -1,7 +1,7 @@
 import { addonStatuses } from '../src/addons/status';
 import { renderAddonOffer } from '../src/render/slack/addon-offer';
 import { renderJobFailure } from '../src/render/slack/digest';
-import { describeError, log, newReference } from '../src/slack/log';
+import { describeError, log, newReference } from '../src/util/log';
 import { claim, release, type JobContext } from './context';
 import { scheduledClusters, type ScheduledCluster } from './targets';
 import type { ClusterOutcome } from './types';

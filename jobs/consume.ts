@@ -1,5 +1,5 @@
 import { loadConfig, type EksnetConfig } from '../src/config';
-import { describeError, log, newReference } from '../src/slack/log';
+import { describeError, log, newReference } from '../src/util/log';
 import type { StateStore } from '../src/state/types';
 import { jobContext, release, type JobContext } from './context';
 import { DeadlineError, untilAborted, withDeadline } from './deadline';

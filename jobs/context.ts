@@ -1,6 +1,6 @@
 import type { LoadedState } from '../commands/types';
 import { loadConfig, type EksnetConfig } from '../src/config';
-import { loadState } from '../src/source';
+import { loadState } from '../commands/source';
 import { CLAIM_TTL_SECONDS, runDay, runKey, type IdempotencyStore } from './idempotency';
 import type { PostMessage } from './slack-post';
 import type { JobEvent, JobName } from './types';

@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import { describeError, log } from '../src/slack/log';
+import { describeError, log } from '../src/util/log';
 import { MemoryIdempotencyStore } from './idempotency';
 import { runScheduledJob } from './handler';
 import { SCHEDULES, toNodeCron } from './schedules';

@@ -1,5 +1,5 @@
 import { loadConfig } from '../src/config';
-import { log } from '../src/slack/log';
+import { log } from '../src/util/log';
 import type { JobMessage, Queue } from './queue';
 import { scheduledClusters } from './targets';
 import type { JobEvent } from './types';

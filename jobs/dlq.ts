@@ -1,6 +1,6 @@
 import { loadConfig } from '../src/config';
 import type { SlackMessage } from '../src/render/slack/types';
-import { describeError, log } from '../src/slack/log';
+import { describeError, log } from '../src/util/log';
 import { claimOnce, releaseClaim } from '../src/state/claims';
 import type { StateStore } from '../src/state/types';
 import { FAILURE_PK, failureKey } from './consume';

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { driftReport } from '../src/drift';
 import { renderCriticalAlert, renderDriftDigest, renderJobFailure, renderNoBaseline, type DigestContext } from '../src/render/slack/digest';
-import { describeError, log, newReference } from '../src/slack/log';
+import { describeError, log, newReference } from '../src/util/log';
 import { loadSnapshot } from '../src/snapshot/load';
 import { claim, release, type JobContext } from './context';
 import { baselineDirFor, baselineExists, scheduledClusters, type ScheduledCluster } from './targets';

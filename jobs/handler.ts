@@ -1,4 +1,4 @@
-import { describeError, log } from '../src/slack/log';
+import { describeError, log } from '../src/util/log';
 import { openStateStore } from '../src/state';
 import type { StateStore } from '../src/state/types';
 import { consumeQueue } from './consume';

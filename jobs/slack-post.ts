@@ -1,9 +1,9 @@
 import { WebClient } from '@slack/web-api';
 import { enforceLimits } from '../src/render/slack/limits';
 import type { SlackMessage } from '../src/render/slack/types';
-import { slackApiUrl } from '../src/slack/app';
-import { boltLogger } from '../src/slack/log';
-import { loadSlackSecrets } from '../src/slack/secrets';
+import { slackApiUrl } from '../src/util/slack-api';
+import { boltLogger } from '../src/util/log';
+import { loadSlackSecrets } from '../src/util/slack-secrets';
 
 /** Post one message in a channel; throws when Slack refuses it. */
 export type PostMessage = (channel: string, message: SlackMessage) => Promise<void>;

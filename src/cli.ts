@@ -4,7 +4,7 @@ import { COMMANDS, findCommand } from '../commands/index';
 import type { Command, CommandContext, CommandResult, StateInfo } from '../commands/types';
 import { describeState } from './render/text/state-line';
 import { renderText } from './render/text/index';
-import { loadState } from './source';
+import { loadState } from '../commands/source';
 import { BadInputError, errorMessage } from './util/errors';
 
 export interface CliIo {

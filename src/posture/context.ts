@@ -1,8 +1,8 @@
 import type { NetworkInterface, RouteTable, Subnet } from '@aws-sdk/client-ec2';
 import type { Container, Workload } from '../model/k8s';
 import type { Snapshot } from '../model/snapshot';
-import { Cidr, parseAddress } from '../engine/cidr';
-import { buildK8sIndex, type K8sIndex } from '../resolve/cluster-index';
+import { Cidr, parseAddress } from '../model/cidr';
+import { buildK8sIndex, type K8sIndex } from '../model/cluster-index';
 
 /** A node as posture sees it: where it sits in the VPC. */
 export interface NodePlacement {

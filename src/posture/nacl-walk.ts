@@ -1,7 +1,7 @@
 import type { NetworkAcl, NetworkAclEntry } from '@aws-sdk/client-ec2';
 import { evaluateNacl, type CompiledNacl, type Segment } from '../engine/aws/nacl';
-import type { PortRange } from '../engine/aws/protocol';
-import { Cidr, parseAddress } from '../engine/cidr';
+import type { PortRange } from '../model/protocol';
+import { Cidr, parseAddress } from '../model/cidr';
 import { protocolNumber } from './ip-permissions';
 
 /** A port range and how the NACL decides it; `ruleNumber` undefined = nothing matched (the `*` rule denies). */

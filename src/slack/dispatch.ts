@@ -1,5 +1,5 @@
 import type { SlackJob } from './job';
-import { describeError, log } from './log';
+import { describeError, log } from '../util/log';
 import { failureMessage } from './messages';
 import { postToResponseUrl } from './respond';
 import { runJob } from './run';
@@ -11,6 +11,12 @@ export interface Dispatcher {
 }
 
 /** The worker's event: one job, answered on its response_url. */
+/** What the Slack listeners (commands, buttons) are given. */
+export interface ListenerDeps {
+  env: NodeJS.ProcessEnv;
+  dispatcher: Dispatcher;
+}
+
 export interface WorkerEvent {
   eksnetJob: SlackJob;
 }

@@ -2,20 +2,15 @@ import type App from '@slack/bolt/dist/App';
 import { SHARE_ACTION_ID } from '../render/slack/share';
 import type { SlackMessage } from '../render/slack/types';
 import { enforceLimits } from '../render/slack/limits';
-import { reportDispatchFailure, type Dispatcher } from './dispatch';
+import { reportDispatchFailure, type ListenerDeps } from './dispatch';
 import { jobWords } from './job';
-import { describeError, log, newReference } from './log';
+import { describeError, log, newReference } from '../util/log';
 import { failureMessage, workingMessage } from './messages';
 import { routeInvocation, type Invocation } from './router';
 import { parseShareValue, runJob } from './run';
 import { groupMembersVia } from './usergroups';
 import { registerApprovalListener } from './approval';
 import { ADDON_UPGRADE_ACTION } from '../render/slack/addon-offer';
-
-export interface ListenerDeps {
-  env: NodeJS.ProcessEnv;
-  dispatcher: Dispatcher;
-}
 
 /**
  * Decide, then answer: inline answers (snapshot mode) go out as the ack itself, the cheapest reply Slack

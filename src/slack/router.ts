@@ -2,7 +2,7 @@ import { parseArgs, splitWords } from '../../commands/args';
 import { findCommand } from '../../commands/index';
 import type { Command, CommandArgs } from '../../commands/types';
 import { loadConfig } from '../config';
-import { pickCluster } from '../source';
+import { pickCluster } from '../../commands/source';
 import type { SlackMessage } from '../render/slack/types';
 import { BadInputError, errorMessage } from '../util/errors';
 import { checkChannelCluster, checkCommandAccess, type GroupMembers } from './authorize';

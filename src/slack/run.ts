@@ -4,10 +4,10 @@ import type { CommandContext } from '../../commands/types';
 import { renderSlack } from '../render/slack/index';
 import { LIMITS } from '../render/slack/limits';
 import type { SlackMessage } from '../render/slack/types';
-import { loadState } from '../source';
+import { loadState } from '../../commands/source';
 import { BadInputError } from '../util/errors';
 import { cliCommandFor, type SlackJob } from './job';
-import { describeError, log } from './log';
+import { describeError, log } from '../util/log';
 import { badInputMessage, failureMessage } from './messages';
 
 /** What a "Share in channel" button carries: the command's words (≤ 2000 characters, else no button). */

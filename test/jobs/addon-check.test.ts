@@ -3,8 +3,8 @@ import nock from 'nock';
 import { handler, resetJobsHandler } from '../../jobs/handler';
 import { LIMITS, limitViolations } from '../../src/render/slack/limits';
 import { renderAddonOffer } from '../../src/render/slack/addon-offer';
-import { setLogSink } from '../../src/slack/log';
-import { clearSecretsCache } from '../../src/slack/secrets';
+import { setLogSink } from '../../src/util/log';
+import { clearSecretsCache } from '../../src/util/slack-secrets';
 import { allText, BOT_TOKEN, captureLogs, SIGNING_SECRET, SLACK_API, isolateEnv } from '../slack/helpers';
 import { DEMO_SNAPSHOT, slackPosts } from './helpers';
 

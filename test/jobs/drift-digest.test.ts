@@ -1,13 +1,13 @@
 // The scheduled drift digest, driven through the `jobs` Lambda handler and asserted at the wire
 // (chat.postMessage on SLACK_API_URL, https://api.slack.com/methods/chat.postMessage).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import nock from 'nock';
 import { handler, resetJobsHandler } from '../../jobs/handler';
 import { limitViolations } from '../../src/render/slack/limits';
-import { setLogSink } from '../../src/slack/log';
-import { clearSecretsCache } from '../../src/slack/secrets';
+import { setLogSink } from '../../src/util/log';
+import { clearSecretsCache } from '../../src/util/slack-secrets';
 import { allText, BOT_TOKEN, captureLogs, SIGNING_SECRET, SLACK_API, isolateEnv } from '../slack/helpers';
 import { DEMO_SNAPSHOT, demoCopy, manyInternalRules, NODE_SG, openSshToWorld, slackPosts } from './helpers';
 
@@ -164,7 +164,7 @@ describe('drift digest', () => {
   it('a baseline that cannot be read: one sentence with a reference in the channel', async () => {
     process.env.EKSNET_SNAPSHOT = DEMO_SNAPSHOT;
     const broken = mkdtempSync(path.join(tmpdir(), 'eksnet-broken-'));
-    require('node:fs').writeFileSync(path.join(broken, 'garbage.json'), '{not json');
+    writeFileSync(path.join(broken, 'garbage.json'), '{not json');
     configure([{ name: 'demo-eks', channel: 'C0PROD', baseline: broken }]);
     const posted = slackPosts(SLACK_API);
     const summary = await handler(event());

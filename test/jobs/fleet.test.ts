@@ -15,8 +15,8 @@ import { MemoryIdempotencyStore } from '../../jobs/idempotency';
 import { MemoryQueue, type JobMessage } from '../../jobs/queue';
 import { slackPoster } from '../../jobs/slack-post';
 import { clearCollectionCache } from '../../src/collect/index';
-import { setLogSink } from '../../src/slack/log';
-import { clearSecretsCache } from '../../src/slack/secrets';
+import { setLogSink } from '../../src/util/log';
+import { clearSecretsCache } from '../../src/util/slack-secrets';
 import { BOT_TOKEN, captureLogs, isolateEnv, SIGNING_SECRET } from '../slack/helpers';
 
 const LATENCY_MS = 20;

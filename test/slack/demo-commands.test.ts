@@ -3,8 +3,8 @@
 import * as path from 'node:path';
 import nock from 'nock';
 import { handler, resetSlackHandler } from '../../src/slack/lambda';
-import { setLogSink } from '../../src/slack/log';
-import { clearSecretsCache } from '../../src/slack/secrets';
+import { setLogSink } from '../../src/util/log';
+import { clearSecretsCache } from '../../src/util/slack-secrets';
 import { limitViolations } from '../../src/render/slack/limits';
 import { allText, BOT_TOKEN, captureLogs, httpApiEvent, SIGNING_SECRET, slashBody } from './helpers';
 

@@ -1,8 +1,8 @@
 import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { Snapshot } from '../../model/snapshot';
-import { Cidr, cidrMatches, type Address } from '../cidr';
+import { Cidr, cidrMatches, type Address } from '../../model/cidr';
 import type { EniInfo } from './placement';
-import { parseProtocol } from './protocol';
+import { parseProtocol } from '../../model/protocol';
 
 // Security group semantics (notes §1):
 // https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html — allow-only, the rules of every

@@ -1,7 +1,7 @@
 import type { NetworkAcl } from '@aws-sdk/client-ec2';
 import type { Finding } from '../../model/result';
 import { NaclIndex, evaluateNacl } from '../../engine/aws/nacl';
-import { Cidr, INTERNET_ADDRESS } from '../../engine/cidr';
+import { Cidr, INTERNET_ADDRESS } from '../../model/cidr';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
 import { describeSegment, evaluateNaclOverBlock, freeRuleNumber, type PeerBlockDecision } from '../nacl-walk';

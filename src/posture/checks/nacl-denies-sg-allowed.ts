@@ -1,5 +1,5 @@
 import type { Finding } from '../../model/result';
-import { Cidr } from '../../engine/cidr';
+import { Cidr } from '../../model/cidr';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
 import { describePorts, ruleCidrs, rulePorts } from '../ip-permissions';

@@ -1,5 +1,5 @@
 import type { Finding } from '../../model/result';
-import { podIps } from '../../resolve/cluster-index';
+import { podIps } from '../../model/cluster-index';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
 import type { PostureCheck } from '../types';

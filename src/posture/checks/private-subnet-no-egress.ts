@@ -1,6 +1,6 @@
 import type { Route } from '@aws-sdk/client-ec2';
 import type { Finding } from '../../model/result';
-import { Cidr } from '../../engine/cidr';
+import { Cidr } from '../../model/cidr';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
 import type { PostureCheck } from '../types';

@@ -1,8 +1,8 @@
 import type { NetworkInterface, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { Container, Pod } from '../../model/k8s';
 import type { Finding } from '../../model/result';
-import { Cidr, parseAddress } from '../../engine/cidr';
-import { podIps } from '../../resolve/cluster-index';
+import { Cidr, parseAddress } from '../../model/cidr';
+import { podIps } from '../../model/cluster-index';
 import type { NodePlacement, PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
 import { rulePorts } from '../ip-permissions';
