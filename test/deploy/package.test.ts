@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SCHEDULES } from '../../jobs/schedules';
-import { CONFIG, packageService, ROOT, type Packaged } from './package';
+import { CONFIG, packageService, ROOT, type Packaged } from '../../bench/package';
 
 let pkg: Packaged;
 let R: Record<string, any>;

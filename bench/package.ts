@@ -1,9 +1,21 @@
+/**
+ * `osls package` for the benchmark (bench/bundle-bench.ts) and the deployment test (test/deploy): the
+ * CloudFormation template, each function's zip and esbuild metafile.
+ */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
-export const ROOT = path.join(__dirname, '..', '..');
+/** The project root: the nearest directory above this file with serverless.yml (from bench/ or dist/bench/). */
+function projectRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'serverless.yml'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error('serverless.yml not found above ' + __dirname);
+  }
+}
+
+export const ROOT = projectRoot();
 
 /** The configuration the package is built for: one cluster in the deploying account, one in another through roles. */
 export const CONFIG = {
@@ -22,6 +34,8 @@ export const CONFIG = {
 export interface Packaged {
   dir: string;
   template: any;
+  /** The bundle of a handler file (e.g. `src/slack/lambda`), as zipped. */
+  bundle(handlerFile: string): string;
   /** esbuild metafile of a handler file (e.g. `src/slack/lambda`). */
   metafile(handlerFile: string): { inputs: Record<string, { bytes: number }>; outputs: Record<string, { bytes: number; inputs: Record<string, { bytesInOutput: number }> }> };
 }
@@ -49,6 +63,7 @@ export async function packageService(stage = 'ci'): Promise<Packaged> {
   return {
     dir,
     template: JSON.parse(readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')),
+    bundle: (handlerFile) => path.join(ROOT, '.esbuild', '.build', `${handlerFile}.js`),
     metafile: (handlerFile) => JSON.parse(readFileSync(path.join(ROOT, '.esbuild', '.build', `${handlerFile}-meta.json`), 'utf8')),
   };
 }
