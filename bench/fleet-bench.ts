@@ -15,7 +15,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runScheduledJob } from '../jobs/handler';
+import { runScheduledJob } from '../jobs/local';
 import { MemoryIdempotencyStore } from '../jobs/idempotency';
 import { MemoryQueue } from '../jobs/queue';
 import { slackPoster } from '../jobs/slack-post';

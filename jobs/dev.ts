@@ -1,7 +1,7 @@
 import cron from 'node-cron';
 import { describeError, log } from '../src/util/log';
 import { MemoryIdempotencyStore } from './idempotency';
-import { runScheduledJob } from './handler';
+import { runScheduledJob } from './local';
 import { SCHEDULES, toNodeCron } from './schedules';
 import { slackPoster } from './slack-post';
 import { isJobName, JOB_NAMES, type JobName } from './types';
