@@ -5,9 +5,12 @@ import { postureCommand } from './posture';
 import { driftCommand } from './drift';
 import { baselineCommand } from './baseline';
 import { snapshotCommand } from './snapshot';
+import { auditCommand } from './audit';
+import { stateCommand } from './state';
+import { jobsCommand } from './jobs';
 
 /** Every subcommand, shared by the CLI and the Slack router. Later commands register here. */
-export const COMMANDS: Command<any>[] = [whoamiReachCommand, postureCommand, driftCommand, addonsCommand, snapshotCommand, baselineCommand];
+export const COMMANDS: Command<any>[] = [whoamiReachCommand, postureCommand, driftCommand, addonsCommand, snapshotCommand, baselineCommand, auditCommand, stateCommand, jobsCommand];
 
 export function findCommand(name: string): Command<any> | undefined {
   return COMMANDS.find((c) => c.name === name);

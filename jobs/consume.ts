@@ -1,15 +1,14 @@
 import { loadConfig, type EksnetConfig } from '../src/config';
 import { describeError, log, newReference } from '../src/util/log';
 import type { StateStore } from '../src/state/types';
-import { jobContext, release, type JobContext } from './context';
+import { jobContext, type JobContext } from '../src/scheduled/context';
+import { releaseRun, runDay } from '../src/scheduled/idempotency';
 import { DeadlineError, untilAborted, withDeadline } from './deadline';
-import type { IdempotencyStore } from './idempotency';
-import { runDay } from './idempotency';
 import { decodeMessage, type BatchResponse, type JobMessage, type QueueEvent } from './queue';
-import { CLUSTER_JOBS, JOB_TITLES } from './registry';
-import type { PostMessage } from './slack-post';
-import { scheduledClusters } from './targets';
-import type { ClusterOutcome, JobName } from './types';
+import { CLUSTER_JOBS } from './registry';
+import type { PostMessage } from '../src/scheduled/slack-post';
+import { scheduledClusters } from '../src/scheduled/targets';
+import type { ClusterOutcome, JobName } from '../src/scheduled/types';
 
 /** Per-cluster deadline unless EKSNET_CLUSTER_DEADLINE_SECONDS says otherwise (the consumer's timeout is 300 s). */
 export const DEFAULT_DEADLINE_SECONDS = 240;
@@ -22,9 +21,8 @@ export const FAILURE_PK = 'job-failure';
 export interface ConsumerSurroundings {
   env: NodeJS.ProcessEnv;
   post: PostMessage;
-  idempotency: IdempotencyStore;
-  /** The durable store (the last failure's reason, read by the dead-letter handler). */
-  state: () => StateStore;
+  /** The durable store: the jobs' claims and outbox, and the last failure's reason (read by the dead-letter handler). */
+  state: StateStore;
   /** Milliseconds left in this invocation (Lambda's context.getRemainingTimeInMillis); absent = no limit. */
   remainingMs?: () => number;
 }
@@ -67,21 +65,23 @@ export async function consumeQueue(event: QueueEvent, s: ConsumerSurroundings): 
       continue;
     }
     const receives = Number(record.attributes?.ApproximateReceiveCount ?? 1);
-    const ctx = jobContext({ job: m.job, scheduledTime: m.scheduledTime }, s.env, s.post, s.idempotency);
+    const event = { job: m.job, scheduledTime: m.scheduledTime, cluster: m.cluster };
+    const ctx = jobContext(event, s.env, s.post, s.state);
+    const job = CLUSTER_JOBS[m.job];
     const budget = Math.max(1000, Math.min(deadlineMs(s.env), (s.remainingMs?.() ?? Infinity) - MARGIN_MS));
-    const what = `the ${JOB_TITLES[m.job]} for ${m.cluster}`;
+    const what = `the ${job.title} for ${m.cluster}`;
     let reason: string | undefined;
     try {
-      const outcome = await withDeadline(budget, what, (signal) => CLUSTER_JOBS[m.job](guardedContext(ctx, signal), cluster));
+      const outcome = await withDeadline(budget, what, (signal) => job.run(guardedContext(jobContext(event, s.env, guardedPost(s.post, signal), s.state), signal), cluster));
       outcomes.push({ job: m.job, ...outcome });
-      if (outcome.outcome === 'failed' && outcome.posted === 0) reason = `nothing reached the channel (reference ${outcome.ref ?? 'none'} in the eksnet logs)`;
+      if (outcome.outcome === 'failed' && outcome.posted === 0 && !outcome.pending) reason = `nothing reached the channel (reference ${outcome.ref ?? 'none'} in the eksnet logs)`;
     } catch (err) {
       const ref = newReference();
       if (err instanceof DeadlineError) {
         reason = err.message;
         log.error('cluster run passed its deadline', { ref, job: m.job, cluster: m.cluster, deadlineMs: budget, receives });
-        // The run keeps its claim while it hangs; give it up so the redelivery may run.
-        await release(ctx, m.job, m.cluster).catch((e) => log.error('could not release the claim', { ref, error: describeError(e) }));
+        // The run holds its claim while it hangs; give it up so the redelivery may run.
+        await releaseRun(s.state, job.claimKey(ctx, m.cluster)).catch((e) => log.error('could not release the claim', { ref, error: describeError(e) }));
       } else {
         reason = `it stopped with an error (reference ${ref} in the eksnet logs)`;
         log.error('cluster run threw', { ref, job: m.job, cluster: m.cluster, receives, error: describeError(err) });
@@ -96,21 +96,24 @@ export async function consumeQueue(event: QueueEvent, s: ConsumerSurroundings): 
   return { batchItemFailures: failures, outcomes };
 }
 
-/** Once the deadline passed, the run may neither post nor wait for more state: its cluster has failed. */
-function guardedContext(ctx: JobContext, signal: AbortSignal): JobContext {
-  return {
-    ...ctx,
-    post: async (channel, message) => {
-      if (signal.aborted) throw signal.reason;
-      await ctx.post(channel, message);
-    },
-    loadCluster: (cluster) => untilAborted(ctx.loadCluster(cluster), signal),
+/**
+ * Once the deadline passed, the run may neither post nor wait for more state: its cluster has failed. (What
+ * it still queues in the outbox goes out once, under the outbox's key, with a later run's messages.)
+ */
+function guardedPost(post: PostMessage, signal: AbortSignal): PostMessage {
+  return async (channel, message) => {
+    if (signal.aborted) throw signal.reason;
+    return post(channel, message);
   };
+}
+
+function guardedContext(ctx: JobContext, signal: AbortSignal): JobContext {
+  return { ...ctx, loadCluster: (cluster) => untilAborted(ctx.loadCluster(cluster), signal) };
 }
 
 async function recordFailure(s: ConsumerSurroundings, m: JobMessage, reason: string, receives: number): Promise<void> {
   try {
-    await s.state().putRecord(FAILURE_PK, failureKey(m), { reason, receives, at: new Date().toISOString() }, { ttlSeconds: FAILURE_TTL_SECONDS });
+    await s.state.putRecord(FAILURE_PK, failureKey(m), { reason, receives, at: new Date().toISOString() }, { ttlSeconds: FAILURE_TTL_SECONDS });
   } catch (err) {
     log.error('could not record why a job failed', { job: m.job, cluster: m.cluster, error: describeError(err) });
   }

@@ -1,9 +1,9 @@
 import { describeError, log } from '../src/util/log';
 import { consumeQueue } from './consume';
-import { containerIdempotency, containerPoster, containerState } from './container';
+import { containerPoster, containerState } from './container';
 import { handleDeadLetters } from './dlq';
 import type { BatchResponse, QueueEvent } from './queue';
-import type { PostMessage } from './slack-post';
+import type { PostMessage } from '../src/scheduled/slack-post';
 
 /** Every message of the event back to the queue (nothing could be attempted). */
 function allFailed(event: QueueEvent): BatchResponse {
@@ -20,7 +20,7 @@ export async function consume(event: QueueEvent, context?: { getRemainingTimeInM
     log.error('jobs consumer cannot reach Slack', { error: describeError(err) });
     return allFailed(event);
   }
-  const r = await consumeQueue(event, { env: process.env, post, idempotency: containerIdempotency(), state: () => containerState(), ...(remaining ? { remainingMs: remaining } : {}) });
+  const r = await consumeQueue(event, { env: process.env, post, state: containerState(), ...(remaining ? { remainingMs: remaining } : {}) });
   log.info('jobs consumed', { outcomes: r.outcomes, retried: r.batchItemFailures.length });
   return { batchItemFailures: r.batchItemFailures };
 }

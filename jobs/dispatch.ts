@@ -1,8 +1,8 @@
 import { loadConfig } from '../src/config';
 import { log } from '../src/util/log';
 import type { JobMessage, Queue } from './queue';
-import { scheduledClusters } from './targets';
-import type { JobEvent } from './types';
+import { scheduledClusters } from '../src/scheduled/targets';
+import type { JobEvent } from '../src/scheduled/types';
 
 export interface Dispatched {
   job: JobEvent['job'];

@@ -4,11 +4,11 @@ import { describeError, log } from '../src/util/log';
 import { claimOnce, releaseClaim } from '../src/state/claims';
 import type { StateStore } from '../src/state/types';
 import { FAILURE_PK, failureKey } from './consume';
-import { runDay } from './idempotency';
+import { runDay } from '../src/scheduled/idempotency';
 import { decodeMessage, type BatchResponse, type QueueEvent } from './queue';
-import { JOB_TITLES } from './registry';
-import type { PostMessage } from './slack-post';
-import { scheduledClusters } from './targets';
+import { CLUSTER_JOBS } from './registry';
+import type { PostMessage } from '../src/scheduled/slack-post';
+import { scheduledClusters } from '../src/scheduled/targets';
 
 /** Receives before SQS moves a message to the dead-letter queue, unless EKSNET_JOBS_MAX_RECEIVE_COUNT says otherwise. */
 export const DEFAULT_MAX_RECEIVE_COUNT = 3;
@@ -53,7 +53,7 @@ export async function handleDeadLetters(event: QueueEvent, s: DeadLetterSurround
     }
     const last = await s.state.getRecord<{ reason?: string }>(FAILURE_PK, failureKey(m)).catch(() => undefined);
     try {
-      await s.post(cluster.channel, deadLetterMessage(`${JOB_TITLES[m.job]} for ${m.cluster} failed ${times} times`, last?.data.reason));
+      await s.post(cluster.channel, deadLetterMessage(`${CLUSTER_JOBS[m.job].title} for ${m.cluster} failed ${times} times`, last?.data.reason));
       log.error('job gave up after its retries', { job: m.job, cluster: m.cluster, receives: times, day: runDay(m.scheduledTime) });
     } catch (err) {
       log.error('could not post a dead letter', { job: m.job, cluster: m.cluster, error: describeError(err) });

@@ -1,8 +1,7 @@
 import { describeError, log } from '../src/util/log';
-import { containerIdempotency, containerPoster, resetContainer } from './container';
+import { containerPoster, containerState, resetContainer } from './container';
 import { dispatch } from './dispatch';
-import type { IdempotencyStore } from './idempotency';
-import { isJobName, type JobEvent, type JobSummary } from './types';
+import { isJobName, type JobEvent, type JobSummary } from '../src/scheduled/types';
 
 /**
  * The `jobs` function (the dispatcher): EventBridge Scheduler invokes it with `{"job": "drift-digest" |
@@ -27,7 +26,7 @@ export async function handler(event: JobEvent): Promise<JobSummary> {
   }
   try {
     const { runScheduledJob } = await import('./local');
-    const summary = await runScheduledJob(event, process.env, await containerPoster(), containerIdempotency());
+    const summary = await runScheduledJob(event, process.env, await containerPoster(), containerState());
     log.info('scheduled job finished', { job: event.job, clusters: summary.clusters });
     return summary;
   } catch (err) {
@@ -36,7 +35,7 @@ export async function handler(event: JobEvent): Promise<JobSummary> {
   }
 }
 
-/** Tests: a fresh container (no claims, secrets read again, the state store opened anew). */
-export function resetJobsHandler(next?: IdempotencyStore): void {
-  resetContainer(next);
+/** Tests: a fresh container (secrets read again, the state store opened anew). */
+export function resetJobsHandler(): void {
+  resetContainer();
 }

@@ -1,12 +1,12 @@
 import type { StateStore } from '../src/state/types';
+import { Outbox } from '../src/scheduled/outbox';
+import { describeError, log } from '../src/util/log';
 import { consumeQueue } from './consume';
-import { containerState } from './container';
 import { dispatch } from './dispatch';
 import { handleDeadLetters, maxReceiveCount } from './dlq';
-import type { IdempotencyStore } from './idempotency';
 import { MemoryQueue } from './queue';
-import type { PostMessage } from './slack-post';
-import type { JobEvent, JobSummary } from './types';
+import type { PostMessage } from '../src/scheduled/slack-post';
+import type { JobEvent, JobSummary } from '../src/scheduled/types';
 
 /**
  * Consumers at once in one process: EKSNET_JOBS_CONCURRENCY, default 1 (clusters one after another, in the
@@ -28,20 +28,21 @@ export async function runScheduledJob(
   event: JobEvent,
   env: NodeJS.ProcessEnv,
   post: PostMessage,
-  idempotency: IdempotencyStore,
-  opts: { concurrency?: number; state?: StateStore; queue?: MemoryQueue } = {},
+  state: StateStore,
+  opts: { concurrency?: number; queue?: MemoryQueue } = {},
 ): Promise<JobSummary> {
+  // Messages earlier runs could not deliver go out first (as src/scheduled/run.ts does).
+  await new Outbox(state, post).flush().catch((err) => log.error('could not deliver earlier messages', { error: describeError(err) }));
   const queue = opts.queue ?? new MemoryQueue();
   const dispatched = await dispatch(event, env, queue);
-  const stateStore = () => opts.state ?? containerState(env);
   const outcomes: JobSummary['clusters'] = [];
   await queue.drain(
     async (e) => {
-      const r = await consumeQueue(e, { env, post, idempotency, state: stateStore });
+      const r = await consumeQueue(e, { env, post, state });
       for (const o of r.outcomes) outcomes.push({ cluster: o.cluster, outcome: o.outcome, posted: o.posted, ...(o.ref ? { ref: o.ref } : {}) });
       return { batchItemFailures: r.batchItemFailures };
     },
-    (e) => handleDeadLetters(e, { env, post, state: stateStore() }),
+    (e) => handleDeadLetters(e, { env, post, state }),
     { concurrency: opts.concurrency ?? localConcurrency(env), batchSize: 1, maxReceiveCount: maxReceiveCount(env) },
   );
   // One outcome per cluster, in the configuration's order: the last attempt that did the work (a duplicate

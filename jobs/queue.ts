@@ -1,5 +1,5 @@
-import type { JobName } from './types';
-import { isJobName } from './types';
+import type { JobName } from '../src/scheduled/types';
+import { isJobName } from '../src/scheduled/types';
 
 /**
  * One unit of fan-out: one job for one cluster, on the day its schedule fired. The consumer claims

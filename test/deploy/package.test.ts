@@ -6,7 +6,7 @@
 // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { SCHEDULES } from '../../jobs/schedules';
+import { SCHEDULES } from '../../src/scheduled/schedules';
 import { CONFIG, packageService, ROOT, type Packaged } from '../../bench/package';
 
 let pkg: Packaged;
@@ -111,6 +111,8 @@ describe('CloudFormation from osls package', () => {
     }
     expect(actionsOf('JobsRole').filter((a) => /^(dynamodb|s3):/.test(a))).toEqual([]);
     expect(actionsOf('JobsConsumerRole')).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 's3:GetObject']));
+    // Exactly the calls src/state/aws.ts makes (writes are conditional UpdateItem, never PutItem).
+    for (const role of ALL_ROLES) expect(actionsOf(role)).not.toContain('dynamodb:PutItem');
   });
 
   it('the dispatcher runs on the schedules jobs/schedules.ts names, and may only send to the jobs queue', () => {

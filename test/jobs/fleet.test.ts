@@ -13,10 +13,13 @@ import { listen, startCloud, startSlack, urlOf, shut, type CloudStandIns, type S
 import { consume, deadLetter } from '../../jobs/consumer';
 import { handler, resetJobsHandler } from '../../jobs/handler';
 import { runScheduledJob } from '../../jobs/local';
-import { MemoryIdempotencyStore } from '../../jobs/idempotency';
 import { MemoryQueue, type JobMessage } from '../../jobs/queue';
-import { slackPoster } from '../../jobs/slack-post';
+import { slackPoster } from '../../src/scheduled/slack-post';
+import { openStateStore } from '../../src/state';
+import { snapshotDocuments } from '../../src/baseline/documents';
 import { clearCollectionCache } from '../../src/collect/index';
+import { loadSnapshot } from '../../src/snapshot/load';
+import { saveStoredBaseline } from '../../src/state/baselines';
 import { setLogSink } from '../../src/util/log';
 import { clearSecretsCache } from '../../src/util/slack-secrets';
 import { BOT_TOKEN, captureLogs, isolateEnv, SIGNING_SECRET } from '../slack/helpers';
@@ -43,8 +46,12 @@ let logs: ReturnType<typeof captureLogs>;
 const names = (n: number) => Array.from({ length: n }, (_, i) => `fleet-${String(i + 1).padStart(2, '0')}`);
 const channelOf = (cluster: string) => `C${cluster.toUpperCase().replace(/-/g, '')}`;
 
-function configure(clusters: string[]): void {
-  process.env.EKSNET_CONFIG_JSON = JSON.stringify({ clusters: clusters.map((name) => ({ name, region: 'us-east-1', channel: channelOf(name), baseline })) });
+/** The clusters in the configuration, each with its stored baseline (the generated cluster as collected). */
+async function configure(clusters: string[]): Promise<void> {
+  process.env.EKSNET_CONFIG_JSON = JSON.stringify({ clusters: clusters.map((name) => ({ name, region: 'us-east-1', channel: channelOf(name) })) });
+  const documents = snapshotDocuments(await loadSnapshot(baseline), '2026-11-30T06:00:00Z');
+  const store = openStateStore(process.env);
+  for (const cluster of clusters) await saveStoredBaseline(store, { cluster, documents, savedBy: 'U0ALICE', collectedAt: '2026-11-30T06:00:00Z' });
 }
 
 /** Posts per channel. */
@@ -66,6 +73,8 @@ beforeEach(() => {
   clearEnv();
   nock.enableNetConnect('127.0.0.1');
   Object.assign(process.env, cloud.env, { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.apiUrl });
+  // Each test its own state store: claims and outbox start empty.
+  process.env.EKSNET_STATE_DIR = mkdtempSync(path.join(tmpdir(), 'eksnet-fleet-state-'));
   slack.posts.length = 0;
   cloud.hang.clear();
   cloud.resetCounts();
@@ -86,17 +95,21 @@ class TwiceQueue extends MemoryQueue {
 describe('fleet', () => {
   it('20 clusters through the dispatcher and 20 concurrent consumers: every message delivered, each cluster posted once although each message came twice', async () => {
     const clusters = names(20);
-    configure(clusters);
+    await configure(clusters);
     const post = await slackPoster(process.env);
-    const summary = await runScheduledJob({ job: 'drift-digest', scheduledTime: DAY }, process.env, post, new MemoryIdempotencyStore(), { concurrency: 20, queue: new TwiceQueue() });
+    const summary = await runScheduledJob({ job: 'drift-digest', scheduledTime: DAY }, process.env, post, openStateStore(process.env), { concurrency: 20, queue: new TwiceQueue() });
 
     expect(summary.clusters.map((c) => c.cluster)).toEqual(clusters);
-    expect(summary.clusters.every((c) => c.outcome === 'posted')).toBe(true);
+    // Each cluster's run went out once: the posts in its channel are the run's (its digest, and an alert if a
+    // change is critical), none of them twice.
+    expect(summary.clusters.every((c) => c.outcome === 'posted' && c.posted >= 1)).toBe(true);
     const byChannel = postsByChannel();
     expect([...byChannel.keys()].sort()).toEqual(clusters.map(channelOf).sort());
-    for (const name of clusters) {
-      expect(byChannel.get(channelOf(name))).toHaveLength(1);
-      expect(byChannel.get(channelOf(name))![0]).toMatch(new RegExp(`^Drift digest for ${name}: `));
+    for (const c of summary.clusters) {
+      const texts = byChannel.get(channelOf(c.cluster))!;
+      expect(texts).toHaveLength(c.posted);
+      expect(new Set(texts).size).toBe(texts.length);
+      for (const t of texts) expect(t).toContain(c.cluster);
     }
     // Each cluster collected once: the duplicate delivery stopped at its claim, before collecting.
     expect(cloud.counts.eks.byOp['/clusters/{name}']).toBe(20);
@@ -104,7 +117,7 @@ describe('fleet', () => {
 
   it('on Lambda: the dispatcher sends SendMessageBatch of at most 10 to the queue, resends what SQS refused, and the consumer function answers each message once', async () => {
     const clusters = names(12);
-    configure(clusters);
+    await configure(clusters);
     const held: { id: string; body: string }[] = [];
     const batches: number[] = [];
     let refuseOnce = true;
@@ -152,7 +165,11 @@ describe('fleet', () => {
       expect(answers.flat()).toEqual([]);
       const byChannel = postsByChannel();
       expect(byChannel.size).toBe(12);
-      for (const name of clusters) expect(byChannel.get(channelOf(name))).toHaveLength(1);
+      for (const name of clusters) {
+        const texts = byChannel.get(channelOf(name))!;
+        expect(texts.length).toBeGreaterThanOrEqual(1);
+        expect(new Set(texts).size).toBe(texts.length);
+      }
     } finally {
       await shut(sqs);
     }
@@ -160,13 +177,13 @@ describe('fleet', () => {
 
   it('a cluster whose collection hangs fails alone, by its deadline, with its reason; after its retries the channel hears it once', async () => {
     const clusters = names(4);
-    configure(clusters);
+    await configure(clusters);
     cloud.hang.add('fleet-02');
     process.env.EKSNET_CLUSTER_DEADLINE_SECONDS = '6';
     process.env.EKSNET_JOBS_MAX_RECEIVE_COUNT = '2';
     const post = await slackPoster(process.env);
     const started = performance.now();
-    const summary = await runScheduledJob({ job: 'drift-digest', scheduledTime: DAY }, process.env, post, new MemoryIdempotencyStore(), { concurrency: 4 });
+    const summary = await runScheduledJob({ job: 'drift-digest', scheduledTime: DAY }, process.env, post, openStateStore(process.env), { concurrency: 4 });
     const wallMs = performance.now() - started;
 
     expect(summary.clusters.map((c) => [c.cluster, c.outcome])).toEqual([
@@ -179,7 +196,7 @@ describe('fleet', () => {
     expect(wallMs).toBeGreaterThanOrEqual(12_000);
     expect(wallMs).toBeLessThan(25_000);
     const byChannel = postsByChannel();
-    for (const name of ['fleet-01', 'fleet-03', 'fleet-04']) expect(byChannel.get(channelOf(name))).toEqual([expect.stringMatching(new RegExp(`^Drift digest for ${name}: `))]);
+    for (const c of summary.clusters.filter((x) => x.cluster !== 'fleet-02')) expect(byChannel.get(channelOf(c.cluster))).toHaveLength(c.posted);
     expect(byChannel.get(channelOf('fleet-02'))).toEqual([
       ':x: drift check for fleet-02 failed 2 times; the last attempt: the drift check for fleet-02 did not finish within 6 s. It runs again at its next schedule.',
     ]);
@@ -192,7 +209,7 @@ describe('fleet', () => {
   }, 60_000);
 
   it('the dead-letter function posts once for a message SQS delivers to it twice', async () => {
-    configure(['fleet-01']);
+    await configure(['fleet-01']);
     process.env.EKSNET_JOBS_MAX_RECEIVE_COUNT = '3';
     const body = JSON.stringify({ job: 'drift-digest', cluster: 'fleet-01', scheduledTime: '2026-12-02T07:00:00Z' });
     const first = await deadLetter({ Records: [{ messageId: 'd-1', body }] });

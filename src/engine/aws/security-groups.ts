@@ -70,6 +70,16 @@ export class SecurityGroupIndex {
     return this.groups.has(groupId);
   }
 
+  /** The compiled rules of one group in one direction; undefined when the snapshot does not hold the group. */
+  rulesOf(groupId: string, direction: Direction): readonly CompiledRule[] | undefined {
+    return this.groups.get(groupId)?.[direction];
+  }
+
+  /** A managed prefix list's CIDR blocks; undefined when its entries are not in the snapshot. */
+  prefixListCidrs(id: string): readonly Cidr[] | undefined {
+    return this.prefixLists.get(id);
+  }
+
   /** The groups the snapshot holds that belong to one of these VPCs. */
   groupIdsInVpcs(vpcIds: ReadonlySet<string>): string[] {
     return [...this.vpcOfGroup].filter(([, vpc]) => vpc !== undefined && vpcIds.has(vpc)).map(([id]) => id);

@@ -155,7 +155,8 @@ export function addonEnablesNetworkPolicy(configurationValues: string | undefine
   return String(v).toLowerCase() === 'true';
 }
 
-function parseConfigurationValues(text: string | undefined): Record<string, unknown> | undefined {
+/** The add-on's configurationValues (JSON or YAML) as an object; undefined when unset or unreadable. */
+export function parseConfigurationValues(text: string | undefined): Record<string, unknown> | undefined {
   if (!text || !text.trim()) return undefined;
   try {
     const parsed: unknown = loadYaml(text, { schema: CORE_SCHEMA }); // YAML 1.2 is a superset of JSON
