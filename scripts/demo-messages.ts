@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import type { SecurityGroup } from '@aws-sdk/client-ec2';
-import { addonStatuses } from '../src/addons/index';
+import { buildOffers } from '../src/addons/offer-build';
 import { diff } from '../src/drift/index';
-import { renderAddonOffer } from '../src/render/slack/addon-offer';
+import { renderOfferMessage } from '../src/render/slack/addon-offer';
 import { renderCriticalAlert, renderDriftDigest, type DigestContext } from '../src/render/slack/digest';
 import { enforceLimits } from '../src/render/slack/limits';
 import type { SlackMessage } from '../src/render/slack/types';
@@ -78,8 +78,8 @@ export async function demoMessages(): Promise<DemoMessage[]> {
     });
     const alert = renderCriticalAlert(ctx, changes.filter((c) => c.severity === 'critical'));
     if (alert) out.push({ name: 'critical-alert', title: 'Critical drift alert', message: enforceLimits(alert) });
-    const offer = renderAddonOffer('demo-eks', addonStatuses(current));
-    if (offer) out.push({ name: 'offer', title: 'Add-on upgrade offer', message: enforceLimits(offer) });
+    const { meta, offers } = buildOffers(current, { cluster: 'demo-eks', channel: 'C0DEMO', region: 'eu-west-1', batch: 'demo0000offers00', required: 1, ttlDays: 7, now: new Date(NOW) });
+    if (offers.length) out.push({ name: 'offer', title: 'Add-on upgrade offer', message: enforceLimits(renderOfferMessage(meta, offers, new Date(NOW))) });
     return out;
   } finally {
     Date.now = realNow;

@@ -83,7 +83,7 @@ describe('what a person reads first', () => {
     expect(buttons.length).toBeGreaterThan(0);
     for (const b of buttons) {
       expect(b.confirm).toMatchObject({ title: { type: 'plain_text' }, confirm: { text: 'Upgrade' }, deny: { text: 'Cancel' } });
-      expect(b.confirm.text.text).toMatch(/^Start the EKS update of \S+ on demo-eks from \S+ to \S+\./);
+      expect(b.confirm.text.text).toMatch(/^\S+ \S+ → \S+: /);
     }
   });
 });
