@@ -45,7 +45,7 @@ export async function queueAlert(ctx: JobContext, cluster: ScheduledCluster, cmp
  * One cluster's digest: its changes against its current stored baseline, sorted into new / still open /
  * resolved; critical ones alerted first (unless already alerted). Everything goes through the outbox.
  */
-async function digestCluster(ctx: JobContext, cluster: ScheduledCluster): Promise<ClusterOutcome> {
+export async function digestCluster(ctx: JobContext, cluster: ScheduledCluster): Promise<ClusterOutcome> {
   const name = cluster.name;
   const run = runKey(JOB, name, ctx.day);
   if (!(await claimRun(ctx.store, run, ctx.now()))) {
