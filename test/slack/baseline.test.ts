@@ -116,9 +116,9 @@ describe.each(STORES)('/eksnet baseline on the $name store', (store) => {
     const drift = await slash('drift');
     expect(drift.text).toBe('Drift since the baseline: no drift, the traffic controls match');
     expect((await slash('drift --baseline 1')).text).toBe('Drift since the baseline: no drift, the traffic controls match');
-    expect((await slash('drift --baseline 7')).text).toBe('eksnet: cluster fixture-eks has no baseline version 7 (versions 1-2; see eksnet baseline history)');
+    expect((await slash('drift --baseline 7')).text).toBe(':warning: cluster fixture-eks has no baseline version 7 (versions 1-2; see eksnet baseline history); `/eksnet help drift` shows the usage.');
     expect((await slash(`drift --baseline ${FIXTURE_SNAPSHOT}`)).text).toBe(
-      'eksnet: --baseline takes the version of a stored baseline from Slack (see /eksnet baseline history); snapshot paths work only in the eksnet CLI',
+      ':warning: --baseline takes the version of a stored baseline from Slack (see /eksnet baseline history); snapshot paths work only in the eksnet CLI; `/eksnet help drift` shows the usage.',
     );
   });
 
@@ -133,6 +133,6 @@ describe.each(STORES)('/eksnet baseline on the $name store', (store) => {
     ]);
     expect(lines[0]).toContain(`<@${APPROVER}>`);
     expect(limitViolations(body)).toEqual([]);
-    expect((await slash('audit --since soon')).text).toBe('eksnet: --since must be a duration such as 30m, 12h, 7d or 2w, not "soon"');
+    expect((await slash('audit --since soon')).text).toBe(':warning: --since must be a duration such as 30m, 12h, 7d or 2w, not "soon"; `/eksnet help audit` shows the usage.');
   });
 });
