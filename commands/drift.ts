@@ -9,8 +9,7 @@ import { baselineHistory, loadStoredBaseline } from '../src/state/baselines';
 import { BadInputError, ExplainedError } from '../src/util/errors';
 import { noBaselineMessage } from './baseline';
 import { clusterFor, stateStore } from './state-access';
-import type { CommandArgs, CommandContext, LoadedState } from './types';
-import type { Command } from './types';
+import type { Command, CommandArgs, CommandContext, LoadedState } from './types';
 
 /** Exactly what `eksnet drift --json` prints (CONTRACT §2). */
 export interface DriftData {

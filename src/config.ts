@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+// js-yaml, as the snapshot loader: one YAML library in every bundle (test/deploy/package.test.ts).
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { z } from 'zod';
 import { BadInputError } from './util/errors';
 
@@ -90,7 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EksnetConfig {
 
 function parseConfigText(text: string, origin: string): unknown {
   try {
-    return parseYaml(text);
+    return loadYaml(text, { schema: CORE_SCHEMA });
   } catch (err) {
     throw new BadInputError(`config ${origin}: ${(err as Error).message.split('\n')[0]}`);
   }
