@@ -67,7 +67,7 @@ export async function attribution(changes: Change[], state: LoadedState, since: 
     const [{ CloudTrailClient }, { awsRequestHandler }, { clusterCredentials }, { loadConfig }] = await Promise.all([
       import('@aws-sdk/client-cloudtrail'),
       import('../src/util/aws-http'),
-      import('../src/collect/aws-clients'),
+      import('../src/collect/credentials'),
       import('../src/config'),
     ]);
     const roleArn = loadConfig(ctx.env).clusters.find((c) => c.name === state.info.cluster)?.roleArn;
