@@ -230,6 +230,14 @@ export async function startCloud(cluster: GeneratedCluster, latencyMs: number, t
     t,
   );
 
+  // CloudTrail (JSON 1.1, X-Amz-Target CloudTrail_20131101.LookupEvents): the drift jobs ask who made each change;
+  // nobody did anything here, so every lookup finds no event.
+  const cloudtrail = await listen(
+    latencyMs,
+    () => ({ status: 200, type: 'application/x-amz-json-1.1', body: JSON.stringify({ Events: [] }) }),
+    t,
+  );
+
   const items = (file: string): Json[] => docs.get(file)?.items ?? [];
   const kubeLists: Record<string, { kind: string; items: Json[] }> = {
     '/api/v1/namespaces': { kind: 'NamespaceList', items: items('k8s/namespaces.json') },
@@ -280,6 +288,7 @@ export async function startCloud(cluster: GeneratedCluster, latencyMs: number, t
     AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-credentials'),
     AWS_ENDPOINT_URL_EC2: urlOf(ec2),
     AWS_ENDPOINT_URL_EKS: urlOf(eks),
+    AWS_ENDPOINT_URL_CLOUDTRAIL: urlOf(cloudtrail),
     KUBECONFIG: kubeconfig,
   };
   return {
@@ -296,7 +305,7 @@ export async function startCloud(cluster: GeneratedCluster, latencyMs: number, t
       }
     },
     close: async () => {
-      await Promise.all([ec2, eks, kube].map(shut));
+      await Promise.all([ec2, eks, kube, cloudtrail].map(shut));
     },
   };
 }
