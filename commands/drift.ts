@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Change } from '../src/model/result';
-import { driftReport } from '../src/drift';
+import { assessDrift } from '../src/impact';
 import { loadSnapshot } from '../src/snapshot/load';
 import { BadInputError } from '../src/util/errors';
 import type { Command } from './types';
@@ -32,7 +32,8 @@ export const driftCommand: Command<DriftData> = {
     if (args.words.length > 0) throw new BadInputError(`drift takes no words (got ${args.words.join(' ')}); use --baseline PATH`);
     const baseline = await loadSnapshot(path.resolve(baselinePath));
     const state = await ctx.loadState(args);
-    const report = driftReport(baseline, state.snapshot);
+    // Each change with the flows it opened or closed, and a severity from them (issue 11).
+    const report = assessDrift(baseline, state.snapshot);
     const notices = [...baseline.warnings.map((w) => `baseline: ${w}`), ...report.notes];
     return {
       command: 'drift',

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { driftReport } from '../src/drift';
+import { assessDrift } from '../src/impact';
 import { renderCriticalAlert, renderDriftDigest, renderJobFailure, renderNoBaseline, type DigestContext } from '../src/render/slack/digest';
 import { describeError, log, newReference } from '../src/slack/log';
 import { loadSnapshot } from '../src/snapshot/load';
@@ -40,7 +40,7 @@ async function digestCluster(ctx: JobContext, cluster: ScheduledCluster): Promis
     const baseline = await loadSnapshot(path.resolve(where));
     stage = 'state';
     const state = await ctx.loadCluster(name);
-    const report = driftReport(baseline, state.snapshot);
+    const report = assessDrift(baseline, state.snapshot);
     const digest: DigestContext = {
       cluster: name,
       baseline: where,

@@ -26,7 +26,7 @@ export type Route =
   | { kind: 'run'; job: SlackJob; command: Command; args: CommandArgs; inline: boolean; cluster?: string };
 
 /** Flags that name files on the server to read or write: never taken from Slack. */
-const SERVER_PATH_FLAGS = ['snapshot', 'batch', 'out'];
+const SERVER_PATH_FLAGS = ['snapshot', 'batch', 'out', 'before', 'after', 'expect'];
 
 /**
  * --baseline (drift) may name a baseline shipped with the deployment, relative to the working directory

@@ -4,6 +4,7 @@ import { SEVERITY_ORDER, type Change, type Severity } from '../../model/result';
 import { age, describeState } from '../text/state-line';
 import { BlockBudget, context, escapeMrkdwn, header, LIMITS, moreNote, section, truncate } from './limits';
 import type { Block, SlackMessage } from './types';
+import { impactLead } from './impact-lead';
 
 export const SEVERITY_ICON: Record<Severity, string> = {
   critical: ':red_circle:',
@@ -85,6 +86,8 @@ export function renderDriftDigest(ctx: DigestContext, changes: Change[], notes: 
   const budget = new BlockBudget();
   budget.push(header(`Drift digest — ${ctx.cluster}`));
   budget.push(context(escapeMrkdwn(sourceLine(ctx))));
+  const lead = impactLead(changes);
+  if (lead) budget.push(lead.block);
   if (changes.length === 0) {
     budget.push(section(':white_check_mark: No drift: the security groups, NACLs, route tables, NetworkPolicies, SecurityGroupPolicies, CNI settings and add-ons match the baseline.'));
   } else {
@@ -95,7 +98,7 @@ export function renderDriftDigest(ctx: DigestContext, changes: Change[], notes: 
   }
   if (notes.length) budget.pushReserved(context(escapeMrkdwn(notes.map((n) => `note: ${n}`).join('\n'))));
   const summary = changes.length === 0 ? 'no drift' : SEVERITY_ORDER.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(', ');
-  return { text: `Drift digest for ${ctx.cluster}: ${summary}`, blocks: budget.blocks };
+  return { text: `Drift digest for ${ctx.cluster}: ${lead ? `${lead.text}; ` : ''}${summary}`, blocks: budget.blocks };
 }
 
 /** The alert sent at once beside the digest when a change is critical: every critical change the message can hold. */
@@ -105,10 +108,12 @@ export function renderCriticalAlert(ctx: DigestContext, changes: Change[]): Slac
   const budget = new BlockBudget();
   const title = `:rotating_light: *Critical drift on ${escapeMrkdwn(ctx.cluster)}*: ${critical.length} critical change${critical.length === 1 ? '' : 's'} since the baseline`;
   budget.push(section(title));
+  const lead = impactLead(critical);
+  if (lead) budget.push(lead.block);
   const shown = pushChangeLines(budget, critical, critical.length);
   if (shown < critical.length) budget.pushReserved(moreNote(`…and ${critical.length - shown} more critical changes.`, ctx.cliCommand));
   else budget.pushReserved(context(escapeMrkdwn(`${sourceLine(ctx)} \`${truncate(ctx.cliCommand, 1500)}\` prints every change.`)));
-  return { text: `Critical drift on ${ctx.cluster}: ${critical.map((c) => c.summary).join('; ')}`, blocks: budget.blocks };
+  return { text: `Critical drift on ${ctx.cluster}: ${lead ? lead.text : critical.map((c) => c.summary).join('; ')}`, blocks: budget.blocks };
 }
 
 /** No baseline to compare with: say so, and how to save one (the digest never stays silent). */

@@ -2,6 +2,7 @@ import type { DriftData, DriftDetail } from '../../../commands/drift';
 import type { CommandResult } from '../../../commands/types';
 import { SEVERITY_ORDER, type Severity } from '../../model/result';
 import { age, describeState } from './state-line';
+import { flowLine, impactHeadline, isOpened } from '../impact-lines';
 
 /** `eksnet drift` as text: a headline with counts, then the changes grouped by severity, worst first. */
 export function renderDriftText(result: CommandResult<DriftData>): string {
@@ -16,6 +17,9 @@ export function renderDriftText(result: CommandResult<DriftData>): string {
     const counts = SEVERITY_ORDER.map((s) => [s, changes.filter((c) => c.severity === s).length] as const).filter(([, n]) => n > 0);
     out.push(`${changes.length} change${changes.length === 1 ? '' : 's'}${against}: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')}`);
   }
+  // Lead with what the changes did to traffic, as the engine found it.
+  const headline = impactHeadline(changes);
+  if (headline) out.push(headline);
   if (detail?.baselineCollectedAt) out.push(`baseline: collected ${age(detail.baselineCollectedAt)}`);
   if (state) out.push(`current: ${state}`);
   for (const n of result.notices) out.push(`note: ${n}`);
@@ -23,10 +27,18 @@ export function renderDriftText(result: CommandResult<DriftData>): string {
     const group = changes.filter((c) => c.severity === severity);
     if (group.length === 0) continue;
     out.push('', `${label(severity)} (${group.length})`);
-    for (const c of group) out.push(`  ${c.change.padEnd(8)} ${c.kind} ${c.id}`, `           ${c.summary}`);
+    for (const c of group) {
+      out.push(`  ${c.change.padEnd(8)} ${c.kind} ${c.id}`, `           ${c.summary}`);
+      const flows = c.impact ?? [];
+      for (const f of flows.slice(0, IMPACT_LINES)) out.push(`           ${isOpened(f) ? 'opened' : 'closed'}  ${flowLine(f)}`);
+      if (flows.length > IMPACT_LINES) out.push(`           …and ${flows.length - IMPACT_LINES} more flows (eksnet drift --json lists them all)`);
+    }
   }
   return out.join('\n') + '\n';
 }
+
+/** Flows listed under each change before "…and N more". */
+const IMPACT_LINES = 5;
 
 function label(s: Severity): string {
   return s.toUpperCase();
