@@ -112,12 +112,12 @@ export function computeImpact(before: Snapshot, after: Snapshot, changes: Change
     const gap = gaps.get(c);
     if (gap) return { ...c, summary: notComputedSummary(c, gap) };
     const flows = (flowsOf.get(c) ?? []).sort(compareFlows);
-    const facts = factsOf(flows, defaultDeny);
+    const { facts, lead } = factsOf(flows, defaultDeny);
     const { severity, reason } = impactSeverity(facts, c.severity);
     return {
       ...c,
       severity,
-      summary: impactSummary(c, flows, severity, reason),
+      summary: impactSummary(c, flows, lead, severity, reason),
       impact: flows.map(({ from, to, port, protocol, before: b, after: a }) => ({ from, to, port, protocol, before: b, after: a })),
     };
   });
@@ -234,10 +234,14 @@ function attribute(p: Probe, candidates: Change[], scopes: Map<Change, Scope>, e
   const before = new Map(evB.flows(p).map((f) => [flowKey(f), f]));
   const layers = new Set<LayerName>();
   const objects = new Set<string>();
+  const ports: { port: number; protocol: string }[] = [];
   let sampled = 0;
+  let shared = 0;
   for (const fa of evA.flows(p)) {
     const fb = before.get(flowKey(fa));
+    if (fb) shared++;
     if (!fb || evB.allowed(fb) === evA.allowed(fa)) continue;
+    ports.push({ port: fa.port, protocol: fa.protocol });
     const rb = evaluateFlow(evB.engine, fb);
     const ra = evaluateFlow(evA.engine, fa);
     for (const lb of rb.layers) {
@@ -248,10 +252,15 @@ function attribute(p: Probe, candidates: Change[], scopes: Map<Change, Scope>, e
     }
     if (++sampled >= 3) break;
   }
-  if (layers.size === 0) return candidates;
+  if (layers.size === 0) {
+    // No pod flow exists on both sides: the Service's backends changed. A Service change explains that.
+    const services = candidates.filter((c) => c.kind === 'Service' && (p.from === serviceRef(c.id) || p.to === serviceRef(c.id)));
+    return shared === 0 && services.length > 0 ? services : candidates;
+  }
   const kept = candidates.filter((c) => {
     const s = scopes.get(c)!;
     if (s.layers !== 'any' && ![...s.layers].some((l) => layers.has(l))) return false;
+    if (c.kind === 'SecurityGroupRule' && !ports.some((f) => ruleCoversPort(c.id, f.port, f.protocol))) return false;
     if (s.objects && ![...s.objects].some((o) => objects.has(o))) {
       // A new NetworkPolicy or group rule may act without being named on the side that denied.
       return s.layers === 'any' || c.change === 'added' || c.kind === 'SecurityGroupRule' || c.kind === 'NetworkAclEntry';
@@ -259,6 +268,16 @@ function attribute(p: Probe, candidates: Change[], scopes: Map<Change, Scope>, e
     return true;
   });
   return kept.length > 0 ? kept : candidates;
+}
+
+/** Does the security-group rule with this id (GROUP/DIRECTION/PROTOCOL/PORTS/PEER) cover the port? */
+function ruleCoversPort(id: string, port: number, protocol: string): boolean {
+  const [, , proto, ports] = id.split('/');
+  if (proto === 'all') return true;
+  if (proto !== protocol.toLowerCase()) return /^\d+$/.test(proto ?? '') && proto !== '6' && proto !== '17';
+  if (ports === 'all') return true;
+  const [from, to] = (ports ?? '').split('-').map(Number);
+  return port >= from! && port <= (to ?? from)!;
 }
 
 /** Namespaces whose pods all had a default deny for ingress (a policy with an empty podSelector). */
@@ -274,20 +293,31 @@ function namespaceOf(ref: string): string | undefined {
   return /^[^/]+\/svc\/[^/]+$/.test(ref) ? ref.split('/')[0] : undefined;
 }
 
-function factsOf(flows: ImpactFlow[], defaultDeny: Set<string>): ImpactFacts {
-  const f: ImpactFacts = { fromInternet: 0, acrossNamespaces: 0, intoDefaultDeny: 0, closed: 0, otherOpened: 0 };
-  for (const flow of flows) {
-    if (RANK[flow.after] < RANK[flow.before]) {
-      f.closed++;
-      continue;
-    }
-    const fromNs = namespaceOf(flow.from);
-    const toNs = namespaceOf(flow.to);
-    if (flow.from === 'internet') f.fromInternet++;
-    else if (toNs && defaultDeny.has(toNs)) f.intoDefaultDeny++;
-    else if (toNs && fromNs !== toNs) f.acrossNamespaces++;
-    else f.otherOpened++;
-  }
-  return f;
+type Category = keyof ImpactFacts;
+
+/** Which fact a flow counts for (the order is impactSeverity's: worst first). */
+const CATEGORY_ORDER: Category[] = ['fromInternet', 'intoDefaultDeny', 'acrossNamespaces', 'closed', 'otherOpened'];
+
+function categoryOf(flow: ImpactFlow, defaultDeny: Set<string>): Category {
+  if (RANK[flow.after] < RANK[flow.before]) return 'closed';
+  const fromNs = namespaceOf(flow.from);
+  const toNs = namespaceOf(flow.to);
+  if (flow.from === 'internet') return 'fromInternet';
+  if (toNs && defaultDeny.has(toNs)) return 'intoDefaultDeny';
+  if (toNs && fromNs !== toNs) return 'acrossNamespaces';
+  return 'otherOpened';
 }
 
+/** The counts, and the flow that shows the worst of them (the summary leads with it). */
+function factsOf(flows: ImpactFlow[], defaultDeny: Set<string>): { facts: ImpactFacts; lead?: ImpactFlow } {
+  const facts: ImpactFacts = { fromInternet: 0, acrossNamespaces: 0, intoDefaultDeny: 0, closed: 0, otherOpened: 0 };
+  let lead: ImpactFlow | undefined;
+  let leadRank = Infinity;
+  for (const flow of flows) {
+    const c = categoryOf(flow, defaultDeny);
+    facts[c]++;
+    const r = CATEGORY_ORDER.indexOf(c);
+    if (r < leadRank) [lead, leadRank] = [flow, r];
+  }
+  return { facts, lead };
+}

@@ -45,8 +45,7 @@ export function leadingFlow(flows: ImpactFlow[]): ImpactFlow | undefined {
  * via sg-0abc (and 2 more flows) — critical: newly reachable from the internet. <what changed>".
  * It says only what the engine found.
  */
-export function impactSummary(c: Change, flows: ImpactFlow[], severity: Severity, reason: string): string {
-  const lead = leadingFlow(flows);
+export function impactSummary(c: Change, flows: ImpactFlow[], lead: ImpactFlow | undefined, severity: Severity, reason: string): string {
   if (!lead) return `moves no flow eksnet checks (Service to Service, Service to and from the internet, VPC to Service) — ${severity}. ${c.summary}`;
   const more = flows.length > 1 ? ` (and ${flows.length - 1} more flow${flows.length === 2 ? '' : 's'})` : '';
   return `${flowPhrase(lead)} via ${changeObject(c)}${more} — ${severity}: ${reason}. ${c.summary}`;
