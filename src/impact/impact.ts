@@ -1,4 +1,4 @@
-import type { Change, ImpactFlow, LayerName, Verdict } from '../model/result';
+import type { Change, ImpactFlow, LayerName, Protocol, Verdict } from '../model/result';
 import type { Snapshot } from '../model/snapshot';
 import { compareText } from '../drift/canonical';
 import { canonicalSelector, effectivePolicyTypes } from '../drift/kubernetes';
@@ -69,14 +69,20 @@ export function computeImpact(before: Snapshot, after: Snapshot, changes: Change
   }
   if (global) notes.push(`traffic impact not computed: ${global}`);
 
-  const union: Scope = { all: options.cells === 'all', src: new Set(), dst: new Set(), nodes: false, layers: 'any' };
-  for (const s of scopes.values()) {
-    if (s.all) union.all = true;
-    for (const k of s.src) union.src.add(k);
-    for (const k of s.dst) union.dst.add(k);
-    if (s.nodes) union.nodes = true;
-  }
-  const probes = global ? [] : enumerate(evB, evA, union, internetPorts(changes));
+  // The ports each target's flows connect to, on either side (a port filter of a change is matched on them).
+  const portCache = new WeakMap<ProbeTarget, { port: number; protocol: Protocol }[]>();
+  const ports = (dst: ProbeTarget) => {
+    let out = portCache.get(dst);
+    if (!out) {
+      const seen = new Map([...evB.targetPorts(dst), ...evA.targetPorts(dst)].map((x) => [`${x.port}/${x.protocol}`, x]));
+      portCache.set(dst, (out = [...seen.values()]));
+    }
+    return out;
+  };
+  const scopeList = [...scopes.values()];
+  const all = options.cells === 'all';
+  const keep = (src: ProbeSource, dst: ProbeTarget) => all || scopeList.some((s) => inScope(s, { src, dst }, ports(dst)));
+  const probes = global ? [] : enumerate(evB, evA, unionOf(scopeList, all), internetPorts(changes), keep);
   const moved: { probe: Probe; before: Verdict; after: Verdict }[] = [];
   for (const p of probes) {
     const b = evB.verdict(p) ?? 'denied';
@@ -88,7 +94,7 @@ export function computeImpact(before: Snapshot, after: Snapshot, changes: Change
   const opened: MovedFlow[] = [];
   const closed: MovedFlow[] = [];
   for (const m of moved) {
-    const candidates = [...scopes.entries()].filter(([, s]) => inScope(s, m.probe)).map(([c]) => c);
+    const candidates = [...scopes.entries()].filter(([, s]) => inScope(s, m.probe, ports(m.probe.dst))).map(([c]) => c);
     const responsible = attribute(m.probe, candidates, scopes, evB, evA);
     const flow: MovedFlow = {
       from: m.probe.from,
@@ -178,42 +184,81 @@ function internetPorts(changes: Change[]): { port: number; protocol: 'TCP' | 'UD
   return [...out.values()].sort((a, b) => a.port - b.port || compareText(a.protocol, b.protocol));
 }
 
-function makeProbe(src: ProbeSource, dst: ProbeTarget): Probe {
-  const from = src.kind === 'service' ? serviceRef(src.key) : src.kind === 'vpc' ? src.ip : 'internet';
-  const to = dst.kind === 'internet' ? 'internet' : serviceRef(dst.key);
-  return { from, to, port: dst.port, protocol: dst.protocol, src, dst };
+function label(src: ProbeSource): string {
+  return src.kind === 'service' ? serviceRef(src.key) : src.kind === 'vpc' ? src.ip : 'internet';
 }
 
-/** The cells in scope: Service → Service ports, internet and VPC → Service ports and nodePorts, Service → internet. */
-function enumerate(evB: ProbeEvaluator, evA: ProbeEvaluator, scope: Scope, ports: { port: number; protocol: 'TCP' | 'UDP' }[]): Probe[] {
+/** Which Services' flows any change can move, split by the peers it can move them with. */
+interface Union {
+  all: boolean;
+  srcInternal: Set<string>;
+  srcInternet: Set<string>;
+  dstInternal: Set<string>;
+  dstInternet: Set<string>;
+  nodesInternal: boolean;
+  nodesInternet: boolean;
+}
+
+function unionOf(scopes: Scope[], all: boolean): Union {
+  const u: Union = { all, srcInternal: new Set(), srcInternet: new Set(), dstInternal: new Set(), dstInternet: new Set(), nodesInternal: false, nodesInternet: false };
+  for (const s of scopes) {
+    if (s.all) u.all = true;
+    for (const [flag, src, dst] of [[s.internal, u.srcInternal, u.dstInternal], [s.internet, u.srcInternet, u.dstInternet]] as const) {
+      if (!flag) continue;
+      for (const k of s.src.keys()) src.add(k);
+      for (const k of s.dst.keys()) dst.add(k);
+    }
+    if (s.nodes && s.internal) u.nodesInternal = true;
+    if (s.nodes && s.internet) u.nodesInternet = true;
+  }
+  return u;
+}
+
+/**
+ * Candidate cells: Service → Service ports, internet and VPC → Service ports and nodePorts, Service →
+ * internet; each built only when `keep` (some change's scope holds it) says so. Sources and targets are
+ * built once and shared, so the evaluators' caches hold across cells.
+ */
+function enumerate(
+  evB: ProbeEvaluator,
+  evA: ProbeEvaluator,
+  u: Union,
+  ports: { port: number; protocol: 'TCP' | 'UDP' }[],
+  keep: (src: ProbeSource, dst: ProbeTarget) => boolean,
+): Probe[] {
   const keys = [...new Set([...evB.services.keys(), ...evA.services.keys()])].sort(compareText);
-  const targets = new Map<string, ProbeTarget[]>();
+  const targets = new Map<string, { t: ProbeTarget; to: string }[]>();
   for (const k of keys) {
     const seen = new Map<string, ProbeTarget>();
     for (const ev of [evB, evA]) {
       const svc = ev.services.get(k);
-      if (svc) for (const t of serviceTargets(svc)) seen.set(`${t.kind}|${t.port}/${t.protocol}`, t);
+      if (svc) for (const t of serviceTargets(svc)) if (!seen.has(`${t.kind}|${t.port}/${t.protocol}`)) seen.set(`${t.kind}|${t.port}/${t.protocol}`, t);
     }
-    targets.set(k, [...seen.values()]);
+    targets.set(k, [...seen.values()].map((t) => ({ t, to: serviceRef(k) })));
   }
-  const vpcIps = [...new Set([...vpcProbeAddresses(evB.engine), ...vpcProbeAddresses(evA.engine)])].sort();
-  const dstKeys = keys.filter((k) => scope.all || scope.dst.has(k));
+  const internet: ProbeSource = { kind: 'internet' };
+  const internetTargets = ports.map((p): ProbeTarget => ({ kind: 'internet', port: p.port, protocol: p.protocol }));
+  const vpcs = [...new Set([...vpcProbeAddresses(evB.engine), ...vpcProbeAddresses(evA.engine)])].sort().map((ip): ProbeSource => ({ kind: 'vpc', ip }));
+  const dstKeys = keys.filter((k) => u.all || u.dstInternal.has(k) || u.dstInternet.has(k));
   const probes: Probe[] = [];
+  const push = (src: ProbeSource, from: string, dst: ProbeTarget, to: string) => {
+    if (keep(src, dst)) probes.push({ from, to, port: dst.port, protocol: dst.protocol, src, dst });
+  };
   for (const s of keys) {
     const src: ProbeSource = { kind: 'service', key: s };
-    const srcHit = scope.all || scope.src.has(s);
+    const from = serviceRef(s);
+    const srcHit = u.all || u.srcInternal.has(s);
     for (const t of srcHit ? keys : dstKeys) {
-      if (t === s) continue;
-      for (const target of targets.get(t)!) if (target.kind === 'service') probes.push(makeProbe(src, target));
+      if (t === s || !(srcHit || u.dstInternal.has(t))) continue;
+      for (const { t: target, to } of targets.get(t)!) if (target.kind === 'service') push(src, from, target, to);
     }
-    if (srcHit) for (const p of ports) probes.push(makeProbe(src, { kind: 'internet', port: p.port, protocol: p.protocol }));
+    if (u.all || u.srcInternet.has(s)) for (const target of internetTargets) push(src, from, target, 'internet');
   }
-  const outside: ProbeSource[] = [{ kind: 'internet' }, ...vpcIps.map((ip): ProbeSource => ({ kind: 'vpc', ip }))];
   for (const t of keys) {
-    const dstHit = scope.all || scope.dst.has(t);
-    for (const target of targets.get(t)!) {
-      if (!(dstHit || (target.kind === 'node' && scope.nodes))) continue;
-      for (const src of outside) probes.push(makeProbe(src, target));
+    for (const { t: target, to } of targets.get(t)!) {
+      const node = target.kind === 'node';
+      if (u.all || u.dstInternet.has(t) || (node && u.nodesInternet)) push(internet, 'internet', target, to);
+      if (u.all || u.dstInternal.has(t) || (node && u.nodesInternal)) for (const v of vpcs) push(v, label(v), target, to);
     }
   }
   return probes;

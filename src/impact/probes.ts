@@ -2,7 +2,7 @@ import type { Service } from '../model/k8s';
 import type { Protocol, Verdict } from '../model/result';
 import { INTERNET_ADDRESS, parseAddress } from '../engine/cidr';
 import { flowClasses, type ClassedEndpoint, type FlowClasses } from '../engine/flow-classes';
-import { addressEndpoint, evaluateFlow, normaliseProtocol, overallVerdict, podEndpoint, type ReachEngine } from '../engine/reach';
+import { addressEndpoint, evaluateFlow, normaliseProtocol, podEndpoint, type ReachEngine } from '../engine/reach';
 import type { Endpoint, Flow } from '../engine/types';
 import { objectKey } from '../resolve/cluster-index';
 import { planQuery } from '../resolve/flows';
@@ -76,10 +76,32 @@ interface ClassedTarget {
  * answers from the engine's memoised flow classes (as the Service matrix does); `mode: 'full'`
  * evaluates every pod-to-pod flow layer by layer — the reference the shortcut is tested against.
  */
+interface Classed<T> {
+  list: T[];
+  /** The one namespace all these endpoints are (non-hostNetwork) pods of, else undefined. */
+  ns?: string;
+}
+
+function oneNamespace(eps: Endpoint[]): string | undefined {
+  let ns: string | undefined;
+  for (const e of eps) {
+    if (!e.pod || e.hostNetwork || !e.namespace) return undefined;
+    if (ns === undefined) ns = e.namespace;
+    else if (ns !== e.namespace) return undefined;
+  }
+  return ns;
+}
+
+/**
+ * The verdict of each probe in one state (before or after), from the engine. `mode: 'classes'`
+ * answers from the engine's memoised flow classes and the Service matrix's whole-namespace shortcut;
+ * `mode: 'full'` evaluates every pod-to-pod flow layer by layer — the reference the shortcut is tested
+ * against. Probe sources and targets are cached by object: build each once and share it.
+ */
 export class ProbeEvaluator {
   private readonly classes: FlowClasses;
-  private readonly targets = new Map<string, ClassedTarget[]>();
-  private readonly sources = new Map<string, ClassedEndpoint[]>();
+  private readonly targets = new WeakMap<ProbeTarget, Classed<ClassedTarget>>();
+  private readonly sources = new WeakMap<ProbeSource, Classed<ClassedEndpoint>[]>();
   readonly services: Map<string, Service>;
   private nodes: string[] | undefined;
 
@@ -94,32 +116,49 @@ export class ProbeEvaluator {
   /** Pod (or address) flows of a probe, with sources filled in. Empty when the probe has nothing to connect. */
   flows(p: Probe): Flow[] {
     const out: Flow[] = [];
-    for (const t of this.targetsOf(p.dst)) for (const s of this.sourcesOf(p.src, t.c.ep.address.family)) out.push({ ...t.flow, src: s.ep });
+    for (const t of this.targetsOf(p.dst).list) for (const s of this.sourcesOf(p.src, t.c.ep.address.family).list) out.push({ ...t.flow, src: s.ep });
     return out;
   }
 
   /** allowed / denied / partial, or undefined when the probe has no flow here (no such Service, no pods, no port). */
   verdict(p: Probe): Verdict | undefined {
     const targets = this.targetsOf(p.dst);
-    if (targets.length === 0) return undefined;
+    if (targets.list.length === 0) return undefined;
     let allowed = 0;
     let denied = 0;
-    let any = false;
-    const byFamily = new Map<number, ClassedEndpoint[]>();
-    for (const t of targets) {
-      const fam = t.c.ep.address.family;
-      let srcs = byFamily.get(fam);
-      if (!srcs) byFamily.set(fam, (srcs = this.sourcesOf(p.src, fam)));
-      for (const s of srcs) {
-        any = true;
+    let v4: Classed<ClassedEndpoint> | undefined;
+    let v6: Classed<ClassedEndpoint> | undefined;
+    if (this.mode === 'classes' && targets.ns !== undefined) {
+      // Whole-namespace shortcut (as the Service matrix): the sources' egress policies admit nothing in the
+      // targets' namespace, or the targets' ingress policies nothing from the sources' — all denied.
+      const srcs = this.sourcesOf(p.src, targets.list[0]!.c.ep.address.family);
+      const netpol = this.engine.netpol;
+      if (
+        srcs.list.length > 0 &&
+        (srcs.list.every((s) => netpol.closedTo(s.np, 'egress', targets.ns!)) || (srcs.ns !== undefined && targets.list.every((t) => netpol.closedTo(t.c.np, 'ingress', srcs.ns!))))
+      ) {
+        return 'denied';
+      }
+    }
+    for (const t of targets.list) {
+      const srcs = t.c.ep.address.family === 4 ? (v4 ??= this.sourcesOf(p.src, 4)) : (v6 ??= this.sourcesOf(p.src, 6));
+      for (const s of srcs.list) {
         const ok = this.mode === 'full' ? evaluateFlow(this.engine, { ...t.flow, src: s.ep }).verdict === 'allowed' : this.classes.allowedClassed(s, t.c, t.flow, t.portId);
         if (ok) allowed++;
         else denied++;
         if (allowed > 0 && denied > 0) return 'partial';
       }
     }
-    if (!any) return undefined;
-    return overallVerdict([...(allowed ? [{ verdict: 'allowed' as const }] : []), ...(denied ? [{ verdict: 'denied' as const }] : [])]);
+    if (allowed === 0 && denied === 0) return undefined;
+    return allowed > 0 ? 'allowed' : 'denied';
+  }
+
+  /** The ports the probe's flows connect to (pods' target ports, or the probe's port). */
+  targetPorts(dst: ProbeTarget): { port: number; protocol: Protocol }[] {
+    if (dst.kind !== 'service') return [{ port: dst.port, protocol: dst.protocol }];
+    const seen = new Map<string, { port: number; protocol: Protocol }>();
+    for (const t of this.targetsOf(dst).list) seen.set(`${t.flow.port}/${t.flow.protocol}`, { port: t.flow.port, protocol: t.flow.protocol });
+    return [...seen.values()];
   }
 
   /** Is the flow allowed (per pod flow), for attributing a moved probe to the layers that flipped. */
@@ -127,9 +166,10 @@ export class ProbeEvaluator {
     return this.classes.allowed(f);
   }
 
-  private sourcesOf(src: ProbeSource, family: 4 | 6): ClassedEndpoint[] {
-    const key = `${src.kind === 'service' ? src.key : src.kind === 'vpc' ? src.ip : 'internet'}|${family}`;
-    let out = this.sources.get(key);
+  private sourcesOf(src: ProbeSource, family: 4 | 6): Classed<ClassedEndpoint> {
+    let byFamily = this.sources.get(src);
+    if (!byFamily) this.sources.set(src, (byFamily = []));
+    let out = byFamily[family];
     if (out) return out;
     let eps: Endpoint[] = [];
     if (src.kind === 'service') {
@@ -142,14 +182,13 @@ export class ProbeEvaluator {
       const a = parseAddress(src.ip);
       if (a && a.family === family) eps = [addressEndpoint(a)];
     }
-    out = eps.map((e) => this.classes.classify(e));
-    this.sources.set(key, out);
+    out = { list: eps.map((e) => this.classes.classify(e)), ns: oneNamespace(eps) };
+    byFamily[family] = out;
     return out;
   }
 
-  private targetsOf(dst: ProbeTarget): ClassedTarget[] {
-    const key = `${dst.kind}|${dst.kind === 'internet' ? '' : dst.key}|${dst.port}/${dst.protocol}`;
-    let out = this.targets.get(key);
+  private targetsOf(dst: ProbeTarget): Classed<ClassedTarget> {
+    let out = this.targets.get(dst);
     if (out) return out;
     let flows: Flow[] = [];
     const placeholder = addressEndpoint(parseAddress('0.0.0.0')!);
@@ -171,8 +210,9 @@ export class ProbeEvaluator {
     } else {
       flows = [{ src: placeholder, dst: addressEndpoint(INTERNET_ADDRESS), port: dst.port, protocol: dst.protocol }];
     }
-    out = flows.map((flow) => ({ c: this.classes.classify(flow.dst), flow, portId: this.classes.portId(flow.port, flow.protocol) }));
-    this.targets.set(key, out);
+    const list = flows.map((flow) => ({ c: this.classes.classify(flow.dst), flow, portId: this.classes.portId(flow.port, flow.protocol) }));
+    out = { list, ns: oneNamespace(flows.map((f) => f.dst)) };
+    this.targets.set(dst, out);
     return out;
   }
 }

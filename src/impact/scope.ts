@@ -1,5 +1,7 @@
 import type { NetworkPolicy, Pod, SecurityGroupPolicy } from '../model/k8s';
-import type { Change, LayerName } from '../model/result';
+import type { NetworkAclEntry } from '@aws-sdk/client-ec2';
+import type { Change, LayerName, Protocol } from '../model/result';
+import { cidrRange } from '../drift/ranges';
 import type { Snapshot } from '../model/snapshot';
 import { effectivePolicyTypes } from '../drift/kubernetes';
 import { parseAddress } from '../engine/cidr';
@@ -9,17 +11,32 @@ import { servicePods } from '../resolve/reference';
 import { compileSelector } from '../resolve/selector';
 import type { Probe } from './probes';
 
+/** Ports (of the destination pod, or of the internet / node destination) a change acts on; '*' = any protocol. */
+export interface PortRange {
+  protocol: Protocol | '*';
+  from: number;
+  to: number;
+}
+
+/** undefined: every port. */
+export type PortFilter = PortRange[] | undefined;
+
 /**
  * The cells a change can move: flows out of the Services in `src`, flows into the Services in `dst`,
- * flows to node addresses (`nodes`), or everything (`all`). Derived from what each layer reads: a
- * NetworkPolicy only changes verdicts for the pods it selects, a security group only for the network
- * interfaces that carry it, a NACL or route table only for the subnets it governs.
+ * flows to node addresses (`nodes`), each on the ports given, between pods and VPC addresses
+ * (`internal`) and/or with the internet (`internet`) — or everything (`all`). Derived from what each
+ * layer reads: a NetworkPolicy only changes verdicts for the pods it selects, a security-group rule
+ * only for the network interfaces carrying its group on its ports, a NACL entry or route only for the
+ * subnets it governs and the addresses and ports it matches.
  */
 export interface Scope {
   all: boolean;
-  src: Set<string>;
-  dst: Set<string>;
+  src: Map<string, PortFilter>;
+  dst: Map<string, PortFilter>;
   nodes: boolean;
+  nodePorts?: PortRange[];
+  internal: boolean;
+  internet: boolean;
   /** The layers through which the change acts ('any': every layer), and the objects those layers name. */
   layers: Set<LayerName> | 'any';
   objects?: Set<string>;
@@ -30,12 +47,28 @@ const SG_LAYERS = new Set<LayerName>(['security-group-egress', 'security-group-i
 const NACL_LAYERS = new Set<LayerName>(['nacl-outbound', 'nacl-inbound', 'nacl-return']);
 const ROUTE_LAYERS = new Set<LayerName>(['route']);
 
-export function inScope(s: Scope, p: Probe): boolean {
+function passes(filter: PortFilter, ports: { port: number; protocol: Protocol }[]): boolean {
+  if (filter === undefined) return true;
+  return ports.some((x) => filter.some((r) => (r.protocol === '*' || r.protocol === x.protocol) && x.port >= r.from && x.port <= r.to));
+}
+
+/** Does the change's scope hold this cell? `ports`: the ports the cell's flows connect to. */
+export function inScope(s: Scope, p: Pick<Probe, 'src' | 'dst'>, ports: { port: number; protocol: Protocol }[]): boolean {
   if (s.all) return true;
-  if (p.src.kind === 'service' && s.src.has(p.src.key)) return true;
-  if (p.dst.kind === 'service' && s.dst.has(p.dst.key)) return true;
-  if (p.dst.kind === 'node' && (s.nodes || s.dst.has(p.dst.key))) return true;
+  const outside = p.src.kind === 'internet' || p.dst.kind === 'internet';
+  if (outside ? !s.internet : !s.internal) return false;
+  if (p.src.kind === 'service' && s.src.has(p.src.key) && passes(s.src.get(p.src.key), ports)) return true;
+  if ((p.dst.kind === 'service' || p.dst.kind === 'node') && s.dst.has(p.dst.key) && passes(s.dst.get(p.dst.key), ports)) return true;
+  if (p.dst.kind === 'node' && s.nodes && passes(s.nodePorts, ports)) return true;
   return false;
+}
+
+function merge(map: Map<string, PortFilter>, key: string, filter: PortFilter): void {
+  if (!map.has(key)) map.set(key, filter);
+  else {
+    const old = map.get(key);
+    map.set(key, old === undefined || filter === undefined ? undefined : [...old, ...filter]);
+  }
 }
 
 /** What one state tells about its pods: the Services each backs, and the AWS ids its placement reads. */
@@ -152,20 +185,36 @@ export function changeScope(change: Change, before: ReachEngine, after: ReachEng
     if (!i) cache.set(e, (i = new StateIndex(e)));
     return i;
   });
-  const scope: Scope = { all: false, src: new Set(), dst: new Set(), nodes: false, layers: 'any' };
-  const addPods = (i: StateIndex, pods: Pod[], src: boolean, dst: boolean) => {
+  const scope: Scope = { all: false, src: new Map(), dst: new Map(), nodes: false, internal: true, internet: true, layers: 'any' };
+  const addPods = (i: StateIndex, pods: Pod[], src: PortFilter | false, dst: PortFilter | false) => {
     for (const p of pods) {
       for (const svc of i.services(objectKey(p))) {
-        if (src) scope.src.add(svc);
-        if (dst) scope.dst.add(svc);
+        if (src !== false) merge(scope.src, svc, src);
+        if (dst !== false) merge(scope.dst, svc, dst);
       }
     }
   };
-  const placed = (ids: Set<string>, src: boolean, dst: boolean) => {
+  const placed = (ids: Set<string>, src: PortFilter | false, dst: PortFilter | false) => {
     for (const i of idx) {
       addPods(i, i.podsPlacedIn(ids), src, dst);
-      if (dst && i.nodesPlacedIn(ids)) scope.nodes = true;
+      if (dst !== false && i.nodesPlacedIn(ids)) {
+        scope.nodePorts = !scope.nodes ? dst : scope.nodePorts === undefined || dst === undefined ? undefined : [...scope.nodePorts, ...dst];
+        scope.nodes = true;
+      }
     }
+  };
+  const vpcs = [...before.snapshot.aws.vpcs, ...after.snapshot.aws.vpcs].flatMap((v) => [v.CidrBlock, ...(v.CidrBlockAssociationSet ?? []).map((a) => a.CidrBlock)]);
+  /** Which checked peers a CIDR can match: `internet` only through a block covering all of it (CONTRACT §2). */
+  const peersOf = (cidr: string | undefined) => {
+    const r = cidrRange(cidr);
+    if (!r) return { internal: true, internet: true };
+    return {
+      internet: r.family === 4 && r.start === 0n && r.end === 0xffffffffn,
+      internal: vpcs.length === 0 || vpcs.some((v) => {
+        const vr = cidrRange(v);
+        return !!vr && vr.family === r.family && vr.start <= r.end && vr.end >= r.start;
+      }),
+    };
   };
   const head = change.id.split('/')[0]!;
   switch (change.kind) {
@@ -176,54 +225,97 @@ export function changeScope(change: Change, before: ReachEngine, after: ReachEng
         const np = k8sObject(i.snapshot.k8s.networkPolicies, change.id);
         if (!np) continue;
         const types = effectivePolicyTypes(np.spec);
-        addPods(i, selectedBy(np, i), types.includes('egress'), types.includes('ingress'));
+        addPods(i, selectedBy(np, i), types.includes('egress') ? undefined : false, types.includes('ingress') ? undefined : false);
       }
       return scope;
     }
     case 'Namespace':
       // Labels decide which namespaceSelectors match its pods, as sources and as destinations.
       scope.layers = NP_LAYERS;
-      for (const i of idx) addPods(i, i.podsOfNamespace(change.id), true, true);
+      scope.internet = false;
+      for (const i of idx) addPods(i, i.podsOfNamespace(change.id), undefined, undefined);
       return scope;
     case 'SecurityGroupPolicy': {
       scope.layers = SG_LAYERS;
       for (const i of idx) {
         const sgp = k8sObject(i.snapshot.k8s.securityGroupPolicies, change.id);
-        if (sgp) addPods(i, selectedBySgp(sgp, i), true, true);
+        if (sgp) addPods(i, selectedBySgp(sgp, i), undefined, undefined);
       }
       return scope;
     }
     case 'SecurityGroup':
+      scope.layers = SG_LAYERS;
+      scope.objects = new Set([head]);
+      placed(new Set([head]), undefined, undefined);
+      return scope;
     case 'SecurityGroupRule': {
       scope.layers = SG_LAYERS;
       scope.objects = new Set([head]);
-      // Security groups are stateful: an ingress rule acts on the destination, an egress rule on the source.
-      const direction = change.kind === 'SecurityGroupRule' ? change.id.split('/')[1] : undefined;
-      placed(new Set([head]), direction !== 'ingress', direction !== 'egress');
+      // GROUP/DIRECTION/PROTOCOL/PORTS/PEER. Security groups are stateful: an ingress rule acts on the
+      // destination's ports, an egress rule on the source's flows to those ports.
+      const [, direction, protocol, ports, ...peer] = change.id.split('/');
+      const peerText = peer.join('/');
+      Object.assign(scope, peerText.startsWith('sg-') ? { internal: true, internet: false } : peerText.startsWith('pl-') ? {} : peersOf(peerText));
+      const filter = ruleFilter(protocol!, ports!);
+      placed(new Set([head]), direction === 'egress' ? filter : false, direction === 'ingress' ? filter : false);
       return scope;
     }
     case 'NetworkAcl':
+      scope.layers = NACL_LAYERS;
+      scope.objects = new Set([head]);
+      placed(new Set([...naclSubnets(before.snapshot, head), ...naclSubnets(after.snapshot, head)]), undefined, undefined);
+      return scope;
     case 'NetworkAclEntry': {
       scope.layers = NACL_LAYERS;
       scope.objects = new Set([head]);
-      // Stateless, and checked on the way back too: both ends of a flow in its subnets.
-      placed(new Set([...naclSubnets(before.snapshot, head), ...naclSubnets(after.snapshot, head)]), true, true);
+      const subnets = new Set([...naclSubnets(before.snapshot, head), ...naclSubnets(after.snapshot, head)]);
+      const [, direction, rule] = change.id.split('/');
+      const entries = [before, after].flatMap((e) => e.snapshot.aws.networkAcls.filter((a) => a.NetworkAclId === head).flatMap((a) => a.Entries ?? []))
+        .filter((x) => (x.Egress ? 'egress' : 'ingress') === direction && String(x.RuleNumber) === rule);
+      // Stateless: an inbound entry acts on flows into its subnets on its ports, and on the responses to
+      // flows out of them (the client's ephemeral ports 32768-60999); an outbound entry the other way round.
+      let own: PortFilter = [];
+      let back = false;
+      scope.internal = false;
+      scope.internet = false;
+      for (const e of entries) {
+        const f = entryFilter(e);
+        own = own === undefined || f === undefined ? undefined : [...own, ...f];
+        if (f === undefined || f.some((r) => r.from <= 60999 && r.to >= 32768)) back = true;
+        const peers = peersOf(e.CidrBlock ?? e.Ipv6CidrBlock);
+        scope.internal ||= peers.internal;
+        scope.internet ||= peers.internet;
+      }
+      placed(subnets, direction === 'egress' ? own : back ? undefined : false, direction === 'ingress' ? own : back ? undefined : false);
       return scope;
     }
     case 'RouteTable': {
       scope.layers = ROUTE_LAYERS;
       scope.objects = new Set([head]);
-      placed(new Set([...routeTableSubnets(before.snapshot, head), ...routeTableSubnets(after.snapshot, head)]), true, true);
+      const dest = change.id.slice(head.length + 1);
+      // A route acts on traffic to its destination. The VPC's local route is the most specific for every
+      // address of the VPC (longest prefix wins), so a route broader than a VPC block (0.0.0.0/0, 10.0.0.0/8)
+      // acts only on flows to and from the internet; only a route inside a VPC block reaches internal flows.
+      if (dest.startsWith('pl-')) Object.assign(scope, { internal: false, internet: true });
+      else if (dest) {
+        const r = cidrRange(dest);
+        scope.internet = peersOf(dest).internet;
+        scope.internal = !r || vpcs.some((v) => {
+          const vr = cidrRange(v);
+          return !!vr && vr.family === r.family && r.start >= vr.start && r.end <= vr.end && r.end - r.start < vr.end - vr.start;
+        });
+      }
+      placed(new Set([...routeTableSubnets(before.snapshot, head), ...routeTableSubnets(after.snapshot, head)]), undefined, undefined);
       return scope;
     }
     case 'Subnet':
       // A new or deleted subnet moves the flows of what sits in it; MapPublicIpOnLaunch acts on instances launched later.
       if (change.change === 'modified') return undefined;
-      placed(new Set([change.id]), true, true);
+      placed(new Set([change.id]), undefined, undefined);
       return scope;
     case 'Service':
-      scope.src.add(change.id);
-      scope.dst.add(change.id);
+      scope.src.set(change.id, undefined);
+      scope.dst.set(change.id, undefined);
       return scope;
     case 'CniConfig':
       scope.all = true;
@@ -235,6 +327,26 @@ export function changeScope(change: Change, before: ReachEngine, after: ReachEng
     case 'ClusterConfig':
       return undefined;
   }
+}
+
+/** A security-group rule's protocol and ports (as its id spells them) as a port filter. */
+function ruleFilter(protocol: string, ports: string): PortFilter {
+  if (protocol === 'all' || ports === 'all') return protocol === 'tcp' || protocol === 'udp' ? [{ protocol: protocol.toUpperCase() as Protocol, from: 0, to: 65535 }] : undefined;
+  if (protocol === 'tcp' || protocol === 'udp') {
+    const [from, to] = ports.split('-').map(Number);
+    return [{ protocol: protocol.toUpperCase() as Protocol, from: from!, to: to ?? from! }];
+  }
+  if (protocol === '132') return [{ protocol: 'SCTP', from: 0, to: 65535 }];
+  return []; // ICMP and the like: no checked flow uses them
+}
+
+function entryFilter(e: NetworkAclEntry): PortFilter {
+  const p = String(e.Protocol ?? '-1').toLowerCase();
+  if (p === '-1' || p === 'all') return undefined;
+  const protocol: Protocol | undefined = p === '6' || p === 'tcp' ? 'TCP' : p === '17' || p === 'udp' ? 'UDP' : p === '132' ? 'SCTP' : undefined;
+  if (!protocol) return [];
+  if (protocol === 'SCTP' || !e.PortRange) return [{ protocol, from: 0, to: 65535 }];
+  return [{ protocol, from: e.PortRange.From ?? 0, to: e.PortRange.To ?? 65535 }];
 }
 
 export type StateIndexCache = Map<ReachEngine, StateIndex>;
