@@ -4,7 +4,8 @@ import { emptySnapshot, type Snapshot } from '../../src/model/snapshot';
 import type { NetworkPolicy, SecurityGroupPolicy, Service } from '../../src/model/k8s';
 import { applyProposal, assessChange } from '../../src/impact';
 import { loadSnapshot } from '../../src/snapshot/load';
-import { allTraffic, tcp, World } from '../engine/aws/world';
+import { tcp } from '../engine/aws/world';
+import { edgeWorld } from './edge-world';
 
 // Each row proposes one change over the bundled demo snapshot (demo/snapshot/README.md describes it)
 // and checks the flows the engine finds opened or closed, the change named responsible, and the
@@ -278,22 +279,8 @@ describe('impact of one change of each kind on the demo cluster', () => {
 // "internet" is an arbitrary public IPv4 address; it reaches a pod only through a route to an internet
 // gateway, a public IP on the pod's address, security groups and NetworkPolicy (CONTRACT §2).
 describe('newly reachable from the internet is critical', () => {
-  function world(open: boolean): Snapshot {
-    const w = new World()
-      .subnet('subnet-pub', '10.0.1.0/24')
-      .routeTable('rtb-pub', ['subnet-pub'], [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1', State: 'active' }])
-      .sg('sg-edge', open ? [allTraffic({ group: 'sg-edge' }), tcp(443, { cidr: '0.0.0.0/0' })] : [allTraffic({ group: 'sg-edge' })])
-      .node('node-a', { subnet: 'subnet-pub', ip: '10.0.1.10', groups: ['sg-edge'], publicIp: '203.0.113.10' })
-      .pod('payments/api-1', { node: 'node-a', hostNetwork: true });
-    const s = w.snap;
-    s.aws.internetGateways.push({ InternetGatewayId: 'igw-1', Attachments: [{ VpcId: 'vpc-1', State: 'attached' }] });
-    s.k8s.pods[0]!.metadata.labels = { app: 'api' };
-    s.k8s.services.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'payments' }, spec: { selector: { app: 'api' }, ports: [{ port: 443, targetPort: 443, protocol: 'TCP' }] } });
-    return s;
-  }
-
   it('a security-group rule for 0.0.0.0/0 on 443 opens payments/api to the internet', () => {
-    const r = assessChange(world(false), world(true));
+    const r = assessChange(edgeWorld(false), edgeWorld(true));
     const c = r.changes.find((x) => x.kind === 'SecurityGroupRule') as Change;
     expect(r.opened.map(flowText)).toContain('internet → payments/svc/api 443');
     expect(c.severity).toBe('critical');
