@@ -1,26 +1,16 @@
-import { describeError, log } from '../src/slack/log';
-import { runAddonCheck } from './addon-check';
-import { jobContext } from './context';
-import { runDriftDigest } from './drift-digest';
-import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
-import { slackPoster, type PostMessage } from './slack-post';
-import { isJobName, type JobEvent, type JobSummary } from './types';
-
-// Per warm container: a redelivered event finds its claims here (see idempotency.ts for the shared store).
-let store: IdempotencyStore = new MemoryIdempotencyStore();
-let poster: Promise<PostMessage> | undefined;
-
-/** Run one scheduled job with the given surroundings (the Lambda handler and the local runner). */
-export async function runScheduledJob(event: JobEvent, env: NodeJS.ProcessEnv, post: PostMessage, idempotency: IdempotencyStore): Promise<JobSummary> {
-  const ctx = jobContext(event, env, post, idempotency);
-  const clusters = event.job === 'drift-digest' ? await runDriftDigest(ctx) : await runAddonCheck(ctx);
-  return { job: event.job, clusters };
-}
+import { describeError, log } from '../src/util/log';
+import { containerPoster, containerState, resetContainer } from './container';
+import { dispatch } from './dispatch';
+import { isJobName, type JobEvent, type JobSummary } from '../src/scheduled/types';
 
 /**
- * The `jobs` function: EventBridge Scheduler invokes it with `{"job": "drift-digest" | "addon-check",
- * "scheduledTime": ..., "executionId": ...}`. It never throws — a failure is posted to the cluster's channel
- * and logged — so Lambda does not retry what already reached Slack.
+ * The `jobs` function (the dispatcher): EventBridge Scheduler invokes it with `{"job": "drift-digest" |
+ * "addon-check", "scheduledTime": ..., "executionId": ...}`; it puts one message per cluster on the jobs
+ * queue (EKSNET_JOBS_QUEUE_URL) and returns — the `jobsConsumer` function (jobs/consumer.ts) does the work.
+ * When SQS does not take them it throws, so the invocation is retried: the consumers' per-(job, cluster,
+ * day) claims make a second message for a cluster post nothing. Without a queue (a single function, or
+ * tests) the same dispatcher and consumer run here, on an in-process queue (jobs/local.ts). Both are
+ * loaded on first use: the dispatcher's cold start carries neither the collector nor the Slack client.
  */
 export async function handler(event: JobEvent): Promise<JobSummary> {
   if (!event || !isJobName(event.job)) {
@@ -28,10 +18,15 @@ export async function handler(event: JobEvent): Promise<JobSummary> {
     return { job: 'unknown', clusters: [] };
   }
   log.info('scheduled job started', { job: event.job, scheduledTime: event.scheduledTime ?? event.time ?? null, executionId: event.executionId ?? null });
+  const queueUrl = process.env.EKSNET_JOBS_QUEUE_URL;
+  if (queueUrl) {
+    const { SqsQueue } = await import('./sqs-queue');
+    const d = await dispatch(event, process.env, new SqsQueue(queueUrl));
+    return { job: event.job, clusters: [], queued: d.queued };
+  }
   try {
-    poster ??= slackPoster(process.env);
-    poster.catch(() => (poster = undefined));
-    const summary = await runScheduledJob(event, process.env, await poster, store);
+    const { runScheduledJob } = await import('./local');
+    const summary = await runScheduledJob(event, process.env, await containerPoster(), containerState());
     log.info('scheduled job finished', { job: event.job, clusters: summary.clusters });
     return summary;
   } catch (err) {
@@ -40,8 +35,7 @@ export async function handler(event: JobEvent): Promise<JobSummary> {
   }
 }
 
-/** Tests: a fresh container (no claims, secrets read again). */
-export function resetJobsHandler(next: IdempotencyStore = new MemoryIdempotencyStore()): void {
-  store = next;
-  poster = undefined;
+/** Tests: a fresh container (secrets read again, the state store opened anew). */
+export function resetJobsHandler(): void {
+  resetContainer();
 }

@@ -2,6 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { awsRequestHandler } from '../util/aws-http';
 
 /** Renew temporary credentials this long before they expire. */
 const RENEW_BEFORE_MS = 5 * 60 * 1000;
@@ -56,7 +57,13 @@ export function makeAwsClients(target: { region?: string; roleArn?: string }, ti
   const common = {
     ...(target.region ? { region: target.region } : {}),
     ...(credentials ? { credentials } : {}),
-    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs },
+    // Timeouts that fire (a bare requestTimeout only warns): a hung endpoint fails its call, not the run.
+    requestHandler: awsRequestHandler(timeoutMs),
   };
   return { eks: new EKSClient(common), ec2: new EC2Client(common), credentials, region: target.region };
+}
+
+/** The credentials eksnet uses for a cluster: its assumed role when it has one, else undefined (the SDK's default chain). */
+export function clusterCredentials(target: { region?: string; roleArn?: string }): AwsCredentialIdentityProvider | undefined {
+  return target.roleArn ? assumedRole(target.roleArn, target.region) : undefined;
 }

@@ -1,7 +1,7 @@
 // Address and port ranges, so that two spellings of the same rule compare equal: a CIDR written with
 // host bits or leading zeros in IPv6, a port range split in two, NACL entries renumbered.
 import ipaddr from 'ipaddr.js';
-import { Cidr } from '../engine/cidr';
+import { Cidr } from '../model/cidr';
 
 /** An inclusive range of addresses of one family, as numbers (IPv4 fits a bigint as well). */
 export interface AddressRange {

@@ -3,10 +3,10 @@ import type { Snapshot } from '../model/snapshot';
 import { compareText } from '../drift/canonical';
 import { canonicalSelector, effectivePolicyTypes } from '../drift/kubernetes';
 import { impactSeverity, type ImpactFacts } from '../drift/severity';
-import { evaluateFlow, reachEngine, type ReachEngine } from '../engine/reach';
-import type { Flow } from '../engine/types';
+import { evaluateFlow, reachEngine } from '../engine/reach';
+import type { Flow } from '../model/flow';
 import { missingResources } from '../engine/aws/missing';
-import { probeId, ProbeEvaluator, serviceRef, serviceTargets, vpcProbeAddresses, type Probe, type ProbeSource, type ProbeTarget } from './probes';
+import { ProbeEvaluator, serviceRef, serviceTargets, vpcProbeAddresses, type Probe, type ProbeSource, type ProbeTarget } from './probes';
 import { changeScope, inScope, type Scope, type StateIndexCache } from './scope';
 import { impactSummary, notComputedSummary } from './summary';
 

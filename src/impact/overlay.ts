@@ -2,7 +2,7 @@ import type { NetworkInterface } from '@aws-sdk/client-ec2';
 import type { K8sObject, Pod, SecurityGroupPolicy } from '../model/k8s';
 import type { Snapshot } from '../model/snapshot';
 import { compileSelector } from '../resolve/selector';
-import { podIps } from '../resolve/cluster-index';
+import { podIps } from '../model/cluster-index';
 import { BadInputError } from '../util/errors';
 
 /**

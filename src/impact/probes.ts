@@ -1,10 +1,12 @@
 import type { Service } from '../model/k8s';
 import type { Protocol, Verdict } from '../model/result';
-import { INTERNET_ADDRESS, parseAddress } from '../engine/cidr';
+import { INTERNET_ADDRESS, parseAddress } from '../model/cidr';
 import { flowClasses, type ClassedEndpoint, type FlowClasses } from '../engine/flow-classes';
-import { addressEndpoint, evaluateFlow, normaliseProtocol, podEndpoint, type ReachEngine } from '../engine/reach';
-import type { Endpoint, Flow } from '../engine/types';
-import { objectKey } from '../resolve/cluster-index';
+import { evaluateFlow, type ReachEngine } from '../engine/reach';
+import { addressEndpoint, podEndpoint } from '../model/flow';
+import { normaliseProtocol } from '../model/protocol';
+import type { Endpoint, Flow } from '../model/flow';
+import { objectKey } from '../model/cluster-index';
 import { planQuery } from '../resolve/flows';
 import { servicePods } from '../resolve/reference';
 import { cidrRange } from '../drift/ranges';

@@ -4,8 +4,9 @@ import App from '@slack/bolt/dist/App';
 import type { Receiver } from '@slack/bolt';
 import type { Dispatcher } from './dispatch';
 import { registerListeners } from './listeners';
-import { boltLogger } from './log';
-import type { SlackSecrets } from './secrets';
+import { boltLogger } from '../util/log';
+import type { SlackSecrets } from '../util/slack-secrets';
+import { slackApiUrl } from '../util/slack-api';
 
 export interface AppOptions {
   secrets: SlackSecrets;
@@ -15,13 +16,6 @@ export interface AppOptions {
   /** Socket Mode (local development): the app-level token (xapp-...). */
   appToken?: string;
   port?: number;
-}
-
-/** SLACK_API_URL overrides the Web API base (CONTRACT §3); the WebClient expects a trailing slash. */
-export function slackApiUrl(env: NodeJS.ProcessEnv): string | undefined {
-  const url = env.SLACK_API_URL;
-  if (!url) return undefined;
-  return url.endsWith('/') ? url : url + '/';
 }
 
 /**

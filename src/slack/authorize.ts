@@ -1,3 +1,4 @@
+import { parseArgs } from '../../commands/args';
 import type { Command } from '../../commands/types';
 import type { EksnetConfig } from '../config';
 
@@ -26,17 +27,30 @@ async function isListed(userId: string, list: string[], members: GroupMembers): 
  * - a command that changes state: refused to everyone while `authorization.approvers` is empty,
  *   else the approvers (or `commands[sub]` when set, but still only once approvers exist).
  */
-export async function checkCommandAccess(command: Command, userId: string, config: EksnetConfig, members: GroupMembers): Promise<Decision> {
+export async function checkCommandAccess(command: Command, userId: string, config: EksnetConfig, members: GroupMembers, readOnly: boolean = command.readOnly): Promise<Decision> {
   const listed = config.authorization.commands[command.name];
   const approvers = config.authorization.approvers;
-  if (!command.readOnly && approvers.length === 0) {
+  if (!readOnly && approvers.length === 0) {
     return { allowed: false, reason: `\`${command.name}\` changes state, and no approvers are configured (authorization.approvers), so nobody may run it yet` };
   }
-  const allowedList = listed ?? (command.readOnly ? undefined : approvers);
+  const allowedList = listed ?? (readOnly ? undefined : approvers);
   if (!allowedList) return { allowed: true };
   if (await isListed(userId, allowedList, members)) return { allowed: true };
   const source = listed ? `authorization.commands.${command.name}` : 'authorization.approvers';
   return { allowed: false, reason: `\`${command.name}\` is limited to the users and groups in ${source}, and you are not one of them` };
+}
+
+/**
+ * Whether this invocation only reads: a command with verbs (`baseline show` reads, `baseline save` writes)
+ * decides per invocation; words that do not parse count as a change (the stricter rule).
+ */
+export function invocationReadOnly(command: Command, words: string[]): boolean {
+  if (!command.readOnlyFor) return command.readOnly;
+  try {
+    return command.readOnlyFor(parseArgs(words));
+  } catch {
+    return false;
+  }
 }
 
 export type ClusterDecision = { allowed: true; cluster?: string } | { allowed: false; reason: string };

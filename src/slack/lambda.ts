@@ -2,9 +2,9 @@ import AwsLambdaReceiver from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import type { AwsEvent, AwsHandler, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { createSlackApp } from './app';
 import { defaultDispatcher, type Dispatcher } from './dispatch';
-import { boltLogger, describeError, log } from './log';
+import { boltLogger, describeError, log } from '../util/log';
 import { ReplayGuard } from './replay';
-import { loadSlackSecrets } from './secrets';
+import { loadSlackSecrets } from '../util/slack-secrets';
 
 /** API Gateway HTTP API (payload format 2.0; REST API v1 events work too) and the response Bolt builds. */
 export type HttpApiEvent = AwsEvent;

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { GroupMembers } from './authorize';
-import { describeError, log } from './log';
+import { describeError, log } from '../util/log';
 
 const TTL_MS = 5 * 60_000;
 const cache = new Map<string, { at: number; users: Promise<string[]> }>();

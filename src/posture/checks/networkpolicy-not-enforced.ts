@@ -1,4 +1,4 @@
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import { buildNetpolEngine } from '../../engine/netpol/index';
 import type { PostureContext } from '../context';
 import { notEvaluated } from '../findings';
@@ -9,7 +9,7 @@ import type { PostureCheck } from '../types';
 // Detection is the netpol engine's (CONTRACT §2 `not-enforced`).
 export const networkpolicyNotEnforced: PostureCheck = {
   id: 'networkpolicy-not-enforced',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const failed = ctx.collectionFailed('NetworkPolicy');
     if (failed) return [notEvaluated(ctx, this.id, failed)];
     const policies = ctx.snap.k8s.networkPolicies;
@@ -19,7 +19,6 @@ export const networkpolicyNotEnforced: PostureCheck = {
     return [
       {
         id: this.id,
-        severity: 'high',
         object: ctx.clusterName,
         summary: `${policies.length} NetworkPolicy object(s) exist but nothing enforces them on ${ctx.clusterName}, so pods are not isolated as the policies say: ${enforcement.reason.replace(/ Enable the VPC CNI network policy agent:.*$/, '')} (Amazon EKS User Guide: network policies).`,
         fix: enforcement.fixCommand ?? 'Enable the VPC CNI network policy agent or install a NetworkPolicy engine such as Calico or Cilium.',

@@ -3,6 +3,7 @@ import type { CommandResult } from '../../../commands/types';
 import { SEVERITY_ORDER, type Severity } from '../../model/result';
 import { age, describeState } from './state-line';
 import { flowLine, impactHeadline, isOpened } from '../impact-lines';
+import { attributionKey, type Attribution } from '../../drift/attribution';
 
 /** `eksnet drift` as text: a headline with counts, then the changes grouped by severity, worst first. */
 export function renderDriftText(result: CommandResult<DriftData>): string {
@@ -29,6 +30,8 @@ export function renderDriftText(result: CommandResult<DriftData>): string {
     out.push('', `${label(severity)} (${group.length})`);
     for (const c of group) {
       out.push(`  ${c.change.padEnd(8)} ${c.kind} ${c.id}`, `           ${c.summary}`);
+      const who = detail?.attribution?.[attributionKey(c)];
+      if (who) out.push(`           by ${attributionText(who)}`);
       const flows = c.impact ?? [];
       for (const f of flows.slice(0, IMPACT_LINES)) out.push(`           ${isOpened(f) ? 'opened' : 'closed'}  ${flowLine(f)}`);
       if (flows.length > IMPACT_LINES) out.push(`           …and ${flows.length - IMPACT_LINES} more flows (eksnet drift --json lists them all)`);
@@ -42,4 +45,10 @@ const IMPACT_LINES = 5;
 
 function label(s: Severity): string {
   return s.toUpperCase();
+}
+
+/** "arn:…:assumed-role/Admin/alice at 2026-12-05T08:30:00Z (CloudTrail AuthorizeSecurityGroupIngress)". */
+export function attributionText(a: Attribution): string {
+  const via = a.source === 'cloudtrail' ? `CloudTrail ${a.event ?? 'event'}` : a.source === 'managedFields' ? `field manager${a.event ? `, ${a.event}` : ''}` : '';
+  return `${a.by}${a.at ? ` at ${a.at}` : ''}${via ? ` (${via})` : ''}`;
 }
