@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Change } from '../src/model/result';
 import type { Snapshot } from '../src/model/snapshot';
 import { snapshotFromBaseline } from '../src/baseline/documents';
-import { driftReport } from '../src/drift';
+import { assessDrift } from '../src/impact';
 import { attributeChanges, type Attribution } from '../src/drift/attribution';
 import { loadSnapshot } from '../src/snapshot/load';
 import { baselineHistory, loadStoredBaseline } from '../src/state/baselines';
@@ -108,7 +108,8 @@ export const driftCommand: Command<DriftData> = {
       baseline = { snapshot, label: given, warnings: snapshot.warnings };
     }
     const state = await ctx.loadState(args);
-    const report = driftReport(baseline.snapshot, state.snapshot);
+    // Each change with the flows it opened or closed, and a severity from them (issue 11).
+    const report = assessDrift(baseline.snapshot, state.snapshot);
     const notices = [...baseline.warnings.map((w) => `baseline: ${w}`), ...report.notes];
     const detail: DriftDetail = {
       baseline: baseline.label,

@@ -25,7 +25,7 @@ export interface LoadedState {
 export interface CommandArgs {
   /** Positional words after the subcommand. */
   words: string[];
-  /** --flag value / --flag (true). Known flags: snapshot, cluster, region, json, batch, baseline, out, since, version, fresh, share. */
+  /** --flag value / --flag (true). Known flags: snapshot, cluster, region, json, batch, baseline, out, since, version, fresh, share, before, after, format, expect. */
   flags: Record<string, string | boolean>;
 }
 

@@ -111,11 +111,36 @@ async function runBatch(args: CommandArgs, ctx: CommandContext): Promise<Command
   const input = await ctx.readInput(args.flags.batch as string);
   const state = await ctx.loadState(args);
   const engine = reachEngine(state.snapshot);
-  const rows: BatchRow[] = [];
-  const notices: string[] = [];
   const jsonLines: unknown[] = [];
   // Stream JSON lines when the caller can take them: a 10,000-line batch need not sit in memory.
   const emit = args.flags.json === true && ctx.emitJsonLine ? ctx.emitJsonLine : (line: unknown) => jsonLines.push(line);
+  const batch = answerBatch(engine, input, emit);
+  return {
+    command: 'whoami-reach',
+    data: { verdict: 'allowed', flows: [] },
+    jsonLines,
+    state: state.info,
+    exitCode: batch.badInput ? 2 : batch.failed ? 1 : 0,
+    notices: batch.notices,
+    detail: { mode: 'batch', rows: batch.rows } satisfies ReachDetail,
+  };
+}
+
+export interface BatchOutcome {
+  rows: BatchRow[];
+  /** One line per failed expectation: `line 3: expected allowed, got denied: …`. */
+  notices: string[];
+  badInput: boolean;
+  failed: boolean;
+}
+
+/**
+ * Answer batch lines (`FROM TO [PORT] [expect VERDICT]`) on one engine; `emit` receives each line's
+ * JSON (the single query's object, or `{"error"}`). Shared by `whoami-reach --batch` and `impact --expect`.
+ */
+export function answerBatch(engine: ReturnType<typeof reachEngine>, input: string, emit: (line: unknown) => void = () => {}): BatchOutcome {
+  const rows: BatchRow[] = [];
+  const notices: string[] = [];
   let badInput = false;
   let failed = false;
   input.split(/\r?\n/).forEach((raw, i) => {
@@ -139,13 +164,5 @@ async function runBatch(args: CommandArgs, ctx: CommandContext): Promise<Command
       emit({ error: `line ${line}: ${errorMessage(err)}` });
     }
   });
-  return {
-    command: 'whoami-reach',
-    data: { verdict: 'allowed', flows: [] },
-    jsonLines,
-    state: state.info,
-    exitCode: badInput ? 2 : failed ? 1 : 0,
-    notices,
-    detail: { mode: 'batch', rows } satisfies ReachDetail,
-  };
+  return { rows, notices, badInput, failed };
 }

@@ -14,8 +14,11 @@ export interface DriftReport {
   notes: string[];
 }
 
+/** Kinds drift reports (Service changes come only from `eksnet impact`'s proposals). */
+export type DriftKind = Exclude<ChangeKind, 'Service'>;
+
 /** Which collected resources (EksnetCollection `missing[].resource`) each change kind is read from. */
-const SOURCES: Record<ChangeKind, string[]> = {
+const SOURCES: Record<DriftKind, string[]> = {
   SecurityGroup: ['SecurityGroups'],
   SecurityGroupRule: ['SecurityGroups'],
   NetworkAcl: ['NetworkAcls'],
@@ -30,9 +33,9 @@ const SOURCES: Record<ChangeKind, string[]> = {
   CniConfig: ['DaemonSet', 'ConfigMap'],
 };
 
-function missingKinds(snap: Snapshot): Map<ChangeKind, string> {
-  const out = new Map<ChangeKind, string>();
-  for (const [kind, sources] of Object.entries(SOURCES) as [ChangeKind, string[]][]) {
+function missingKinds(snap: Snapshot): Map<DriftKind, string> {
+  const out = new Map<DriftKind, string>();
+  for (const [kind, sources] of Object.entries(SOURCES) as [DriftKind, string[]][]) {
     const m = snap.collection.missing.find((x) => sources.includes(x.resource));
     if (m) out.set(kind, `${m.resource}: ${m.reason}`);
   }
@@ -47,8 +50,8 @@ const KUBERNETES_KINDS = new Set<ChangeKind>(['NetworkPolicy', 'SecurityGroupPol
  * whether the snapshot holds any Kubernetes objects at all (a policy file deleted from a snapshot of
  * the cluster still reads as the policy removed).
  */
-function absentKinds(snap: Snapshot): Set<ChangeKind> {
-  const out = new Set<ChangeKind>();
+function absentKinds(snap: Snapshot): Set<DriftKind> {
+  const out = new Set<DriftKind>();
   const hasKubernetes = K8S_KINDS.some((k) => snap.present.has(k)) || Object.values(snap.k8s).some((list) => list.length > 0);
   const holds = (source: string): boolean => {
     if (snap.present.has(source as never)) return true;
@@ -63,7 +66,7 @@ function absentKinds(snap: Snapshot): Set<ChangeKind> {
     };
     return (data[source]?.length ?? 0) > 0;
   };
-  for (const [kind, sources] of Object.entries(SOURCES) as [ChangeKind, string[]][]) {
+  for (const [kind, sources] of Object.entries(SOURCES) as [DriftKind, string[]][]) {
     if (KUBERNETES_KINDS.has(kind) ? !hasKubernetes : !sources.some(holds)) out.add(kind);
   }
   return out;
@@ -113,8 +116,8 @@ export function driftReport(baseline: Snapshot, current: Snapshot): DriftReport 
     if (kind === 'ClusterConfig') continue; // noted above
     notes.push(`${kind} not compared: only the ${absentThen.has(kind) ? 'current state' : 'baseline'} holds ${SOURCES[kind].join('/')} documents`);
   }
-  const unknownNow = (k: ChangeKind) => missingNow.has(k) || absentNow.has(k);
-  const unknownThen = (k: ChangeKind) => missingThen.has(k) || absentThen.has(k);
+  const unknownNow = (k: ChangeKind) => k !== 'Service' && (missingNow.has(k) || absentNow.has(k));
+  const unknownThen = (k: ChangeKind) => k !== 'Service' && (missingThen.has(k) || absentThen.has(k));
   const changes = all.filter((c) => !(c.change === 'removed' && unknownNow(c.kind)) && !(c.change === 'added' && unknownThen(c.kind)));
   return { changes: changes.sort(compareChanges), notes: notes.sort(compareText) };
 }

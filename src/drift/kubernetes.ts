@@ -4,6 +4,7 @@ import type { Snapshot } from '../model/snapshot';
 import { Cidr } from '../model/cidr';
 import { canonicalSet, compareText, indexBy, labelText, splitKeys, stableStringify } from './canonical';
 import { containerSeverity, networkPolicySeverity } from './severity';
+import { canonicalCidr } from './ranges';
 
 type Direction = 'ingress' | 'egress';
 
@@ -13,8 +14,18 @@ function key(o: K8sObject): string {
 
 /** A label selector with its maps and lists in one order; `{}` and a missing selector are the same "everything". */
 export function canonicalSelector(sel: LabelSelector | undefined | null): Record<string, unknown> {
-  const labels = Object.entries(sel?.matchLabels ?? {}).sort(([a], [b]) => compareText(a, b));
-  const exprs = canonicalSet(sel?.matchExpressions ?? [], (e) => ({
+  // `key In (v)` with one value selects exactly what `matchLabels: {key: v}` selects: "matchLabels ... is
+  // equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the
+  // values array contains only "value"" (https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#resources-that-support-set-based-requirements).
+  const merged: Record<string, string> = { ...(sel?.matchLabels ?? {}) };
+  const rest = [];
+  for (const e of sel?.matchExpressions ?? []) {
+    const values = [...new Set(e.values ?? [])];
+    if (e.operator === 'In' && values.length === 1 && (merged[e.key] === undefined || merged[e.key] === values[0])) merged[e.key] = values[0]!;
+    else rest.push(e);
+  }
+  const labels = Object.entries(merged).sort(([a], [b]) => compareText(a, b));
+  const exprs = canonicalSet(rest, (e) => ({
     key: e.key,
     operator: e.operator,
     values: canonicalSet(e.values ?? []),
@@ -31,7 +42,7 @@ function isEverything(sel: Record<string, unknown>): boolean {
 
 function canonicalPeer(p: NetworkPolicyPeer): Record<string, unknown> {
   if (p.ipBlock) {
-    return { ipBlock: { cidr: p.ipBlock.cidr.trim().toLowerCase(), except: canonicalSet(p.ipBlock.except ?? [], (e) => e.trim().toLowerCase()) } };
+    return { ipBlock: { cidr: canonicalCidr(p.ipBlock.cidr.trim().toLowerCase()), except: canonicalSet(p.ipBlock.except ?? [], (e) => canonicalCidr(e.trim().toLowerCase())) } };
   }
   const out: Record<string, unknown> = {};
   const pods = p.podSelector ? canonicalSelector(p.podSelector) : undefined;
@@ -145,7 +156,7 @@ export function diffNetworkPolicies(baseline: Snapshot, current: Snapshot): Chan
       change: 'removed',
       severity: networkPolicySeverity({ change: 'removed', isolationLost: lost.length > 0, opensToAll: false, denyOnly: false }),
       summary: lost.length
-        ? `NetworkPolicy ${id} was deleted and namespace ${ns} no longer has a default deny for ${lost.join(' and ')} — every pod there now accepts ${lost.includes('ingress') ? 'connections from anywhere' : 'any outbound connection'}; restore it from the baseline with kubectl apply -f`
+        ? `NetworkPolicy ${id} was deleted and namespace ${ns} no longer has a default deny for ${lost.join(' and ')} — its pods are no longer isolated for ${lost.join(' and ')} unless another policy selects them; restore it from the baseline with kubectl apply -f`
         : `NetworkPolicy ${id} was deleted — traffic it allowed may now be blocked, or its pods are no longer isolated; restore from the baseline with kubectl apply -f, or confirm with eksnet whoami-reach`,
     });
   }

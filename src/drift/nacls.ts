@@ -5,6 +5,7 @@ import { Cidr } from '../model/cidr';
 import { compareText, indexBy, splitKeys, stableStringify } from './canonical';
 import { containerSeverity, naclEntrySeverity, sensitivePortsIn, type RuleExposure } from './severity';
 import { normaliseProtocol } from './security-groups';
+import { canonicalCidr, cidrRange, elementaryIntervals } from './ranges';
 
 /**
  * NACL entries are keyed by direction and rule number: rules are evaluated by number, so the order of
@@ -30,7 +31,7 @@ function canonicalEntry(e: NetworkAclEntry): CanonicalEntry {
     rule: e.RuleNumber ?? 0,
     action: (e.RuleAction ?? 'deny').toLowerCase() === 'allow' ? 'allow' : 'deny',
     protocol,
-    cidr: (e.CidrBlock ?? e.Ipv6CidrBlock ?? '').trim().toLowerCase(),
+    cidr: canonicalCidr((e.CidrBlock ?? e.Ipv6CidrBlock ?? '').trim().toLowerCase()),
     ports: ported && e.PortRange ? { from: e.PortRange.From ?? 0, to: e.PortRange.To ?? 65535 } : undefined,
     icmp: icmp && e.IcmpTypeCode ? { type: e.IcmpTypeCode.Type ?? -1, code: e.IcmpTypeCode.Code ?? -1 } : undefined,
   };
@@ -87,8 +88,20 @@ function associatedSubnets(acl: NetworkAcl): string[] {
 }
 
 function entryChanges(aclId: string, before: NetworkAcl | undefined, after: NetworkAcl): Change[] {
-  const b = new Map((before?.Entries ?? []).map((e) => canonicalEntry(e)).map((e) => [entryKey(e), e]));
-  const a = new Map((after.Entries ?? []).map((e) => canonicalEntry(e)).map((e) => [entryKey(e), e]));
+  let beforeEntries = (before?.Entries ?? []).map((e) => canonicalEntry(e));
+  let afterEntries = (after.Entries ?? []).map((e) => canonicalEntry(e));
+  if (before) {
+    // Renumbered or reordered entries with the same first-match outcome for every packet are one rule set
+    // written two ways: not drift. Compared per direction and address family.
+    const same = new Set<string>();
+    for (const group of new Set([...beforeEntries, ...afterEntries].map(entryGroup))) {
+      if (sameOutcome(beforeEntries.filter((e) => entryGroup(e) === group), afterEntries.filter((e) => entryGroup(e) === group))) same.add(group);
+    }
+    beforeEntries = beforeEntries.filter((e) => !same.has(entryGroup(e)));
+    afterEntries = afterEntries.filter((e) => !same.has(entryGroup(e)));
+  }
+  const b = new Map(beforeEntries.map((e) => [entryKey(e), e]));
+  const a = new Map(afterEntries.map((e) => [entryKey(e), e]));
   const out: Change[] = [];
   for (const [key, e] of a) {
     const id = `${aclId}/${key}`;
@@ -172,4 +185,55 @@ export function diffNetworkAcls(baseline: Snapshot, current: Snapshot): Change[]
     changes.push(...entryChanges(id, b, a));
   }
   return changes;
+}
+
+/** Direction and address family: NACL entries of one family never match the other's packets. */
+function entryGroup(e: CanonicalEntry): string {
+  return `${e.direction}/${cidrRange(e.cidr)?.family ?? e.cidr}`;
+}
+
+const ALL = { start: 0n, end: 65535n };
+
+/** TCP/UDP ports, or ICMP type*256+code (-1 = any); every port for other protocols. */
+function entryPorts(e: CanonicalEntry): { start: bigint; end: bigint } {
+  if (e.ports) return { start: BigInt(Math.max(0, e.ports.from)), end: BigInt(Math.min(65535, e.ports.to)) };
+  if (e.icmp && e.icmp.type >= 0) {
+    const base = BigInt(e.icmp.type) * 256n;
+    return e.icmp.code >= 0 ? { start: base + BigInt(e.icmp.code), end: base + BigInt(e.icmp.code) } : { start: base, end: base + 255n };
+  }
+  return ALL;
+}
+
+/**
+ * Do two entry lists (one direction, one family) decide every packet alike? NACLs evaluate entries
+ * "starting with the lowest numbered rule" and stop at the first match
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html), so the lists are compared packet
+ * region by packet region: protocols named by either list (and any other), ports and addresses cut at
+ * every boundary either list uses; in each region the first matching entry of each list must agree.
+ * No match is a deny (the `*` rule).
+ */
+function sameOutcome(before: CanonicalEntry[], after: CanonicalEntry[]): boolean {
+  const lists = [before, after].map((l) => [...l].sort((x, y) => x.rule - y.rule).map((e) => ({ e, ports: entryPorts(e), addr: cidrRange(e.cidr) })));
+  const all = [...lists[0]!, ...lists[1]!];
+  if (all.some((x) => !x.addr)) return false; // unparseable CIDRs: compare entry by entry
+  const family = all[0]?.addr?.family ?? 4;
+  const maxAddr = family === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n;
+  const protocols = [...new Set(all.map((x) => x.e.protocol).filter((p) => p !== 'all')), '(other)'];
+  const addrCells = elementaryIntervals(all.map((x) => x.addr!), 0n, maxAddr);
+  const decide = (list: typeof all, protocol: string, port: bigint, addr: bigint): string => {
+    for (const x of list) {
+      if (x.e.protocol !== 'all' && x.e.protocol !== protocol) continue;
+      if (x.e.protocol !== 'all' && (port < x.ports.start || port > x.ports.end)) continue;
+      if (addr < x.addr!.start || addr > x.addr!.end) continue;
+      return x.e.action;
+    }
+    return 'deny';
+  };
+  for (const protocol of protocols) {
+    const portCells = elementaryIntervals(all.filter((x) => x.e.protocol === protocol).map((x) => x.ports), 0n, 65535n);
+    for (const p of portCells) {
+      for (const a of addrCells) if (decide(lists[0]!, protocol, p.start, a.start) !== decide(lists[1]!, protocol, p.start, a.start)) return false;
+    }
+  }
+  return true;
 }

@@ -2,6 +2,7 @@ import type { Route, RouteTable, Subnet } from '@aws-sdk/client-ec2';
 import type { Change } from '../model/result';
 import type { Snapshot } from '../model/snapshot';
 import { compareText, indexBy, splitKeys } from './canonical';
+import { canonicalCidr } from './ranges';
 import { associationSeverity, containerSeverity, mapPublicIpSeverity, routeSeverity } from './severity';
 
 /** Route target fields, in the order eksnet names them (a route has one target; instance routes also carry their ENI). */
@@ -19,7 +20,10 @@ const TARGET_FIELDS = [
 ] as const;
 
 function destination(r: Route): string | undefined {
-  return (r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId)?.trim().toLowerCase();
+  const cidr = r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock;
+  // One spelling per block, so `2001:DB8::/32` and `2001:db8:0::/32` are one route.
+  if (cidr) return canonicalCidr(cidr.trim().toLowerCase());
+  return r.DestinationPrefixListId?.trim().toLowerCase();
 }
 
 function target(r: Route): string {

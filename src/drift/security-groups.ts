@@ -3,6 +3,7 @@ import type { Change } from '../model/result';
 import type { Snapshot } from '../model/snapshot';
 import { Cidr } from '../model/cidr';
 import { compareText, indexBy, splitKeys } from './canonical';
+import { canonicalCidr, cidrRange, elementaryIntervals } from './ranges';
 import { groupSeverity, sensitivePortsIn, sgRuleSeverity, type RuleExposure } from './severity';
 
 /**
@@ -49,9 +50,9 @@ export function portText(r: Pick<AtomicSgRule, 'protocol' | 'from' | 'to'>): str
   return r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`;
 }
 
+/** One spelling per block (host bits cleared, IPv6 compressed): `10.0.0.0/16` and `10.0.7.0/16` are one rule. */
 function cidrText(text: string): string {
-  const c = Cidr.tryParse(text);
-  return c ? text.trim().toLowerCase() : text.trim();
+  return canonicalCidr(text);
 }
 
 export function atomicRules(group: SecurityGroup): AtomicSgRule[] {
@@ -176,14 +177,61 @@ export function diffSecurityGroups(baseline: Snapshot, current: Snapshot): Chang
   for (const id of [...both, ...added]) {
     const beforeRules = new Map((before.has(id) ? atomicRules(before.get(id)!) : []).map((r) => [r.id, r]));
     const afterRules = new Map(atomicRules(after.get(id)!).map((r) => [r.id, r]));
+    // A rule split in two (ports 80-443 → 80-100 + 101-443, a /16 → two /17s) or merged admits the same:
+    // only a rule whose traffic the other side's rules do not already admit is a change.
+    const beforeList = [...beforeRules.values()];
+    const afterList = [...afterRules.values()];
     for (const [rid, r] of afterRules) {
-      if (beforeRules.has(rid)) continue;
+      if (beforeRules.has(rid) || coveredBy(r, beforeList)) continue;
       changes.push({ kind: 'SecurityGroupRule', id: rid, change: 'added', severity: sgRuleSeverity('added', exposure(r)), summary: ruleSummary('added', r) });
     }
     for (const [rid, r] of beforeRules) {
-      if (afterRules.has(rid)) continue;
+      if (afterRules.has(rid) || coveredBy(r, afterList)) continue;
       changes.push({ kind: 'SecurityGroupRule', id: rid, change: 'removed', severity: sgRuleSeverity('removed', exposure(r)), summary: ruleSummary('removed', r) });
     }
   }
   return changes.sort((a, b) => compareText(a.id, b.id));
+}
+
+const ALL_PORTS = { start: 0n, end: 65535n };
+
+/** The rule's ports as one range: TCP/UDP ports; ICMP type*256+code (-1 = any); every port otherwise. */
+function portRange(r: AtomicSgRule): { start: bigint; end: bigint } {
+  if (r.from === undefined || r.to === undefined) return ALL_PORTS;
+  if (r.protocol === 'icmp' || r.protocol === 'icmpv6') {
+    if (r.from < 0) return ALL_PORTS;
+    const base = BigInt(r.from) * 256n;
+    return r.to < 0 ? { start: base, end: base + 255n } : { start: base + BigInt(r.to), end: base + BigInt(r.to) };
+  }
+  return { start: BigInt(Math.max(0, r.from)), end: BigInt(Math.min(65535, r.to)) };
+}
+
+/** The peers as a range: a CIDR's addresses; a group or prefix list is a single point of its own. */
+function peerRange(r: AtomicSgRule): { key: string; start: bigint; end: bigint } {
+  if (r.peer.type === 'cidr4' || r.peer.type === 'cidr6') {
+    const range = cidrRange(r.peer.value);
+    if (range) return { key: r.peer.type, start: range.start, end: range.end };
+  }
+  return { key: `${r.peer.type}:${r.peer.value}`, start: 0n, end: 0n };
+}
+
+/**
+ * True when the union of `others` (same group and direction) admits everything `r` admits: every cell
+ * of r's ports × peers, cut at the others' boundaries, lies inside one of them. Security groups only
+ * allow, so a rule inside that union changes nothing (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html:
+ * "rules are always permissive"; traffic is allowed if any rule allows it).
+ */
+function coveredBy(r: AtomicSgRule, others: AtomicSgRule[]): boolean {
+  const ports = portRange(r);
+  const peers = peerRange(r);
+  const candidates = others
+    .filter((o) => o.direction === r.direction && (o.protocol === 'all' || o.protocol === r.protocol))
+    .map((o) => ({ ports: o.protocol === 'all' ? ALL_PORTS : portRange(o), peers: peerRange(o) }))
+    .filter((o) => o.peers.key === peers.key && o.peers.start <= peers.end && o.peers.end >= peers.start && o.ports.start <= ports.end && o.ports.end >= ports.start);
+  if (candidates.length === 0) return false;
+  const portCells = elementaryIntervals(candidates.map((c) => c.ports), ports.start, ports.end);
+  const peerCells = elementaryIntervals(candidates.map((c) => c.peers), peers.start, peers.end);
+  return portCells.every((p) =>
+    peerCells.every((a) => candidates.some((c) => c.ports.start <= p.start && c.ports.end >= p.end && c.peers.start <= a.start && c.peers.end >= a.end)),
+  );
 }

@@ -174,3 +174,39 @@ export function cniSeverity(f: CniFacts): Severity {
   if (NETWORK_ENV.has(f.name) || f.name === 'enable-network-policy' || f.name === 'enable-network-policy-controller') return 'medium';
   return 'low';
 }
+
+/** What a change did to the flows eksnet checks (Service↔Service, Service↔internet, VPC→Service), counted. */
+export interface ImpactFacts {
+  /** Flows opened from `internet`. */
+  fromInternet: number;
+  /** Flows opened between namespaces (or from a VPC address into a namespace). */
+  acrossNamespaces: number;
+  /** Flows opened into a namespace that had a default deny for ingress. */
+  intoDefaultDeny: number;
+  /** Flows that were allowed (or partly) and are now denied (or less allowed). */
+  closed: number;
+  /** Any other opened flow (within one namespace, out to the internet). */
+  otherOpened: number;
+}
+
+/**
+ * Severity from what a change does to traffic (issue 11), worst reason first:
+ *
+ * | severity | when |
+ * | --- | --- |
+ * | critical | a flow from the internet opened |
+ * | high | a flow between namespaces opened, or one into a namespace that had a default deny |
+ * | high | a flow that was allowed closed (possible outage) |
+ * | medium | any other flow opened (within a namespace, out to the internet) |
+ * | low (info stays info) | the change moves no flow, however alarming its text |
+ *
+ * A change whose impact could not be computed keeps the rule-based severity above.
+ */
+export function impactSeverity(f: ImpactFacts, ruleSeverity: Severity): { severity: Severity; reason: string } {
+  if (f.fromInternet > 0) return { severity: 'critical', reason: 'newly reachable from the internet' };
+  if (f.intoDefaultDeny > 0) return { severity: 'high', reason: 'new reachability into a namespace that had a default deny' };
+  if (f.acrossNamespaces > 0) return { severity: 'high', reason: 'new reachability across namespaces' };
+  if (f.closed > 0) return { severity: 'high', reason: 'traffic that was allowed is now blocked (possible outage)' };
+  if (f.otherOpened > 0) return { severity: 'medium', reason: 'new reachability within a namespace or out to the internet' };
+  return { severity: ruleSeverity === 'info' ? 'info' : 'low', reason: 'moves no flow eksnet checks' };
+}

@@ -120,7 +120,9 @@ export type ChangeKind =
   | 'ClusterConfig'
   | 'CniConfig'
   | 'Subnet'
-  | 'RouteTable';
+  | 'RouteTable'
+  /** Only from `eksnet impact` (proposed manifests may change a Service's selector or ports); drift never reports it. */
+  | 'Service';
 
 export interface Change {
   kind: ChangeKind;
@@ -128,6 +130,22 @@ export interface Change {
   change: 'added' | 'removed' | 'modified';
   severity: Severity;
   summary: string;
+  /** The flows this change opened or closed (CONTRACT §2); absent when the impact could not be computed. */
+  impact?: ImpactFlow[];
+}
+
+/**
+ * One flow a change opened or closed (CONTRACT §2 `impact`): `from`/`to` in the reference grammar
+ * (`NAMESPACE/svc/NAME`, an IP literal, or `internet`), the Service port (the nodePort for flows to
+ * node addresses), and the verdict on each side.
+ */
+export interface ImpactFlow {
+  from: string;
+  to: string;
+  port: number;
+  protocol: Protocol;
+  before: Verdict;
+  after: Verdict;
 }
 
 export interface AddonStatus {

@@ -2,7 +2,7 @@ import { attribution } from '../../commands/drift';
 import type { StateInfo } from '../../commands/types';
 import { changeKey, needsAttribution, type ChangedBy } from '../digest/lifecycle';
 import { attributionKey, type Attribution } from '../drift/attribution';
-import { driftReport } from '../drift';
+import { assessDrift } from '../impact';
 import type { Change } from '../model/result';
 import type { Snapshot } from '../model/snapshot';
 import type { DigestContext } from '../render/slack/digest';
@@ -49,7 +49,7 @@ export async function compareCluster(ctx: JobContext, cluster: ScheduledCluster,
     return { kind: 'failed', why: collectionHint(err) };
   }
   const baseline = snapshotFromDocuments(`baseline v${stored.meta.version}`, stored.documents.map((d) => ({ doc: d.doc, origin: d.file })));
-  const report = driftReport(baseline, state.snapshot);
+  const report = assessDrift(baseline, state.snapshot);
   const m = stored.meta;
   const digest: DigestContext = {
     cluster: name,

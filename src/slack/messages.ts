@@ -8,7 +8,7 @@ import type { SlackMessage } from '../render/slack/types';
 const FLAGS_LINE = 'Every subcommand takes `--cluster NAME` (and `--region R`), `--json`, `-v` (every flow and layer) and `--share` (post the answer in the channel; answers are private by default).';
 
 /** Flags that name files on the server to read or write: never taken from Slack. */
-export const SERVER_PATH_FLAGS = ['snapshot', 'batch', 'out'];
+export const SERVER_PATH_FLAGS = ['snapshot', 'batch', 'out', 'before', 'after', 'expect'];
 
 /** Whether an example's words would be accepted from Slack (no flag that names a server file). */
 function worksFromSlack(example: string): boolean {

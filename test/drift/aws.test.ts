@@ -75,7 +75,7 @@ describe('network ACLs', () => {
     ['inbound allow-all from the world is critical', { networkAcls: [nacl('acl-0123', [...entries, entry(90, false, 'allow', '-1', '0.0.0.0/0')], ['subnet-a'])] }, [['NetworkAclEntry', 'acl-0123/ingress/90', 'added', 'critical']]],
     ['a rule changed into inbound allow-all is critical', { networkAcls: [nacl('acl-0123', [entry(100, false, 'allow', '-1', '0.0.0.0/0'), ...entries.slice(1)], ['subnet-a'])] }, [['NetworkAclEntry', 'acl-0123/ingress/100', 'modified', 'critical']]],
     ['SSH from the world is high', { networkAcls: [nacl('acl-0123', [...entries, entry(110, false, 'allow', '6', '0.0.0.0/0', [22, 22])], ['subnet-a'])] }, [['NetworkAclEntry', 'acl-0123/ingress/110', 'added', 'high']]],
-    ['a deny entry added is low', { networkAcls: [nacl('acl-0123', [...entries, entry(50, false, 'deny', '6', '203.0.113.0/24', [443, 443])], ['subnet-a'])] }, [['NetworkAclEntry', 'acl-0123/ingress/50', 'added', 'low']]],
+    ['a deny entry added is low', { networkAcls: [nacl('acl-0123', [...entries, entry(50, false, 'deny', '6', '203.0.113.0/24', [1024, 65535])], ['subnet-a'])] }, [['NetworkAclEntry', 'acl-0123/ingress/50', 'added', 'low']]],
     ['an entry removed is medium', { networkAcls: [nacl('acl-0123', entries.slice(0, 2), ['subnet-a'])] }, [['NetworkAclEntry', 'acl-0123/ingress/200', 'removed', 'medium']]],
     ['a subnet moved onto the NACL', { networkAcls: [nacl('acl-0123', entries, ['subnet-a', 'subnet-b'])] }, [['NetworkAcl', 'acl-0123', 'modified', 'medium']]],
     ['NACL removed', { networkAcls: [] }, [['NetworkAcl', 'acl-0123', 'removed', 'medium']]],

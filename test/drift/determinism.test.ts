@@ -59,7 +59,7 @@ describe('drift is order-blind and deterministic', () => {
     changed.present = demo.present;
     changed.aws.securityGroups[0]!.IpPermissions!.push({ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] });
     changed.k8s.networkPolicies.pop();
-    changed.aws.networkAcls[0]!.Entries!.push({ RuleNumber: 1, Egress: false, Protocol: '-1', CidrBlock: '0.0.0.0/0', RuleAction: 'allow' });
+    changed.aws.networkAcls[0]!.Entries!.push({ RuleNumber: 1, Egress: false, Protocol: '-1', CidrBlock: '0.0.0.0/0', RuleAction: 'deny' });
     const expected = diff(demo, changed);
     expect(expected.length).toBeGreaterThanOrEqual(3);
     for (const seed of [7, 8, 9]) expect(diff(scrambleSnapshot(demo, seed), scrambleSnapshot(changed, seed + 10))).toEqual(expected);

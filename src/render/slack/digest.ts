@@ -4,6 +4,7 @@ import { SEVERITY_ORDER, type Change, type Severity } from '../../model/result';
 import { age, describeState } from '../text/state-line';
 import { BlockBudget, context, escapeMrkdwn, header, LIMITS, moreNote, section, truncate } from './limits';
 import type { Block, SlackMessage } from './types';
+import { impactLead } from './impact-lead';
 import { slackSeverity, STATE_ICONS } from '../palette';
 
 /** The one severity palette (src/render/palette.ts), as Slack emoji. */
@@ -150,6 +151,9 @@ export function renderDriftDigest(ctx: DigestContext, sections: DigestSections, 
   const budget = new BlockBudget(4, 1500);
   budget.push(header(`Drift digest — ${ctx.cluster}`));
   budget.push(context(escapeMrkdwn(sourceLine(ctx))));
+  // Lead with what the changes did to traffic, as the engine found it (issue 11).
+  const lead = impactLead(listed.map((i) => i.change));
+  if (lead) budget.push(lead.block);
   const parts = [`*${sections.new.length} new*`, `*${sections.open.length} still open*`, `*${sections.resolved.length} resolved*`];
   if (sections.snoozed) parts.push(`${sections.snoozed} snoozed`);
   budget.push(section(`${parts.join(' · ')}${listed.length ? `\n${countsLine(counts)}` : ''}`));
@@ -183,7 +187,7 @@ export function renderDriftDigest(ctx: DigestContext, sections: DigestSections, 
   }
   if (notes.length) budget.pushReserved(context(escapeMrkdwn(truncate(notes.map((n) => `note: ${n}`).join('\n'), 1500))));
   const summary = [`${sections.new.length} new`, `${sections.open.length} still open`, `${sections.resolved.length} resolved`].join(', ');
-  return { text: escapeMrkdwn(`Drift digest for ${ctx.cluster}: ${summary}`), blocks: budget.blocks };
+  return { text: escapeMrkdwn(`Drift digest for ${ctx.cluster}: ${lead ? `${lead.text}; ` : ''}${summary}`), blocks: budget.blocks };
 }
 
 function acceptAllConfirm(n: number) {
@@ -211,10 +215,12 @@ export function renderCriticalAlert(ctx: DigestContext, critical: AttributedChan
   const budget = new BlockBudget();
   const title = `${STATE_ICONS.alert.slack} *Critical drift on ${escapeMrkdwn(ctx.cluster)}*: ${critical.length} new critical change${critical.length === 1 ? '' : 's'} since the baseline`;
   budget.push(section(title));
+  const lead = impactLead(critical);
+  if (lead) budget.push(lead.block);
   const shown = pushChangeLines(budget, critical, critical.length);
   if (shown < critical.length) budget.pushReserved(moreNote(`…and ${critical.length - shown} more critical changes.`, ctx.cliCommand));
   else budget.pushReserved(context(escapeMrkdwn(`${sourceLine(ctx)} \`${truncate(ctx.cliCommand, 1500)}\` prints every change; the daily digest has buttons to accept or snooze them.`)));
-  return { text: escapeMrkdwn(`Critical drift on ${ctx.cluster}: ${critical.map((c) => c.summary).join('; ')}`), blocks: budget.blocks };
+  return { text: escapeMrkdwn(`Critical drift on ${ctx.cluster}: ${lead ? lead.text : critical.map((c) => c.summary).join('; ')}`), blocks: budget.blocks };
 }
 
 /** No baseline to compare with: say so, and how to save one (the digest never stays silent). */

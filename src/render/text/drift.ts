@@ -2,6 +2,7 @@ import type { DriftData, DriftDetail } from '../../../commands/drift';
 import type { CommandResult } from '../../../commands/types';
 import { SEVERITY_ORDER, type Severity } from '../../model/result';
 import { age, describeState } from './state-line';
+import { flowLine, impactHeadline, isOpened } from '../impact-lines';
 import { attributionKey, type Attribution } from '../../drift/attribution';
 
 /** `eksnet drift` as text: a headline with counts, then the changes grouped by severity, worst first. */
@@ -17,6 +18,9 @@ export function renderDriftText(result: CommandResult<DriftData>): string {
     const counts = SEVERITY_ORDER.map((s) => [s, changes.filter((c) => c.severity === s).length] as const).filter(([, n]) => n > 0);
     out.push(`${changes.length} change${changes.length === 1 ? '' : 's'}${against}: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')}`);
   }
+  // Lead with what the changes did to traffic, as the engine found it.
+  const headline = impactHeadline(changes);
+  if (headline) out.push(headline);
   if (detail?.baselineCollectedAt) out.push(`baseline: collected ${age(detail.baselineCollectedAt)}`);
   if (state) out.push(`current: ${state}`);
   for (const n of result.notices) out.push(`note: ${n}`);
@@ -28,10 +32,16 @@ export function renderDriftText(result: CommandResult<DriftData>): string {
       out.push(`  ${c.change.padEnd(8)} ${c.kind} ${c.id}`, `           ${c.summary}`);
       const who = detail?.attribution?.[attributionKey(c)];
       if (who) out.push(`           by ${attributionText(who)}`);
+      const flows = c.impact ?? [];
+      for (const f of flows.slice(0, IMPACT_LINES)) out.push(`           ${isOpened(f) ? 'opened' : 'closed'}  ${flowLine(f)}`);
+      if (flows.length > IMPACT_LINES) out.push(`           …and ${flows.length - IMPACT_LINES} more flows (eksnet drift --json lists them all)`);
     }
   }
   return out.join('\n') + '\n';
 }
+
+/** Flows listed under each change before "…and N more". */
+const IMPACT_LINES = 5;
 
 function label(s: Severity): string {
   return s.toUpperCase();

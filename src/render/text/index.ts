@@ -5,6 +5,7 @@ import { renderPostureText } from './posture';
 import { renderDriftText } from './drift';
 import { renderBaselineText } from './baseline';
 import { renderSnapshotText } from './snapshot';
+import { renderImpactText } from './impact';
 import { DEFAULT_TEXT_OPTIONS, type TextOptions } from './layout';
 import { renderAuditText } from './audit';
 import { renderStateText } from './state';
@@ -20,6 +21,7 @@ const RENDERERS: Record<string, TextRenderer> = {
   drift: renderDriftText,
   baseline: renderBaselineText,
   snapshot: renderSnapshotText,
+  impact: renderImpactText,
   audit: renderAuditText,
   state: renderStateText,
   jobs: renderJobsText,

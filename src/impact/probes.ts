@@ -1,0 +1,234 @@
+import type { Service } from '../model/k8s';
+import type { Protocol, Verdict } from '../model/result';
+import { INTERNET_ADDRESS, parseAddress } from '../model/cidr';
+import { flowClasses, type ClassedEndpoint, type FlowClasses } from '../engine/flow-classes';
+import { evaluateFlow, type ReachEngine } from '../engine/reach';
+import { addressEndpoint, podEndpoint } from '../model/flow';
+import { normaliseProtocol } from '../model/protocol';
+import type { Endpoint, Flow } from '../model/flow';
+import { objectKey } from '../model/cluster-index';
+import { planQuery } from '../resolve/flows';
+import { servicePods } from '../resolve/reference';
+import { cidrRange } from '../drift/ranges';
+
+/** Where a checked flow starts: a Service's pods, the internet, or an address of the VPC's CIDR block. */
+export type ProbeSource = { kind: 'service'; key: string } | { kind: 'internet' } | { kind: 'vpc'; ip: string };
+
+/** Where it goes: a Service port (its pods' target port), a Service's nodePort on every node, or the internet. */
+export type ProbeTarget =
+  | { kind: 'service'; key: string; port: number; protocol: Protocol }
+  | { kind: 'node'; key: string; port: number; protocol: Protocol }
+  | { kind: 'internet'; port: number; protocol: Protocol };
+
+/** One cell of the before/after comparison: a flow as `eksnet impact` prints it. */
+export interface Probe {
+  from: string;
+  to: string;
+  port: number;
+  protocol: Protocol;
+  src: ProbeSource;
+  dst: ProbeTarget;
+}
+
+export function serviceRef(key: string): string {
+  const [ns, name] = key.split('/');
+  return `${ns}/svc/${name}`;
+}
+
+export function probeId(p: Pick<Probe, 'from' | 'to' | 'port' | 'protocol'>): string {
+  return `${p.from}|${p.to}|${p.port}/${p.protocol}`;
+}
+
+/**
+ * An address standing for "something in the VPC that is not a pod": the last address of each IPv4
+ * CIDR block of the VPC. AWS reserves the last address of every subnet, so no network interface holds
+ * it: security groups and NACLs judge it by its address alone.
+ */
+export function vpcProbeAddresses(engine: ReachEngine): string[] {
+  const out = new Set<string>();
+  for (const vpc of engine.snapshot.aws.vpcs) {
+    const blocks = [vpc.CidrBlock, ...(vpc.CidrBlockAssociationSet ?? []).map((a) => a.CidrBlock)];
+    for (const b of blocks) {
+      const r = cidrRange(b);
+      if (!r || r.family !== 4) continue;
+      const n = Number(r.end);
+      out.add(`${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`);
+    }
+  }
+  return [...out].sort();
+}
+
+function nodeAddresses(engine: ReachEngine): string[] {
+  const out: string[] = [];
+  for (const n of engine.snapshot.k8s.nodes) {
+    const ip = n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+    if (ip && parseAddress(ip)) out.push(ip);
+  }
+  return out.sort();
+}
+
+interface ClassedTarget {
+  c: ClassedEndpoint;
+  flow: Flow;
+  portId: number;
+}
+
+/**
+ * The verdict of each probe in one state (before or after), from the engine. `mode: 'classes'`
+ * answers from the engine's memoised flow classes (as the Service matrix does); `mode: 'full'`
+ * evaluates every pod-to-pod flow layer by layer — the reference the shortcut is tested against.
+ */
+interface Classed<T> {
+  list: T[];
+  /** The one namespace all these endpoints are (non-hostNetwork) pods of, else undefined. */
+  ns?: string;
+}
+
+function oneNamespace(eps: Endpoint[]): string | undefined {
+  let ns: string | undefined;
+  for (const e of eps) {
+    if (!e.pod || e.hostNetwork || !e.namespace) return undefined;
+    if (ns === undefined) ns = e.namespace;
+    else if (ns !== e.namespace) return undefined;
+  }
+  return ns;
+}
+
+/**
+ * The verdict of each probe in one state (before or after), from the engine. `mode: 'classes'`
+ * answers from the engine's memoised flow classes and the Service matrix's whole-namespace shortcut;
+ * `mode: 'full'` evaluates every pod-to-pod flow layer by layer — the reference the shortcut is tested
+ * against. Probe sources and targets are cached by object: build each once and share it.
+ */
+export class ProbeEvaluator {
+  private readonly classes: FlowClasses;
+  private readonly targets = new WeakMap<ProbeTarget, Classed<ClassedTarget>>();
+  private readonly sources = new WeakMap<ProbeSource, Classed<ClassedEndpoint>[]>();
+  readonly services: Map<string, Service>;
+  private nodes: string[] | undefined;
+
+  constructor(
+    readonly engine: ReachEngine,
+    private readonly mode: 'classes' | 'full' = 'classes',
+  ) {
+    this.classes = flowClasses(engine);
+    this.services = new Map(engine.k8s.services.map((s) => [objectKey(s), s]));
+  }
+
+  /** Pod (or address) flows of a probe, with sources filled in. Empty when the probe has nothing to connect. */
+  flows(p: Probe): Flow[] {
+    const out: Flow[] = [];
+    for (const t of this.targetsOf(p.dst).list) for (const s of this.sourcesOf(p.src, t.c.ep.address.family).list) out.push({ ...t.flow, src: s.ep });
+    return out;
+  }
+
+  /** allowed / denied / partial, or undefined when the probe has no flow here (no such Service, no pods, no port). */
+  verdict(p: Probe): Verdict | undefined {
+    const targets = this.targetsOf(p.dst);
+    if (targets.list.length === 0) return undefined;
+    let allowed = 0;
+    let denied = 0;
+    let v4: Classed<ClassedEndpoint> | undefined;
+    let v6: Classed<ClassedEndpoint> | undefined;
+    if (this.mode === 'classes' && targets.ns !== undefined) {
+      // Whole-namespace shortcut (as the Service matrix): the sources' egress policies admit nothing in the
+      // targets' namespace, or the targets' ingress policies nothing from the sources' — all denied.
+      const srcs = this.sourcesOf(p.src, targets.list[0]!.c.ep.address.family);
+      const netpol = this.engine.netpol;
+      if (
+        srcs.list.length > 0 &&
+        (srcs.list.every((s) => netpol.closedTo(s.np, 'egress', targets.ns!)) || (srcs.ns !== undefined && targets.list.every((t) => netpol.closedTo(t.c.np, 'ingress', srcs.ns!))))
+      ) {
+        return 'denied';
+      }
+    }
+    for (const t of targets.list) {
+      const srcs = t.c.ep.address.family === 4 ? (v4 ??= this.sourcesOf(p.src, 4)) : (v6 ??= this.sourcesOf(p.src, 6));
+      for (const s of srcs.list) {
+        const ok = this.mode === 'full' ? evaluateFlow(this.engine, { ...t.flow, src: s.ep }).verdict === 'allowed' : this.classes.allowedClassed(s, t.c, t.flow, t.portId);
+        if (ok) allowed++;
+        else denied++;
+        if (allowed > 0 && denied > 0) return 'partial';
+      }
+    }
+    if (allowed === 0 && denied === 0) return undefined;
+    return allowed > 0 ? 'allowed' : 'denied';
+  }
+
+  /** The ports the probe's flows connect to (pods' target ports, or the probe's port). */
+  targetPorts(dst: ProbeTarget): { port: number; protocol: Protocol }[] {
+    if (dst.kind !== 'service') return [{ port: dst.port, protocol: dst.protocol }];
+    const seen = new Map<string, { port: number; protocol: Protocol }>();
+    for (const t of this.targetsOf(dst).list) seen.set(`${t.flow.port}/${t.flow.protocol}`, { port: t.flow.port, protocol: t.flow.protocol });
+    return [...seen.values()];
+  }
+
+  /** Is the flow allowed (per pod flow), for attributing a moved probe to the layers that flipped. */
+  allowed(f: Flow): boolean {
+    return this.classes.allowed(f);
+  }
+
+  private sourcesOf(src: ProbeSource, family: 4 | 6): Classed<ClassedEndpoint> {
+    let byFamily = this.sources.get(src);
+    if (!byFamily) this.sources.set(src, (byFamily = []));
+    let out = byFamily[family];
+    if (out) return out;
+    let eps: Endpoint[] = [];
+    if (src.kind === 'service') {
+      const svc = this.services.get(src.key);
+      if (svc) eps = servicePods(this.engine.k8s, svc, this.engine.slices).map((pod) => podEndpoint(pod, family)).filter((e): e is Endpoint => !!e && e.address.family === family);
+    } else if (src.kind === 'internet') {
+      // `internet` is an arbitrary public IPv4 address (CONTRACT §2).
+      if (family === 4) eps = [addressEndpoint(INTERNET_ADDRESS)];
+    } else {
+      const a = parseAddress(src.ip);
+      if (a && a.family === family) eps = [addressEndpoint(a)];
+    }
+    out = { list: eps.map((e) => this.classes.classify(e)), ns: oneNamespace(eps) };
+    byFamily[family] = out;
+    return out;
+  }
+
+  private targetsOf(dst: ProbeTarget): Classed<ClassedTarget> {
+    let out = this.targets.get(dst);
+    if (out) return out;
+    let flows: Flow[] = [];
+    const placeholder = addressEndpoint(parseAddress('0.0.0.0')!);
+    if (dst.kind === 'service') {
+      const svc = this.services.get(dst.key);
+      if (svc && (svc.spec?.ports ?? []).some((p) => p.port === dst.port && normaliseProtocol(p.protocol) === dst.protocol)) {
+        try {
+          flows = planQuery(this.engine, '0.0.0.0', serviceRef(dst.key), `${dst.port}/${dst.protocol.toLowerCase()}`).flows;
+        } catch {
+          flows = []; // no running pods, or no pod declares the named target port: nothing to connect
+        }
+      }
+    } else if (dst.kind === 'node') {
+      const svc = this.services.get(dst.key);
+      if (svc && (svc.spec?.ports ?? []).some((p) => p.nodePort === dst.port && normaliseProtocol(p.protocol) === dst.protocol)) {
+        this.nodes ??= nodeAddresses(this.engine);
+        flows = this.nodes.map((ip) => ({ src: placeholder, dst: addressEndpoint(parseAddress(ip)!), port: dst.port, protocol: dst.protocol }));
+      }
+    } else {
+      flows = [{ src: placeholder, dst: addressEndpoint(INTERNET_ADDRESS), port: dst.port, protocol: dst.protocol }];
+    }
+    const list = flows.map((flow) => ({ c: this.classes.classify(flow.dst), flow, portId: this.classes.portId(flow.port, flow.protocol) }));
+    out = { list, ns: oneNamespace(flows.map((f) => f.dst)) };
+    this.targets.set(dst, out);
+    return out;
+  }
+}
+
+/** The Service ports (and nodePorts) of a Service, as probe targets. */
+export function serviceTargets(svc: Service): ProbeTarget[] {
+  const key = objectKey(svc);
+  const out: ProbeTarget[] = [];
+  const type = svc.spec?.type ?? 'ClusterIP';
+  for (const p of svc.spec?.ports ?? []) {
+    const protocol = normaliseProtocol(p.protocol);
+    out.push({ kind: 'service', key, port: p.port, protocol });
+    // NodePort and LoadBalancer Services are also exposed on every node's address at the nodePort.
+    if ((type === 'NodePort' || type === 'LoadBalancer') && p.nodePort) out.push({ kind: 'node', key, port: p.nodePort, protocol });
+  }
+  return out;
+}
