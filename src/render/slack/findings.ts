@@ -2,7 +2,7 @@ import type { AddonsData } from '../../../commands/addons';
 import type { DriftData, DriftDetail } from '../../../commands/drift';
 import { attributionKey } from '../../drift/attribution';
 import { attributionText } from '../text/drift';
-import type { PostureData } from '../../../commands/posture';
+import type { PostureData, PostureDetail, PostureMuteData } from '../../../commands/posture';
 import type { CommandResult } from '../../../commands/types';
 import { SEVERITY_ORDER, type Severity } from '../../model/result';
 import { describeState } from '../text/state-line';
@@ -56,15 +56,30 @@ function severityList<T extends { severity: Severity }>(
   return { text: items.length ? `${title}: ${items.length} (${counts(items)})` : `${title}: ${empty}`, blocks: budget.blocks };
 }
 
-export function renderPostureSlack(result: CommandResult<PostureData>, opts: SlackRenderOptions): SlackMessage {
-  return severityList(
+export function renderPostureSlack(result: CommandResult<PostureData | PostureMuteData>, opts: SlackRenderOptions): SlackMessage {
+  const data = result.data;
+  if (!('findings' in data)) {
+    const m = data.mute ?? data.unmuted!;
+    const text = data.mute
+      ? `:mute: Muted *${escapeMrkdwn(m.id)}* on \`${escapeMrkdwn(m.object)}\` until ${m.until.slice(0, 10)} — ${escapeMrkdwn(m.reason)}`
+      : `:loud_sound: Unmuted *${escapeMrkdwn(m.id)}* on \`${escapeMrkdwn(m.object)}\` (it was muted by ${escapeMrkdwn(m.by)} until ${m.until.slice(0, 10)})`;
+    return { text: text.replace(/[*`]/g, ''), blocks: [section(truncate(text, 2900))] };
+  }
+  const muted = (result.detail as PostureDetail | undefined)?.muted ?? [];
+  const message = severityList(
     'Traffic-control posture',
-    result.data.findings,
+    data.findings,
     (f) => `${SEVERITY_ICON[f.severity]} *${f.id}* on \`${escapeMrkdwn(f.object)}\` — ${escapeMrkdwn(f.summary)}\n_Fix:_ ${escapeMrkdwn(truncate(f.fix, 1200))}`,
     'no findings',
     result,
     opts,
   );
+  if (muted.length === 0) return message;
+  const line = `:mute: ${muted.length} muted: ${muted
+    .slice(0, 10)
+    .map(({ finding: f, mute: m }) => `*${escapeMrkdwn(f.id)}* on \`${escapeMrkdwn(f.object)}\` (by ${escapeMrkdwn(m.by)} until ${m.until.slice(0, 10)}: ${escapeMrkdwn(truncate(m.reason, 200))})`)
+    .join('; ')}${muted.length > 10 ? ` and ${muted.length - 10} more` : ''}`;
+  return { ...message, blocks: [...(message.blocks ?? []), context(truncate(line, 2900))] };
 }
 
 export function renderDriftSlack(result: CommandResult<DriftData>, opts: SlackRenderOptions): SlackMessage {
