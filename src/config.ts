@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from './util/yaml';
 import { z } from 'zod';
 import { BadInputError } from './util/errors';
 

@@ -1,5 +1,5 @@
 import type { Cluster } from '@aws-sdk/client-eks';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../util/yaml';
 import type { Change, Severity } from '../model/result';
 import type { Snapshot } from '../model/snapshot';
 import { Cidr } from '../model/cidr';

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../../util/yaml';
 import type { Container, K8sObject, Workload } from '../../model/k8s';
 import type { Snapshot } from '../../model/snapshot';
 
