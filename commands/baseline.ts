@@ -2,7 +2,7 @@ import { snapshotDocuments } from '../src/baseline/documents';
 import { saveBaseline } from '../src/baseline/store';
 import { recordAudit } from '../src/state/audit';
 import { baselineHistory, saveStoredBaseline, storedBaselineMeta, type BaselineMeta } from '../src/state/baselines';
-import { BadInputError, EksnetError } from '../src/util/errors';
+import { BadInputError, ExplainedError } from '../src/util/errors';
 import { actorOf, clusterFor, stateStore } from './state-access';
 import type { Command, CommandArgs, CommandResult } from './types';
 
@@ -105,7 +105,7 @@ export const baselineCommand: Command<BaselineData> = {
       const collectedAt = state.info.collectedAt ?? new Date().toISOString();
       const savedBy = actorOf(ctx);
       const meta = await saveStoredBaseline(store, { cluster, documents: snapshotDocuments(state.snapshot, collectedAt), savedBy, collectedAt, reason: 'save' });
-      if (!meta) throw new EksnetError(`the baseline of ${cluster} changed while saving; run baseline save again`);
+      if (!meta) throw new ExplainedError(`the baseline of ${cluster} changed while saving; run baseline save again`);
       await recordAudit(store, {
         actor: savedBy,
         action: 'baseline-save',
@@ -126,7 +126,7 @@ export const baselineCommand: Command<BaselineData> = {
     const version = parseVersion(args.flags.version);
     const meta = await storedBaselineMeta(store, cluster, version);
     if (!meta) {
-      if (version === undefined) throw new EksnetError(noBaselineMessage(cluster));
+      if (version === undefined) throw new ExplainedError(noBaselineMessage(cluster));
       const newest = (await baselineHistory(store, cluster))[0];
       throw new BadInputError(`cluster ${cluster} has no baseline version ${version} (${newest ? `versions 1-${newest.version}; see eksnet baseline history` : 'none saved yet'})`);
     }

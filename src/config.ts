@@ -12,6 +12,17 @@ const ClusterSchema = z.object({
   channel: z.string().optional(),
   /** Baseline directory the scheduled drift digest compares with (default: EKSNET_BASELINE_DIR/<name>). */
   baseline: z.string().optional(),
+  /** Add-on upgrades: who may approve on this cluster (user / user group ids; default authorization.approvers). */
+  approvers: z.array(z.string()).optional(),
+  /** Add-on upgrades: approvals needed (2 = two different approvers) and how long an offer stays valid. */
+  approvals: z
+    .object({ required: z.union([z.literal(1), z.literal(2)]).default(1), offerTtlDays: z.number().positive().default(7) })
+    .strict()
+    .optional(),
+  /** Add-on upgrades run with this role (session name eksnet-<Slack user id>); default EKSNET_UPGRADE_ROLE_ARN. */
+  upgradeRoleArn: z.string().optional(),
+  /** A `whoami-reach --batch` file (with `expect`) re-run after a successful upgrade. */
+  assertions: z.string().optional(),
 });
 
 const ConfigSchema = z.object({

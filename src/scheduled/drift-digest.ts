@@ -1,8 +1,8 @@
-import { alertCandidates, alertKey, markAlerted, reconcileForDigest, recordChange, type DigestEntry } from '../digest/lifecycle';
+import { alertCandidates, alertKey, markAlerted, reconcileForDigest, recordChange, type ChangedBy, type DigestEntry } from '../digest/lifecycle';
 import { renderCriticalAlert, renderDriftDigest, renderDriftFailure, renderNoBaseline, renderQuietDay, type DigestItem } from '../render/slack/digest';
 import { describeError, log, newReference } from '../util/log';
 import { clustersFor, deliverAll, type JobContext } from './context';
-import { compareCluster, type Comparison } from './drift-compare';
+import { compareCluster, whoChanged, type Comparison } from './drift-compare';
 import { claimRun, finishRun, releaseRun, runKey } from './idempotency';
 import type { ScheduledCluster } from './targets';
 import type { ClusterOutcome } from './types';
@@ -27,14 +27,15 @@ const item = (cluster: string, e: DigestEntry): DigestItem => ({
   recordId: changeRecordId(cluster, e.record.key),
   firstSeen: e.record.firstSeen,
   ...(e.alertedAt ? { alertedAt: e.alertedAt } : {}),
+  ...(e.record.changedBy ? { changedBy: e.record.changedBy } : {}),
 });
 
 /** Alert at once on critical changes not alerted yet (the frequent check does the same every 15 minutes). */
-export async function queueAlert(ctx: JobContext, cluster: ScheduledCluster, cmp: Extract<Comparison, { kind: 'ok' }>): Promise<string | undefined> {
-  const alerts = await alertCandidates(ctx.store, cluster.name, cmp.changes, cmp.current, ctx.time);
+export async function queueAlert(ctx: JobContext, cluster: ScheduledCluster, cmp: Extract<Comparison, { kind: 'ok' }>, by?: ChangedBy): Promise<string | undefined> {
+  const alerts = await alertCandidates(ctx.store, cluster.name, cmp.changes, cmp.current, ctx.time, by);
   if (!alerts.length) return undefined;
   const key = alertKey(cluster.name, alerts);
-  await ctx.outbox.enqueue(key, cluster.channel, renderCriticalAlert(cmp.digest, alerts.map(recordChange))!);
+  await ctx.outbox.enqueue(key, cluster.channel, renderCriticalAlert(cmp.digest, alerts.map((a) => ({ ...recordChange(a), ...(a.changedBy ? { changedBy: a.changedBy } : {}) })))!);
   await markAlerted(ctx.store, cluster.name, alerts, ctx.time);
   return key;
 }
@@ -64,9 +65,10 @@ async function digestCluster(ctx: JobContext, cluster: ScheduledCluster): Promis
       await ctx.outbox.enqueue(`${run}#failed`, cluster.channel, renderDriftFailure(name, cmp.why, ref));
       queued.push(`${run}#failed`);
     } else {
-      const alert = await queueAlert(ctx, cluster, cmp);
+      const by = await whoChanged(ctx, name, cmp);
+      const alert = await queueAlert(ctx, cluster, cmp, by);
       if (alert) queued.push(alert);
-      const view = await reconcileForDigest(ctx.store, name, cmp.changes, cmp.current, ctx.time, ctx.day);
+      const view = await reconcileForDigest(ctx.store, name, cmp.changes, cmp.current, ctx.time, ctx.day, by);
       const items = { new: view.new.map((e) => item(name, e)), open: view.open.map((e) => item(name, e)) };
       const record: DigestRecord = { cluster: name, day: ctx.day, channel: cluster.channel, keys: [...items.new, ...items.open].map((i) => i.key) };
       await ctx.store.putRecord(digestPartition(name), ctx.day, record, { ttlSeconds: 30 * 24 * 3600 });

@@ -49,4 +49,23 @@ const noSocketModeOnLambda = {
   },
 };
 
-module.exports = [liveCollectorOnlyInWorker, noSocketModeOnLambda];
+// Add-on upgrades run in the worker too (src/slack/upgrade-dispatch.ts invokes it): the slack bundle leaves out the
+// upgrade worker (EKS writes, the Kubernetes client) and its inline fallback says where upgrades run.
+const UPGRADE_WORKER_STUB = `
+exports.handleUpgradeWork = async function handleUpgradeWork() {
+  throw new Error('add-on upgrades run in the worker function: set EKSNET_WORKER_FUNCTION for the slack function');
+};
+`;
+
+const upgradeWorkerOnlyInWorker = {
+  name: 'eksnet-upgrade-worker-only-in-worker',
+  setup(build) {
+    if (!isSlackEntry(build)) return;
+    build.onResolve({ filter: /^\.\/upgrade-worker$/ }, (args) =>
+      /src[\\/]slack[\\/]upgrade-dispatch\.ts$/.test(args.importer) ? { path: 'eksnet-upgrade-worker-stub', namespace: 'eksnet-upgrade-stub' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'eksnet-upgrade-stub' }, () => ({ contents: UPGRADE_WORKER_STUB, loader: 'js' }));
+  },
+};
+
+module.exports = [liveCollectorOnlyInWorker, noSocketModeOnLambda, upgradeWorkerOnlyInWorker];

@@ -68,6 +68,9 @@ describe('drift digest life cycle', () => {
     // The alert carried the text; the digest points at it.
     expect(text).toContain(`:red_circle: *SecurityGroupRule* \`${SSH}\` added — alerted at 07:00 UTC`);
     expect(text).not.toContain('admits 0.0.0.0/0');
+    // Who changed it (src/drift/attribution.ts): CloudTrail is not asked about a snapshot, and the digest says so.
+    expect(text).toContain('alerted at 07:00 UTC\n      _changed by unknown (CloudTrail: not looked up for a snapshot)_');
+    expect(allText(alert)).toContain('_changed by unknown (CloudTrail: not looked up for a snapshot)_');
     const actions = d!.blocks!.filter((b) => b.type === 'actions');
     expect(actions).toHaveLength(1);
     expect(actions[0].elements.map((e: any) => [e.action_id, e.text.text])).toEqual([

@@ -5,7 +5,7 @@ import { describeSegment, evaluateNaclOverBlock, type PeerBlockDecision } from '
 import { Cidr, INTERNET_ADDRESS } from '../../model/cidr';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
-import { freeRuleNumber } from '../nacl-walk';
+import { naclRuleNumber } from '../../engine/aws/fixes';
 import type { PostureCheck } from '../types';
 
 // NACLs are stateless: a response goes to the client's ephemeral port, which for Linux is 32768-60999, and must be
@@ -90,7 +90,7 @@ export const naclBlocksEphemeralReturn: PostureCheck = {
         const sameWay = planned.filter((x) => x.protocol === p.protocol && x.egress === p.egress);
         // An allow already planned for a wider block ahead of this path's first deny fixes it too.
         if (sameWay.some((x) => (x.peer === undefined || (p.peer && x.peer.covers(p.peer))) && x.ruleNumber < firstDeny)) continue;
-        const n = freeRuleNumber(acl, p.egress, firstDeny, sameWay.map((x) => x.ruleNumber));
+        const n = naclRuleNumber(acl, p.egress, firstDeny, sameWay.map((x) => x.ruleNumber));
         if (n !== undefined) planned.push({ protocol: p.protocol, egress: p.egress, peer: p.peer, ruleNumber: n });
         const cidr = p.peer?.text ?? '0.0.0.0/0';
         fixes.push(

@@ -6,7 +6,7 @@ import { cidrsExcept, evaluateNaclOverBlock } from '../../engine/aws/nacl-block'
 import type { CompiledTable } from '../../engine/aws/route';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
-import { freeRuleNumber } from '../nacl-walk';
+import { naclRuleNumber } from '../../engine/aws/fixes';
 import type { PostureCheck } from '../types';
 
 // Traffic entering a subnet must pass its NACL before it reaches the interface's security groups
@@ -86,7 +86,7 @@ export const naclDeniesSgAllowed: PostureCheck = {
       const reserved: number[] = [];
       const entries = cidrs.map((c) => {
         const family = c.includes(':') ? '--ipv6-cidr-block' : '--cidr-block';
-        const number = freeRuleNumber(acl, false, d.segment.ruleNumber ?? 32767, reserved);
+        const number = naclRuleNumber(acl, false, d.segment.ruleNumber ?? 32767, reserved);
         if (number !== undefined) reserved.push(number);
         return number !== undefined
           ? `aws ec2 create-network-acl-entry --network-acl-id ${d.aclId} --ingress --rule-number ${number} --protocol ${d.protocol} --port-range From=${d.segment.from},To=${d.segment.to} ${family} ${c} --rule-action allow`
