@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   } else {
     const records = await store.queryRecords<ChangeRecord>(partition('bench-5k'));
     const open = records.map((r) => r.data).filter((r) => r.status === 'open' && r.kind === 'SecurityGroupRule');
-    const outcome = await acceptChanges(store, 'bench-5k', [open[0]!.key], 'U0BENCH');
+    const outcome = await acceptChanges(store, 'bench-5k', [{ key: open[0]!.key, hash: open[0]!.hash }], 'U0BENCH');
     detail = outcome.kind === 'accepted' ? { accepted: open[0]!.id, version: outcome.version } : outcome;
   }
   const ms = performance.now() - t0;

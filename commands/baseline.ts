@@ -4,7 +4,7 @@ import { recordAudit } from '../src/state/audit';
 import { baselineHistory, saveStoredBaseline, storedBaselineMeta, type BaselineMeta } from '../src/state/baselines';
 import { BadInputError, ExplainedError } from '../src/util/errors';
 import { actorOf, clusterFor, stateStore } from './state-access';
-import type { Command, CommandArgs, CommandResult } from './types';
+import type { Command, CommandArgs, CommandContext, CommandResult } from './types';
 
 /** `baseline save --out DIR`: the files written. */
 export interface BaselineSaveData {
@@ -69,7 +69,7 @@ function result(data: BaselineData, detail: BaselineDetail, extra: Partial<Comma
   return { command: 'baseline', data, exitCode: 0, notices: [], detail, ...extra };
 }
 
-async function saveToDirectory(args: CommandArgs, out: string, ctx: Parameters<Command['run']>[1]): Promise<CommandResult<BaselineData>> {
+async function saveToDirectory(args: CommandArgs, out: string, ctx: CommandContext): Promise<CommandResult<BaselineData>> {
   const state = await ctx.loadState(args);
   const collectedAt = state.info.collectedAt ?? new Date().toISOString();
   const saved = await saveBaseline(out, snapshotDocuments(state.snapshot, collectedAt));

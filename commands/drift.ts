@@ -9,8 +9,7 @@ import { baselineHistory, loadStoredBaseline } from '../src/state/baselines';
 import { BadInputError, ExplainedError } from '../src/util/errors';
 import { noBaselineMessage } from './baseline';
 import { clusterFor, stateStore } from './state-access';
-import type { CommandArgs, CommandContext, LoadedState } from './types';
-import type { Command } from './types';
+import type { Command, CommandArgs, CommandContext, LoadedState } from './types';
 
 /** Exactly what `eksnet drift --json` prints (CONTRACT §2). */
 export interface DriftData {
@@ -68,7 +67,7 @@ export async function attribution(changes: Change[], state: LoadedState, since: 
     const [{ CloudTrailClient }, { awsRequestHandler }, { clusterCredentials }, { loadConfig }] = await Promise.all([
       import('@aws-sdk/client-cloudtrail'),
       import('../src/util/aws-http'),
-      import('../src/collect/aws-clients'),
+      import('../src/collect/credentials'),
       import('../src/config'),
     ]);
     const roleArn = loadConfig(ctx.env).clusters.find((c) => c.name === state.info.cluster)?.roleArn;

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { SecurityGroup } from '@aws-sdk/client-ec2';
+import { demoSnapshotPath } from '../commands/source';
 import { buildOffers } from '../src/addons/offer-build';
 import { diff } from '../src/drift/index';
 import { renderOfferMessage } from '../src/render/slack/addon-offer';
@@ -14,7 +15,7 @@ import { loadSnapshot } from '../src/snapshot/load';
 // the scheduled jobs' renderers. The Block Kit goldens (test/render) and the README's pictures
 // (npm run render:slack-previews) both come from here.
 
-export const DEMO = path.join(__dirname, '..', 'demo', 'snapshot');
+export const DEMO = demoSnapshotPath();
 
 export interface DemoMessage {
   name: string;
@@ -57,7 +58,9 @@ export async function demoMessages(): Promise<DemoMessage[]> {
   const realNow = Date.now;
   Date.now = () => NOW;
   try {
-    const env: NodeJS.ProcessEnv = { EKSNET_SNAPSHOT: DEMO };
+    // Relative to the working directory when it holds the demo, so answers name `demo/snapshot`, not this machine's path.
+    const rel = path.relative(process.cwd(), DEMO);
+    const env: NodeJS.ProcessEnv = { EKSNET_SNAPSHOT: rel && !rel.startsWith('..') ? rel : DEMO };
     const out: DemoMessage[] = [];
     for (const c of DEMO_COMMANDS) out.push({ name: c.name, title: `/eksnet ${c.words} — ${c.title}`, message: await slash(c.words, env) });
 

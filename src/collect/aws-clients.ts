@@ -1,37 +1,8 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { CachedValue } from '../util/promise-cache';
-
-/** Renew temporary credentials this long before they expire. */
-const RENEW_BEFORE_MS = 5 * 60 * 1000;
-
-/**
- * One set of assumed-role credentials shared by every client and the EKS token, renewed shortly
- * before it expires (each SDK client would otherwise call AssumeRole for itself).
- */
-function shared(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
-  const current = new CachedValue<AwsCredentialIdentity>();
-  return () => current.get(() => provider(), { isFresh: (held) => !held.expiration || held.expiration.getTime() - Date.now() > RENEW_BEFORE_MS });
-}
-
-const assumedRoles = new Map<string, AwsCredentialIdentityProvider>();
-
-function assumedRole(roleArn: string, region: string | undefined): AwsCredentialIdentityProvider {
-  const key = `${roleArn}|${region ?? ''}`;
-  let provider = assumedRoles.get(key);
-  if (!provider) {
-    provider = shared(
-      fromTemporaryCredentials({
-        params: { RoleArn: roleArn, RoleSessionName: 'eksnet' },
-        clientConfig: region ? { region } : {},
-      }),
-    );
-    assumedRoles.set(key, provider);
-  }
-  return provider;
-}
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { awsRequestHandler } from '../util/aws-http';
+import { clusterCredentials } from './credentials';
 
 export interface AwsClients {
   eks: EKSClient;
@@ -48,16 +19,12 @@ export interface AwsClients {
  * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
  */
 export function makeAwsClients(target: { region?: string; roleArn?: string }, timeoutMs: number): AwsClients {
-  const credentials = target.roleArn ? assumedRole(target.roleArn, target.region) : undefined;
+  const credentials = clusterCredentials(target);
   const common = {
     ...(target.region ? { region: target.region } : {}),
     ...(credentials ? { credentials } : {}),
-    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs },
+    // Timeouts that fire (a bare requestTimeout only warns): a hung endpoint fails its call, not the run.
+    requestHandler: awsRequestHandler(timeoutMs),
   };
   return { eks: new EKSClient(common), ec2: new EC2Client(common), credentials, region: target.region };
-}
-
-/** The credentials eksnet uses for a cluster: its assumed role when it has one, else undefined (the SDK's default chain). */
-export function clusterCredentials(target: { region?: string; roleArn?: string }): AwsCredentialIdentityProvider | undefined {
-  return target.roleArn ? assumedRole(target.roleArn, target.region) : undefined;
 }

@@ -45,6 +45,9 @@ export const STATE_ICONS = {
   warning: { slack: ':warning:', text: '⚠️' },
   map: { slack: ':world_map:', text: '🗺' },
   shared: { slack: ':mega:', text: '📣' },
+  waiting: { slack: ':hourglass_flowing_sand:', text: '⏳' },
+  failed: { slack: ':x:', text: '✘' },
+  approved: { slack: ':ballot_box_with_check:', text: '☑' },
 } satisfies Record<string, Icon>;
 
 export const slackSeverity = (s: Severity): string => SEVERITY_ICONS[s].slack;

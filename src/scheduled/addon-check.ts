@@ -15,7 +15,7 @@ const JOB = 'addon-check';
  * One cluster: an offer per add-on (managed or self-managed) with a version it may move to (src/addons/offer-rules.ts),
  * each a record in the state store whose id is all its "Upgrade" button carries; every offer is an audit event.
  */
-async function checkCluster(ctx: JobContext, cluster: ScheduledCluster): Promise<ClusterOutcome> {
+export async function checkCluster(ctx: JobContext, cluster: ScheduledCluster): Promise<ClusterOutcome> {
   const name = cluster.name;
   const run = runKey(JOB, name, ctx.day);
   if (!(await claimRun(ctx.store, run, ctx.now()))) {

@@ -14,7 +14,7 @@ const JOB = 'drift-check';
  * once per change in one form (its content hash), again only when it changes further. It posts nothing
  * else: no baseline is the digest's to say, and a failed collection is said once a day.
  */
-async function checkCluster(ctx: JobContext, cluster: ScheduledCluster): Promise<ClusterOutcome> {
+export async function checkCluster(ctx: JobContext, cluster: ScheduledCluster): Promise<ClusterOutcome> {
   const name = cluster.name;
   const run = runKey(JOB, name, runSlot(ctx.time));
   if (!(await claimRun(ctx.store, run, ctx.now()))) return { cluster: name, outcome: 'duplicate', posted: 0 };

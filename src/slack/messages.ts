@@ -79,7 +79,7 @@ export function badInputMessage(message: string, slash = '/eksnet', command?: st
 
 export function refusalMessage(what: string, reason: string): SlackMessage {
   // The reasons name the configuration that grants access (authorization.…, channels).
-  return { response_type: 'ephemeral', text: `${STATE_ICONS.lock.slack} You may not run ${what}: ${reason}.` };
+  return { response_type: 'ephemeral', text: `${STATE_ICONS.lock.slack} You may not run ${escapeMrkdwn(what)}: ${escapeMrkdwn(reason)}.` };
 }
 
 /** An unexpected failure: one sentence, what to do, and the reference that finds the details in the logs. */

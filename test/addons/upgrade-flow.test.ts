@@ -563,4 +563,19 @@ describe('approval and progress (real handlers in this process)', () => {
     expect((await offerRecord(id)).state).toBe('successful');
     expect(lastUpdate()).toContain(':white_check_mark: *vpc-cni*');
   });
+
+  it('verification that fails (an assertion no longer holds) is posted in the thread as failing, and audited as failed', async () => {
+    const offer = await postOffers();
+    const id = buttonOf(offer, 'coredns').value;
+    // The NetworkPolicy that kept frontend away from payments is gone: "expect denied" no longer holds.
+    delete cloud.state.kubeLists['/apis/networking.k8s.io/v1/networkpolicies'];
+    await approve(offer, 'coredns', 'U0ALICE');
+    expect((await offerRecord(id)).state).toBe('successful');
+    const thread = slackCalls('chat.postMessage').filter((m) => m.thread_ts === MESSAGE_TS);
+    expect(thread).toHaveLength(1);
+    expect(thread[0].text).toContain(':rotating_light: After the coredns upgrade, 1 of 2 connectivity assertions fail.');
+    expect(JSON.stringify(thread[0].blocks)).toContain('shop/po/frontend-1 shop/po/payments-1 8080 expect denied');
+    const verify = (await auditFor(id)).find((e) => e.action === 'upgrade-verify')!;
+    expect(verify).toMatchObject({ outcome: 'failed', detail: `1 of 2 assertions hold (${assertionsFile})` });
+  });
 });

@@ -1,5 +1,7 @@
 // The digest's buttons, decided from the state store: approvers only (CONTRACT §4), in the cluster's own
 // channel, on a change that is still open; each accept and snooze once, and an audit event (CONTRACT §2 audit).
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import nock from 'nock';
 import { handler, resetJobsHandler } from '../../jobs/handler';
 import { snapshotDocuments } from '../../src/baseline/documents';
@@ -21,10 +23,11 @@ let store: LocalStateStore;
 const NOW = new Date('2026-11-27T09:30:00Z');
 const noGroups = async () => [];
 
-async function digestWith(edit: (groups: any[]) => void): Promise<any> {
+async function digestWith(edit: (groups: any[]) => void, editDir?: (dir: string) => void): Promise<any> {
   const snap = await loadSnapshot(DEMO_SNAPSHOT);
   await saveStoredBaseline(store, { cluster: 'demo-eks', documents: snapshotDocuments(snap, '2026-11-26T06:00:00Z'), savedBy: 'U0ALICE', collectedAt: '2026-11-26T06:00:00Z' });
   process.env.EKSNET_SNAPSHOT = demoCopy(edit);
+  editDir?.(process.env.EKSNET_SNAPSHOT);
   const posted = slackPosts(SLACK_API);
   await handler({ job: 'drift-digest', scheduledTime: '2026-11-27T07:00:00Z' });
   nock.cleanAll();
@@ -135,6 +138,25 @@ describe('digest buttons', () => {
     const posted = slackPosts(SLACK_API);
     await handler({ job: 'drift-digest', scheduledTime: '2026-11-28T07:00:00Z' });
     expect(posted[0]!.text).toMatch(/^:white_check_mark: demo-eks: no drift from baseline v2/);
+  });
+
+  it('a button for a change that has changed further since its digest does nothing: nobody accepts what they have not seen', async () => {
+    const nacl = (port: number) => (dir: string) => {
+      const file = path.join(dir, 'aws', 'network-acls.json');
+      const doc = JSON.parse(readFileSync(file, 'utf8'));
+      const acl = doc.NetworkAcls.find((a: any) => a.NetworkAclId === 'acl-0c0570000000000c2');
+      acl.Entries.find((e: any) => !e.Egress && e.RuleNumber === 120).PortRange = { From: port, To: port };
+      writeFileSync(file, JSON.stringify(doc));
+    };
+    const message = await digestWith(() => undefined, nacl(9091));
+    const value = buttonsOf(message)[0].elements[0].value;
+    // The next day the same entry changed again (a new snapshot: the same path would be served from the cache).
+    process.env.EKSNET_SNAPSHOT = demoCopy();
+    nacl(9092)(process.env.EKSNET_SNAPSHOT);
+    slackPosts(SLACK_API);
+    await handler({ job: 'drift-digest', scheduledTime: '2026-11-28T07:00:00Z' });
+    expect(await decide(click('accept', value))).toEqual({ kind: 'ephemeral', text: ':information_source: Nothing done: the change has changed since this message was posted; the next digest shows it as it is now.' });
+    expect(await baselineHistory(store, 'demo-eks')).toHaveLength(1);
   });
 
   it('no approvers configured: refused to everyone', async () => {

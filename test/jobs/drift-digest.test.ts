@@ -77,8 +77,8 @@ describe('drift digest life cycle', () => {
       ['eksnet_drift_accept', 'Accept into baseline'],
       ['eksnet_drift_snooze', 'Snooze 7 days'],
     ]);
-    // A button carries only the id of a record in the store.
-    expect(actions[0].elements[0].value).toMatch(/^change:demo-eks:[0-9a-f]{24}$/);
+    // A button carries only the id of a record in the store (and the form of the change it showed).
+    expect(actions[0].elements[0].value).toMatch(/^change:demo-eks:[0-9a-f]{24}\.[0-9a-f]{16}$/);
     for (const m of posted) expect(limitViolations(m)).toEqual([]);
   });
 

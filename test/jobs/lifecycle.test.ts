@@ -101,9 +101,10 @@ beforeAll(async () => {
   store = openStateStore(aws.env);
   await store.init(); // what `eksnet state init` does
   slack = await new SlackStandIn().start();
-}, 240_000);
+}, 600_000);
 
 afterAll(async () => {
+  nock.enableNetConnect(); // every host again: nock stays active for later test files in this worker
   restoreEnv?.();
   await slack?.stop();
   await aws?.stop();
@@ -179,4 +180,4 @@ it('baseline from Slack → drift → alert and digest with buttons → accept (
     ['drift-accept', 'U0MALLORY', 'refused'],
     ['drift-accept', 'U0ALICE', 'ok'],
   ]);
-}, 240_000);
+}, 600_000);

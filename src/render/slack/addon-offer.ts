@@ -1,6 +1,8 @@
 import type { OfferBatchMeta, OfferRecord } from '../../addons/offers';
 import { BlockBudget, context, escapeMrkdwn, header, LIMITS, section, truncate } from './limits';
 import type { Block, SlackMessage } from './types';
+import { confirm as confirmDialog } from './blocks';
+import { STATE_ICONS } from '../palette';
 
 /** action_id prefix of the "Upgrade" buttons; the add-on's name follows so each button's id is unique in the message. */
 export const ADDON_UPGRADE_ACTION_PREFIX = 'eksnet_addon_upgrade:';
@@ -29,13 +31,7 @@ function duration(ms: number): string {
 function confirm(o: OfferRecord) {
   const what = o.action === 'update-addon' ? 'EKS updates the managed add-on' : o.action === 'set-image' ? `the ${o.workload!.kind} gets the image ${o.image}` : 'the add-on becomes an EKS managed add-on (OVERWRITE)';
   const second = o.required === 2 ? (o.approvals.length === 0 ? ' A second approver must confirm too.' : ' Your approval is the second: the upgrade starts.') : '';
-  return {
-    title: { type: 'plain_text', text: truncate(`Upgrade ${o.addon} on ${o.cluster}?`, 100) },
-    text: { type: 'plain_text', text: truncate(`${o.addon} ${o.from} → ${o.to}: ${what}.${second}`, 300) },
-    confirm: { type: 'plain_text', text: 'Upgrade' },
-    deny: { type: 'plain_text', text: 'Cancel' },
-    style: 'primary',
-  };
+  return confirmDialog({ title: `Upgrade ${o.addon} on ${o.cluster}?`, text: `${o.addon} ${o.from} → ${o.to}: ${what}.${second}`, confirm: 'Upgrade', deny: 'Cancel', style: 'primary' });
 }
 
 function who(o: OfferRecord): string {
@@ -51,21 +47,21 @@ export function offerLine(o: OfferRecord, now: Date = new Date()): string {
     case 'open': {
       const lines = [head, escapeMrkdwn(actionWords(o)), `_compatible with Kubernetes ${escapeMrkdwn(o.evidence.clusterVersion)} (compatibilities: ${escapeMrkdwn(o.evidence.compatibilities.join(', '))})_`];
       if (o.notOffered) lines.push(`_not offered: ${escapeMrkdwn(o.notOffered)}_`);
-      if (o.required === 2) lines.push(o.approvals.length ? `:ballot_box_with_check: approved by ${who(o)} (1 of 2); a different approver must approve too` : '_needs two approvers_');
+      if (o.required === 2) lines.push(o.approvals.length ? `${STATE_ICONS.approved.slack} approved by ${who(o)} (1 of 2); a different approver must approve too` : '_needs two approvers_');
       return lines.join('\n');
     }
     case 'starting':
-      return `:hourglass_flowing_sand: ${head}\napproved by ${who(o)}: starting`;
+      return `${STATE_ICONS.waiting.slack} ${head}\napproved by ${who(o)}: starting`;
     case 'in-progress':
-      return `:arrows_counterclockwise: ${head}\napproved by ${who(o)}: *InProgress* (${elapsed})${update}${o.status && o.status !== 'InProgress' ? ` — ${escapeMrkdwn(o.status)}` : ''}`;
+      return `${STATE_ICONS.started.slack} ${head}\napproved by ${who(o)}: *InProgress* (${elapsed})${update}${o.status && o.status !== 'InProgress' ? ` — ${escapeMrkdwn(o.status)}` : ''}`;
     case 'successful':
-      return `:white_check_mark: ${head}\napproved by ${who(o)}: *Successful* after ${elapsed}${update}`;
+      return `${STATE_ICONS.ok.slack} ${head}\napproved by ${who(o)}: *Successful* after ${elapsed}${update}`;
     case 'failed': {
       const errors = (o.errors ?? []).map((e) => `${escapeMrkdwn(e.code)}: ${escapeMrkdwn(e.message)}`).join('; ');
-      return `:x: ${head}\napproved by ${who(o)}: *Failed*${elapsed ? ` after ${elapsed}` : ''}${update}${errors ? `\n${truncate(errors, 1500)}` : ''}`;
+      return `${STATE_ICONS.failed.slack} ${head}\napproved by ${who(o)}: *Failed*${elapsed ? ` after ${elapsed}` : ''}${update}${errors ? `\n${truncate(errors, 1500)}` : ''}`;
     }
     case 'stale':
-      return `:information_source: ${head}\nno longer offered: ${escapeMrkdwn(o.status ?? 'the add-on changed since the offer was made')}`;
+      return `${STATE_ICONS.info.slack} ${head}\nno longer offered: ${escapeMrkdwn(o.status ?? 'the add-on changed since the offer was made')}`;
   }
 }
 
@@ -100,7 +96,7 @@ export function renderOfferMessage(meta: OfferBatchMeta, offers: OfferRecord[], 
   if (first) notes.push(`Offers expire ${first.expiresAt.slice(0, 10)}. Only the cluster's approvers may start an upgrade${first.required === 2 ? ', and two different approvers must approve' : ''}.`);
   if (notes.length) budget.pushReserved(context(escapeMrkdwn(notes.join('\n'))));
   const summary = sorted.map((o) => `${o.addon} ${o.from} → ${o.to} (${o.state})`).join(', ');
-  return { text: `Add-on upgrades on ${meta.cluster}: ${summary}`, blocks: budget.blocks };
+  return { text: escapeMrkdwn(`Add-on upgrades on ${meta.cluster}: ${summary}`), blocks: budget.blocks };
 }
 
 /** A plain section for messages in the offer's thread (verification). */

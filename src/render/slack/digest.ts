@@ -202,7 +202,7 @@ function bySeverityItems(items: DigestItem[]): DigestItem[] {
 /** A quiet day (nothing new, open or resolved): one line. */
 export function renderQuietDay(ctx: DigestContext, snoozed: number): SlackMessage {
   const text = `:white_check_mark: ${ctx.cluster}: no drift from baseline ${ctx.baseline}${snoozed ? ` (${snoozed} snoozed change${snoozed === 1 ? '' : 's'} not shown)` : ''}.`;
-  return { text, blocks: [section(escapeMrkdwn(text).replace(/^:white_check_mark: ([^:]+):/, ':white_check_mark: *$1*:'))] };
+  return { text: escapeMrkdwn(text), blocks: [section(escapeMrkdwn(text).replace(/^:white_check_mark: ([^:]+):/, ':white_check_mark: *$1*:'))] };
 }
 
 /** The alert sent at once for new critical changes: every one the message can hold. */

@@ -63,7 +63,7 @@ export function renderPairBlocks(result: CommandResult<ReachResult>, detail: Rea
   }
   const share = shareButton(opts);
   if (share) budget.pushReserved(share);
-  return { text: headlineText(s, question), blocks: budget.blocks };
+  return { text: escapeMrkdwn(headlineText(s, question)), blocks: budget.blocks };
 }
 
 function entryLine(e: MapEntry): string {
@@ -117,7 +117,7 @@ export function renderMapBlocks(result: CommandResult<ReachMap>, opts: SlackRend
   const share = shareButton(opts);
   if (share) budget.pushReserved(share);
   const reach = map.reaches.filter((e) => e.verdict !== 'denied').length;
-  return { text: `Reach map of ${map.from}: reaches ${reach} of ${map.reaches.length} services`, blocks: budget.blocks };
+  return { text: escapeMrkdwn(`Reach map of ${map.from}: reaches ${reach} of ${map.reaches.length} services`), blocks: budget.blocks };
 }
 
 export function renderBatchBlocks(rows: BatchRow[], opts: SlackRenderOptions): SlackMessage {
