@@ -2,14 +2,14 @@
  * Dependencies run one way (README "Code layout and dependency rules"):
  *
  *   util ← model ← snapshot / resolve / collect / state / baseline ← engine ← posture / drift / addons
- *        ← commands ← render ← cli / slack / jobs
+ *        ← commands ← render ← cli / slack / jobs (jobs/ and src/scheduled/)
  *
  * `npm run depcheck` (part of `npm test`) fails on a cycle or on an edge pointing back up this list.
  * Type-only imports count: a type is a dependency too.
  */
-const UP_FROM_RESOLVE = '^(src/(engine|posture|drift|addons|render|slack|cli\\.ts)|commands|jobs)/?';
-const UP_FROM_ENGINE = '^(src/(posture|drift|addons|render|slack|collect|state|cli\\.ts)|commands|jobs)/?';
-const UP_FROM_CHECKS = '^(src/(render|slack|cli\\.ts)|commands|jobs)/?';
+const UP_FROM_RESOLVE = '^(src/(engine|posture|drift|addons|render|slack|scheduled|cli\\.ts)|commands|jobs)/?';
+const UP_FROM_ENGINE = '^(src/(posture|drift|addons|render|slack|scheduled|collect|state|cli\\.ts)|commands|jobs)/?';
+const UP_FROM_CHECKS = '^(src/(render|slack|scheduled|cli\\.ts)|commands|jobs)/?';
 
 module.exports = {
   forbidden: [
@@ -61,21 +61,35 @@ module.exports = {
       severity: 'error',
       comment: 'Commands return typed results; renderers and entry points import them, not the reverse.',
       from: { path: '^commands/' },
-      to: { path: '^(src/(render|slack|cli\\.ts)|jobs)/?' },
+      to: { path: '^(src/(render|slack|scheduled|cli\\.ts)|jobs)/?' },
     },
     {
       name: 'render-below-entry-points',
       severity: 'error',
       comment: 'Renderers never decide and never reach the entry points (CLI, Slack app, jobs).',
       from: { path: '^src/render/' },
-      to: { path: '^(src/(slack|cli\\.ts)|jobs)/?' },
+      to: { path: '^(src/(slack|scheduled|cli\\.ts)|jobs)/?' },
     },
     {
-      name: 'entry-points-apart',
+      name: 'jobs-without-bolt',
       severity: 'error',
-      comment: 'cli, slack and jobs are siblings: jobs must not load Bolt through src/slack, and none imports another.',
-      from: { path: '^(src/slack/|jobs/|src/cli[.]ts$)' },
-      to: { path: '^(src/slack/|jobs/|src/cli[.]ts$)', pathNot: '^$1' },
+      comment: 'The scheduled jobs (jobs/ and their logic in src/scheduled/) must not load Bolt through src/slack, nor the CLI.',
+      from: { path: '^(jobs|src/scheduled)/' },
+      to: { path: '^(src/slack/|src/cli[.]ts$)' },
+    },
+    {
+      name: 'slack-apart',
+      severity: 'error',
+      comment: 'The Slack app imports neither the jobs nor the CLI.',
+      from: { path: '^src/slack/' },
+      to: { path: '^(jobs/|src/scheduled/|src/cli[.]ts$)' },
+    },
+    {
+      name: 'cli-without-bolt',
+      severity: 'error',
+      comment: 'The CLI never loads the Slack app (it may run a scheduled job in-process: `eksnet jobs run`, CONTRACT §2).',
+      from: { path: '^src/cli[.]ts$' },
+      to: { path: '^(src/slack/|jobs/)' },
     },
     {
       name: 'no-test-code-in-product',

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
-import { prng } from './generate';
+import { prng } from './generate/random';
 import { loadSnapshot } from '../src/snapshot/load';
 import { evaluateFlow, reachEngine, reachResult } from '../src/engine/reach';
 import { planQuery } from '../src/resolve/flows';

@@ -10,6 +10,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { Ids, intToIp, ipToInt, peerCount, SubnetPool } from './generate/addresses';
+import { kubeSystemDaemonSets } from './generate/kube-system';
+import { coprimeStride, podCountsPerService, prng, shuffle } from './generate/random';
 
 export interface GenerateOptions {
   seed?: number;
@@ -96,55 +99,6 @@ const SERVICE_NAMES = [
 const TIERS = ['frontend', 'backend', 'backend', 'data'];
 const POD_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
-
-/** mulberry32: a small, fast, seedable PRNG (deterministic across platforms). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Ids {
-  private counters = new Map<string, number>();
-  /** `prefix-0` + 16 hex digits, unique per prefix. */
-  next(prefix: string): string {
-    const n = (this.counters.get(prefix) ?? 0) + 1;
-    this.counters.set(prefix, n);
-    return `${prefix}-0${n.toString(16).padStart(16, '0')}`;
-  }
-}
-
-function ipToInt(ip: string): number {
-  return ip.split('.').reduce((acc, o) => (acc << 8) + Number(o), 0) >>> 0;
-}
-function intToIp(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-/** Addresses of one subnet: single IPs from the bottom half, aligned /28 prefixes from the top half. */
-class SubnetPool {
-  private nextIp: number;
-  private nextPrefix: number;
-  constructor(readonly base: number, readonly size: number) {
-    this.nextIp = base + 4; // AWS reserves the first four addresses
-    this.nextPrefix = base + size / 2;
-  }
-  ip(): string {
-    if (this.nextIp >= this.base + this.size / 2) throw new Error('subnet pool exhausted');
-    return intToIp(this.nextIp++);
-  }
-  prefix28(): string {
-    if (this.nextPrefix + 16 > this.base + this.size - 1) throw new Error('subnet prefix pool exhausted');
-    const p = this.nextPrefix;
-    this.nextPrefix += 16;
-    return `${intToIp(p)}/28`;
-  }
-}
 
 interface SubnetInfo {
   id: string;
@@ -561,33 +515,7 @@ export function generateCluster(options: GenerateOptions = {}): GeneratedCluster
   }
 
   // ---------------- kube-system ----------------
-  const awsNode = {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: meta('aws-node', 'kube-system', { 'k8s-app': 'aws-node' }),
-    spec: {
-      selector: { matchLabels: { 'k8s-app': 'aws-node' } },
-      template: {
-        metadata: { labels: { 'k8s-app': 'aws-node' } },
-        spec: {
-          hostNetwork: true,
-          serviceAccountName: 'aws-node',
-          containers: [
-            {
-              name: 'aws-node',
-              image: `602401143452.dkr.ecr.${REGION}.amazonaws.com/amazon-k8s-cni:v1.19.2-eksbuild.1`,
-              env: [['AWS_VPC_K8S_CNI_EXTERNALSNAT', 'false'], ['ENABLE_POD_ENI', 'true'], ['ENABLE_PREFIX_DELEGATION', 'true'], ['POD_SECURITY_GROUP_ENFORCING_MODE', 'strict'], ['AWS_VPC_K8S_CNI_RANDOMIZESNAT', 'prng']].map(([name, value]) => ({ name, value })),
-            },
-            { name: 'aws-eks-nodeagent', image: `602401143452.dkr.ecr.${REGION}.amazonaws.com/amazon/aws-network-policy-agent:v1.1.6-eksbuild.1`, args: ['--enable-ipv6=false', '--enable-network-policy=true', '--enable-cloudwatch-logs=false'] },
-          ],
-        },
-      },
-    },
-  };
-  const kubeProxy = {
-    apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: meta('kube-proxy', 'kube-system', { 'k8s-app': 'kube-proxy' }),
-    spec: { selector: { matchLabels: { 'k8s-app': 'kube-proxy' } }, template: { metadata: { labels: { 'k8s-app': 'kube-proxy' } }, spec: { hostNetwork: true, containers: [{ name: 'kube-proxy', image: `602401143452.dkr.ecr.${REGION}.amazonaws.com/eks/kube-proxy:v1.31.3-minimal-eksbuild.2` }] } } },
-  };
+  const [awsNode, kubeProxy] = kubeSystemDaemonSets(meta, REGION);
 
   // ---------------- assemble ----------------
   const list = (items: unknown[]): Json => ({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items });
@@ -664,42 +592,6 @@ export function generateCluster(options: GenerateOptions = {}): GeneratedCluster
       networkInterfaces: networkInterfaces.length,
     },
   };
-}
-
-function coprimeStride(n: number): number {
-  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-  for (const candidate of [37, 41, 43, 47, 53, 59, 61]) if (gcd(candidate, n) === 1) return candidate % n || 1;
-  return 1;
-}
-
-/** One rule per peer, as describe-security-group-rules counts them. */
-function peerCount(p: Json): number {
-  return ((p.IpRanges as unknown[]) ?? []).length + ((p.Ipv6Ranges as unknown[]) ?? []).length + ((p.PrefixListIds as unknown[]) ?? []).length + ((p.UserIdGroupPairs as unknown[]) ?? []).length;
-}
-
-/**
- * Pods per Service in one namespace: `services` counts summing to `pods`, two of them exactly 10
- * (for the pair benchmark), the others 3-7 (about five each).
- */
-function podCountsPerService(pods: number, services: number, rand: () => number): number[] {
-  if (services < 2 || pods < 20 + (services - 2)) throw new Error('generateCluster: too few pods for two 10-pod Services');
-  const counts = [10, 10];
-  let left = pods - 20;
-  for (let i = 2; i < services; i++) {
-    const remaining = services - i;
-    const avg = left / remaining;
-    const n = i === services - 1 ? left : Math.max(1, Math.min(left - (remaining - 1), Math.round(avg + (rand() * 4 - 2))));
-    counts.push(n);
-    left -= n;
-  }
-  return counts;
-}
-
-function shuffle<T>(list: T[], rand: () => number): void {
-  for (let i = list.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [list[i], list[j]] = [list[j]!, list[i]!];
-  }
 }
 
 /** Write the documents under `outDir` as JSON files (what `--snapshot outDir` reads). */

@@ -5,6 +5,7 @@ import { loadConfig, type EksnetConfig } from '../src/config';
 import { loadSnapshot } from '../src/snapshot/load';
 import type { Snapshot } from '../src/model/snapshot';
 import { BadInputError } from '../src/util/errors';
+import { PromiseCache } from '../src/util/promise-cache';
 
 /** The package's root directory (holds package.json), from src/ under Jest or dist/src after the build. */
 function packageRoot(): string {
@@ -22,16 +23,10 @@ export function demoSnapshotPath(): string {
   return path.join(packageRoot(), 'demo', 'snapshot');
 }
 
-const snapshotCache = new Map<string, Promise<Snapshot>>();
+const snapshotCache = new PromiseCache<string, Snapshot>();
 
 function cachedSnapshot(p: string): Promise<Snapshot> {
-  let s = snapshotCache.get(p);
-  if (!s) {
-    s = loadSnapshot(p);
-    snapshotCache.set(p, s);
-    s.catch(() => snapshotCache.delete(p));
-  }
-  return s;
+  return snapshotCache.get(p, () => loadSnapshot(p));
 }
 
 function infoFromSnapshot(mode: StateInfo['mode'], source: string, snap: Snapshot): StateInfo {

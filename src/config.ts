@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-// js-yaml, as the snapshot loader: one YAML library in every bundle (test/deploy/package.test.ts).
-import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
+import { parseYaml } from './util/yaml';
 import { z } from 'zod';
 import { BadInputError } from './util/errors';
 
@@ -91,7 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EksnetConfig {
 
 function parseConfigText(text: string, origin: string): unknown {
   try {
-    return loadYaml(text, { schema: CORE_SCHEMA });
+    return parseYaml(text);
   } catch (err) {
     throw new BadInputError(`config ${origin}: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -1,5 +1,6 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { CachedValue } from '../util/promise-cache';
 
 /** Renew temporary credentials this long before they expire. */
 const RENEW_BEFORE_MS = 5 * 60 * 1000;
@@ -9,13 +10,8 @@ const RENEW_BEFORE_MS = 5 * 60 * 1000;
  * before it expires (each SDK client would otherwise call AssumeRole for itself).
  */
 function shared(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
-  let current: Promise<AwsCredentialIdentity> | undefined;
-  return async () => {
-    const held = current && (await current.catch(() => undefined));
-    if (held && (!held.expiration || held.expiration.getTime() - Date.now() > RENEW_BEFORE_MS)) return held;
-    current = provider();
-    return current;
-  };
+  const current = new CachedValue<AwsCredentialIdentity>();
+  return () => current.get(() => provider(), { isFresh: (held) => !held.expiration || held.expiration.getTime() - Date.now() > RENEW_BEFORE_MS });
 }
 
 const assumedRoles = new Map<string, AwsCredentialIdentityProvider>();

@@ -4,6 +4,7 @@ import { getEndpointFromInstructions } from '@smithy/core/endpoints';
 import { HttpRequest } from '@smithy/core/transport';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { PromiseCache } from '../util/promise-cache';
 
 // The token format and lifetime of aws-iam-authenticator (pkg/token/token.go), which is what
 // `aws eks get-token` produces: a presigned STS GetCallerIdentity URL that signs the
@@ -77,20 +78,13 @@ export function decodeEksToken(token: string): URL {
   return new URL(Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url').toString('utf8'));
 }
 
-const tokens = new Map<string, Promise<EksToken>>();
+const tokens = new PromiseCache<string, EksToken>();
 
 /** A token for the cluster, reused until 14 minutes after it was signed, then made anew. */
 export async function eksToken(input: TokenInput & { cacheKey: string }): Promise<string> {
   const now = input.now ?? new Date();
-  const cached = tokens.get(input.cacheKey);
-  if (cached) {
-    const t = await cached.catch(() => undefined);
-    if (t && t.expiresAt.getTime() > now.getTime()) return t.token;
-  }
-  const fresh = makeEksToken({ ...input, now });
-  tokens.set(input.cacheKey, fresh);
-  fresh.catch(() => tokens.delete(input.cacheKey));
-  return (await fresh).token;
+  const t = await tokens.get(input.cacheKey, () => makeEksToken({ ...input, now }), { isFresh: (held) => held.expiresAt.getTime() > now.getTime() });
+  return t.token;
 }
 
 export function clearEksTokenCache(): void {

@@ -1,7 +1,8 @@
 import type { Cluster } from '@aws-sdk/client-eks';
-import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
+import { parseYaml } from '../util/yaml';
 import type { Change, Severity } from '../model/result';
 import type { Snapshot } from '../model/snapshot';
+import { Cidr } from '../model/cidr';
 import { canonicalSet, compareText, stableStringify } from './canonical';
 import { worst } from './severity';
 
@@ -9,7 +10,7 @@ import { worst } from './severity';
 export function canonicalConfigurationValues(text: string | undefined): string {
   if (!text || !text.trim()) return '';
   try {
-    return stableStringify(loadYaml(text, { schema: CORE_SCHEMA })); // YAML 1.2 is a superset of JSON
+    return stableStringify(parseYaml(text)); // YAML 1.2 is a superset of JSON
   } catch {
     return text.trim();
   }
@@ -104,7 +105,8 @@ const CLUSTER_FIELDS: ClusterField[] = [
     value: (c) => canonicalSet(c.resourcesVpcConfig?.publicAccessCidrs ?? ['0.0.0.0/0']),
     severity: (b: string[], a: string[]) => {
       const gained = a.filter((x) => !b.includes(x));
-      if (gained.some((x) => x === '0.0.0.0/0' || x === '::/0')) return 'high';
+      // Parsed, not string-compared: 0.0.0.0/0, 0000:0000::/0 and ::/0 are all the whole internet.
+      if (gained.some((x) => Cidr.tryParse(x)?.isWholeInternet)) return 'high';
       return gained.length ? 'medium' : 'low';
     },
     describe: (b: string[], a: string[]) => `public endpoint CIDRs ${show(b)} → ${show(a)}`,

@@ -4,8 +4,8 @@ import type { Snapshot } from '../model/snapshot';
 import { Cidr } from '../model/cidr';
 import { compareText, indexBy, splitKeys, stableStringify } from './canonical';
 import { containerSeverity, naclEntrySeverity, sensitivePortsIn, type RuleExposure } from './severity';
-import { normaliseProtocol } from './security-groups';
 import { canonicalCidr, cidrRange, elementaryIntervals } from './ranges';
+import { awsProtocolArg, awsProtocolName } from '../model/protocol';
 
 /**
  * NACL entries are keyed by direction and rule number: rules are evaluated by number, so the order of
@@ -23,7 +23,7 @@ interface CanonicalEntry {
 }
 
 function canonicalEntry(e: NetworkAclEntry): CanonicalEntry {
-  const protocol = normaliseProtocol(e.Protocol);
+  const protocol = awsProtocolName(e.Protocol);
   const ported = protocol === 'tcp' || protocol === 'udp';
   const icmp = protocol === 'icmp' || protocol === 'icmpv6';
   return {
@@ -62,15 +62,11 @@ function entryText(e: CanonicalEntry): string {
   return `${e.action} ${traffic} ${way} ${e.cidr}`;
 }
 
-function protocolNumber(p: string): string {
-  return { all: '-1', tcp: '6', udp: '17', icmp: '1', icmpv6: '58' }[p] ?? p;
-}
-
 function entryCommand(aclId: string, e: CanonicalEntry, verb: 'create' | 'replace'): string {
   const parts = [
     `aws ec2 ${verb}-network-acl-entry --network-acl-id ${aclId}`,
     e.direction === 'egress' ? '--egress' : '--ingress',
-    `--rule-number ${e.rule} --protocol ${protocolNumber(e.protocol)}`,
+    `--rule-number ${e.rule} --protocol ${awsProtocolArg(e.protocol)}`,
     e.ports ? `--port-range From=${e.ports.from},To=${e.ports.to}` : '',
     e.icmp ? `--icmp-type-code Type=${e.icmp.type},Code=${e.icmp.code}` : '',
     e.cidr.includes(':') ? `--ipv6-cidr-block ${e.cidr}` : `--cidr-block ${e.cidr}`,

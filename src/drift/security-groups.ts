@@ -2,6 +2,7 @@ import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { Change } from '../model/result';
 import type { Snapshot } from '../model/snapshot';
 import { Cidr } from '../model/cidr';
+import { awsProtocolName } from '../model/protocol';
 import { compareText, indexBy, splitKeys } from './canonical';
 import { canonicalCidr, cidrRange, elementaryIntervals } from './ranges';
 import { groupSeverity, sensitivePortsIn, sgRuleSeverity, type RuleExposure } from './severity';
@@ -27,13 +28,6 @@ export interface AtomicSgRule {
   id: string;
 }
 
-const PROTOCOL_NAMES: Record<string, string> = { '-1': 'all', all: 'all', '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
-
-/** "tcp" / "6" → tcp; "-1" → all; other numbers stay numbers ("132" is SCTP). */
-export function normaliseProtocol(p: string | undefined): string {
-  const t = (p ?? '-1').trim().toLowerCase();
-  return PROTOCOL_NAMES[t] ?? t;
-}
 
 /** "specifying -1 or a protocol number other than tcp, udp, icmp, or icmpv6 allows traffic on all ports" (API_IpPermission). */
 function hasPorts(protocol: string): boolean {
@@ -60,7 +54,7 @@ export function atomicRules(group: SecurityGroup): AtomicSgRule[] {
   const out = new Map<string, AtomicSgRule>();
   const add = (direction: AtomicSgRule['direction'], perms: IpPermission[] | undefined) => {
     for (const perm of perms ?? []) {
-      const protocol = normaliseProtocol(perm.IpProtocol);
+      const protocol = awsProtocolName(perm.IpProtocol);
       const ported = hasPorts(protocol) && perm.FromPort !== undefined && perm.ToPort !== undefined;
       let from = ported ? perm.FromPort : undefined;
       let to = ported ? perm.ToPort : undefined;

@@ -5,13 +5,14 @@ import { defaultDispatcher, type Dispatcher } from './dispatch';
 import { boltLogger, describeError, log } from '../util/log';
 import { ReplayGuard } from './replay';
 import { loadSlackSecrets } from '../util/slack-secrets';
+import { CachedValue } from '../util/promise-cache';
 
 /** API Gateway HTTP API (payload format 2.0; REST API v1 events work too) and the response Bolt builds. */
 export type HttpApiEvent = AwsEvent;
 export type HttpResponse = AwsResponse;
 type BoltHandler = AwsHandler;
 
-let boltHandler: Promise<BoltHandler> | undefined;
+const boltHandler = new CachedValue<BoltHandler>();
 let dispatcherOverride: Dispatcher | undefined;
 const replays = new ReplayGuard();
 
@@ -50,10 +51,8 @@ export async function handler(event: HttpApiEvent, context: unknown): Promise<Ht
   }
   let bolt: BoltHandler;
   try {
-    boltHandler ??= createHandler(process.env);
-    bolt = await boltHandler;
+    bolt = await boltHandler.get(() => createHandler(process.env));
   } catch (err) {
-    boltHandler = undefined;
     log.error('the Slack app cannot start', { error: describeError(err) });
     return { statusCode: 500, body: '' };
   }
@@ -64,6 +63,6 @@ export async function handler(event: HttpApiEvent, context: unknown): Promise<Ht
 
 /** Tests: rebuild the app on the next event (new environment), optionally with another dispatcher. */
 export function resetSlackHandler(dispatcher?: Dispatcher): void {
-  boltHandler = undefined;
+  boltHandler.clear();
   dispatcherOverride = dispatcher;
 }

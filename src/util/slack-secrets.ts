@@ -1,4 +1,5 @@
 import { registerSecret } from './log';
+import { CachedValue } from './promise-cache';
 
 export interface SlackSecrets {
   signingSecret: string;
@@ -12,7 +13,7 @@ export class MissingSecretError extends Error {
 /** Parameter names under SLACK_SECRETS_SSM_PREFIX. */
 export const SSM_NAMES = { signingSecret: 'signing-secret', botToken: 'bot-token' } as const;
 
-let cached: Promise<SlackSecrets> | undefined;
+const cached = new CachedValue<SlackSecrets>();
 
 /**
  * Slack's secrets: SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN from the environment (they win when set),
@@ -22,15 +23,11 @@ let cached: Promise<SlackSecrets> | undefined;
  * Cached for the life of the process; a failure is not cached.
  */
 export function loadSlackSecrets(env: NodeJS.ProcessEnv = process.env): Promise<SlackSecrets> {
-  if (!cached) {
-    cached = readSecrets(env);
-    cached.catch(() => (cached = undefined));
-  }
-  return cached;
+  return cached.get(() => readSecrets(env));
 }
 
 export function clearSecretsCache(): void {
-  cached = undefined;
+  cached.clear();
 }
 
 async function readSecrets(env: NodeJS.ProcessEnv): Promise<SlackSecrets> {

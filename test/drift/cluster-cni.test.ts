@@ -22,6 +22,15 @@ describe('ClusterConfig drift', () => {
     expect(brief(pub(['203.0.113.0/24', '198.51.100.0/24']), pub(['198.51.100.0/24', '203.0.113.0/24']))).toEqual([]);
   });
 
+  it('the whole internet is recognised however it is written (parsed, not string-compared), and only then', () => {
+    const pub = (cidrs: string[]) => ({ cluster: cluster({ public: true, cidrs }) });
+    for (const world of ['0000::/0', '::/0', '0.0.0.0/00']) {
+      expect(brief(pub(['203.0.113.0/24']), pub(['203.0.113.0/24', world]))).toEqual([['ClusterConfig', 'prod-eu/publicAccessCidrs', 'modified', 'high']]);
+    }
+    // Negative control: a wide but partial block is a widening (medium), not the whole internet.
+    expect(brief(pub(['203.0.113.0/24']), pub(['203.0.113.0/24', '0.0.0.0/1']))).toEqual([['ClusterConfig', 'prod-eu/publicAccessCidrs', 'modified', 'medium']]);
+  });
+
   it('is not compared when one side has no describe-cluster output, and the report says so', () => {
     const report = driftReport(snap({ cluster: cluster() }), snap({}));
     expect(report.changes).toEqual([]);

@@ -1,4 +1,4 @@
-import { prng } from '../../bench/generate';
+import { prng } from '../../bench/generate/random';
 import * as path from 'node:path';
 import { diff } from '../../src/drift';
 import type { Snapshot } from '../../src/model/snapshot';

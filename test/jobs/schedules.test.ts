@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import cron from 'node-cron';
-import { parse } from 'yaml';
+import { parseYaml } from '../../src/util/yaml';
+
+const parse = (text: string): any => parseYaml(text);
 import { SCHEDULES, toNodeCron } from '../../src/scheduled/schedules';
 import { JOB_NAMES } from '../../src/scheduled/types';
 

@@ -150,6 +150,12 @@ describe('sg-rule-stale-reference', () => {
     const f = run(sgRuleStaleReference, withGroup(sg('sg-app', [], { IpPermissionsEgress: [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: 'sg-peer', VpcPeeringConnectionId: 'pcx-1', PeeringStatus: 'deleted' }] }] })));
     expect(f[0]!.fix).toContain('revoke-security-group-egress');
   });
+  // A group of a peered VPC is not in this VPC's snapshot; only PeeringStatus "deleted" says it is gone
+  // (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html#vpc-peering-stale-groups).
+  it('negative control: a reference to a live group of a peered VPC (active peering, group not in the snapshot)', () => {
+    const f = run(sgRuleStaleReference, withGroup(sg('sg-app', [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: 'sg-peer', UserId: '111122223333', VpcId: 'vpc-peer', VpcPeeringConnectionId: 'pcx-1', PeeringStatus: 'active' }] }])));
+    expect(f).toEqual([]);
+  });
   it('Compliance: references to existing groups and to other accounts', () => {
     const f = run(sgRuleStaleReference, withGroup(sg('sg-app', [
       { IpProtocol: 'tcp', FromPort: 80, ToPort: 80, UserIdGroupPairs: [{ GroupId: 'sg-node' }] },

@@ -2,7 +2,7 @@ import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { Snapshot } from '../../model/snapshot';
 import { Cidr, cidrMatches, type Address } from '../../model/cidr';
 import type { EniInfo } from './placement';
-import { parseProtocol } from '../../model/protocol';
+import { permissionTraffic } from '../../model/ip-permission';
 
 // Security group semantics (notes §1):
 // https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html — allow-only, the rules of every
@@ -164,11 +164,11 @@ export class SecurityGroupIndex {
 }
 
 function compile(groupId: string, p: IpPermission, preposition: 'from' | 'to'): CompiledRule {
-  const protocol = parseProtocol(p.IpProtocol) ?? 'all';
-  const portsApply = protocol === 6 || protocol === 17;
-  const allPorts = p.FromPort === undefined || p.FromPort === -1 || p.ToPort === undefined || p.ToPort === -1;
-  const fromPort = !portsApply || allPorts ? 0 : p.FromPort!;
-  const toPort = !portsApply || allPorts ? 65535 : p.ToPort!;
+  const traffic = permissionTraffic(p);
+  const protocol = traffic.protocol;
+  const portsApply = traffic.ports !== undefined;
+  const fromPort = traffic.ports?.from ?? 0;
+  const toPort = traffic.ports?.to ?? 65535;
   const cidrs: Cidr[] = [];
   // IpRanges are IPv4 only and Ipv6Ranges IPv6 only; Cidr.contains never matches across families.
   for (const r of p.IpRanges ?? []) {

@@ -2,6 +2,7 @@ import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../../
 import type { Protocol } from '../../model/result';
 import { Cidr } from '../../model/cidr';
 import { CompiledSelector } from '../../model/selector';
+import { kubeProtocol } from '../../model/protocol';
 
 // Compiled form of networking.k8s.io/v1 NetworkPolicy; field meanings from
 // https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/
@@ -98,16 +99,12 @@ function compilePeer(peer: NetworkPolicyPeer): CompiledPeer {
 }
 
 function compilePort(p: NetworkPolicyPort): CompiledPort {
-  const protocol = normaliseProtocol(p?.protocol);
+  // Anything other than TCP/UDP/SCTP (rejected by the API server) stays as written and matches no flow.
+  const protocol = kubeProtocol(p?.protocol);
   const port = p?.port;
   if (port === undefined || port === null) return { protocol };
   if (typeof port === 'number') return { protocol, port, endPort: typeof p.endPort === 'number' ? p.endPort : undefined };
   // IntOrString: a numeric string as kubectl may print it is a number; anything else is a name.
   if (/^\d+$/.test(port)) return { protocol, port: Number(port), endPort: typeof p.endPort === 'number' ? p.endPort : undefined };
   return { protocol, name: port };
-}
-
-/** Protocol defaults to TCP; anything other than TCP/UDP/SCTP (rejected by the API server) matches no flow. */
-export function normaliseProtocol(p: string | undefined): Protocol | string {
-  return (p ?? 'TCP').toUpperCase();
 }

@@ -1,4 +1,4 @@
-import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
+import { parseYaml } from '../../util/yaml';
 import type { Container, K8sObject, Workload } from '../../model/k8s';
 import type { Snapshot } from '../../model/snapshot';
 
@@ -159,7 +159,7 @@ export function addonEnablesNetworkPolicy(configurationValues: string | undefine
 export function parseConfigurationValues(text: string | undefined): Record<string, unknown> | undefined {
   if (!text || !text.trim()) return undefined;
   try {
-    const parsed: unknown = loadYaml(text, { schema: CORE_SCHEMA }); // YAML 1.2 is a superset of JSON
+    const parsed: unknown = parseYaml(text); // YAML 1.2 is a superset of JSON
     return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

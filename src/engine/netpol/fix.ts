@@ -6,7 +6,7 @@ import { INTERNET_ADDRESS } from '../../model/cidr';
 import type { Endpoint, Flow } from '../../model/flow';
 import type { Direction } from './compile';
 import { CompiledSelector } from '../../model/selector';
-import { toYaml } from './yaml-emit';
+import { dumpYaml } from '../../util/yaml';
 
 /** Labels that differ between pods of one workload, so a fix must not select on them. */
 const GENERATED_LABELS = new Set(['pod-template-hash', 'controller-revision-hash', 'pod-template-generation']);
@@ -117,7 +117,7 @@ export function buildNetpolFix(flow: Flow, direction: Direction, identities: Pod
         ...(direction === 'egress' ? { egress: [rule] } : { ingress: [rule] }),
       },
     };
-    byPort.set(portKey, (shared = { object, name, text: toYaml(object) }));
+    byPort.set(portKey, (shared = { object, name, text: dumpYaml(object) }));
   }
   const { object, name } = shared;
   const what = direction === 'egress' ? `${subject.label} to reach ${peer.label}` : `${peer.label} to reach ${subject.label}`;

@@ -2,7 +2,7 @@ import type { AddonsData } from '../../../commands/addons';
 import type { DriftData, DriftDetail } from '../../../commands/drift';
 import { attributionKey } from '../../drift/attribution';
 import { attributionText } from '../text/drift';
-import type { PostureData } from '../../../commands/posture';
+import type { PostureData, PostureDetail, PostureMuteData } from '../../../commands/posture';
 import type { CommandResult } from '../../../commands/types';
 import { SEVERITY_ORDER, type Severity } from '../../model/result';
 import { describeState } from '../text/state-line';
@@ -69,12 +69,32 @@ function severityList<T extends { severity: Severity }>(
   return { text: items.length ? `${title}: ${items.length} (${counts(items)})` : `${title}: ${empty}`, blocks: budget.blocks };
 }
 
+/** Posture: the findings (below), then the muted ones in one line; or the answer to `posture mute|unmute`. */
+export function renderPostureSlack(result: CommandResult<PostureData | PostureMuteData>, opts: SlackRenderOptions): SlackMessage {
+  const data = result.data;
+  if (!('findings' in data)) {
+    const m = data.mute ?? data.unmuted!;
+    const text = data.mute
+      ? `:mute: Muted *${escapeMrkdwn(m.id)}* on \`${escapeMrkdwn(m.object)}\` until ${m.until.slice(0, 10)} — ${escapeMrkdwn(m.reason)}`
+      : `:loud_sound: Unmuted *${escapeMrkdwn(m.id)}* on \`${escapeMrkdwn(m.object)}\` (it was muted by ${escapeMrkdwn(m.by)} until ${m.until.slice(0, 10)})`;
+    return { text: text.replace(/[*`]/g, ''), blocks: [section(truncate(text, 2900))] };
+  }
+  const muted = (result.detail as PostureDetail | undefined)?.muted ?? [];
+  const message = renderPostureFindings(result as CommandResult<PostureData>, opts);
+  if (muted.length === 0) return message;
+  const line = `:mute: ${muted.length} muted: ${muted
+    .slice(0, 10)
+    .map(({ finding: f, mute: mu }) => `*${escapeMrkdwn(f.id)}* on \`${escapeMrkdwn(f.object)}\` (by ${escapeMrkdwn(mu.by)} until ${mu.until.slice(0, 10)}: ${escapeMrkdwn(truncate(mu.reason, 200))})`)
+    .join('; ')}${muted.length > 10 ? ` and ${muted.length - 10} more` : ''}`;
+  return { ...message, blocks: [...(message.blocks ?? []), context(truncate(line, 2900))] };
+}
+
 /**
  * Posture: counts by severity, then findings worst first, one block per check and severity: a single finding
  * with its summary and the fix as code; repeated findings of one check as one line naming every object
  * ("3 namespaces without default deny: data, monitoring, batch") with one example's fix.
  */
-export function renderPostureSlack(result: CommandResult<PostureData>, opts: SlackRenderOptions): SlackMessage {
+function renderPostureFindings(result: CommandResult<PostureData>, opts: SlackRenderOptions): SlackMessage {
   const findings = [...result.data.findings].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
   const title = 'Traffic-control posture';
   const budget = new BlockBudget();

@@ -1,4 +1,4 @@
-import type { PostureData } from '../../../commands/posture';
+import type { PostureData, PostureDetail, PostureMuteData } from '../../../commands/posture';
 import type { CommandResult } from '../../../commands/types';
 import { SEVERITY_ORDER, type Finding } from '../../model/result';
 import { SEVERITY_ICONS } from '../palette';
@@ -16,8 +16,12 @@ function byCheck(findings: Finding[]): Finding[][] {
  * Findings grouped by severity (critical first, with the palette's icon); within a severity, repeated findings
  * of one check are one entry naming every object, with one example's summary and fix. Fixes are never wrapped.
  */
-export function renderPostureText(result: CommandResult<PostureData>, o: TextOptions = DEFAULT_TEXT_OPTIONS): string {
-  const findings = result.data.findings;
+export function renderPostureText(result: CommandResult<PostureData | PostureMuteData>, o: TextOptions = DEFAULT_TEXT_OPTIONS): string {
+  const data = result.data;
+  if (!('findings' in data)) return renderMuteChange(data);
+  const findings = data.findings;
+  // Findings a mute covers, shown last with who muted them, why and until when.
+  const muted = (result.detail as PostureDetail | undefined)?.muted ?? [];
   const out: string[] = [];
   const state = describeState(result.state);
   if (state) out.push(`Posture of ${state}`, '');
@@ -38,5 +42,19 @@ export function renderPostureText(result: CommandResult<PostureData>, o: TextOpt
   }
   const counts = SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
   if (findings.length > 0) out.push(`${findings.length} finding(s): ${counts.map(([s, n]) => `${n} ${s}`).join(', ')}`);
+  if (muted.length > 0) {
+    if (findings.length > 0) out.push('');
+    out.push(`MUTED (${muted.length})`);
+    for (const { finding: f, mute: m } of muted) {
+      out.push(`  ${f.id}  ${f.object}  (${f.severity})`);
+      out.push(`    muted by ${m.by} until ${m.until.slice(0, 10)}: ${m.reason}`);
+    }
+  }
   return out.join('\n').replace(/\n+$/, '') + '\n';
+}
+
+function renderMuteChange(data: PostureMuteData): string {
+  if (data.mute) return `Muted ${data.mute.id} on ${data.mute.object} until ${data.mute.until} (by ${data.mute.by}: ${data.mute.reason}).\n`;
+  const m = data.unmuted!;
+  return `Unmuted ${m.id} on ${m.object} (it was muted by ${m.by} until ${m.until}: ${m.reason}).\n`;
 }

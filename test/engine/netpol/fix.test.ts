@@ -1,4 +1,6 @@
-import { parse } from 'yaml';
+import { parseYaml } from '../../../src/util/yaml';
+
+const parse = (text: string): any => parseYaml(text);
 import type { K8sObject, NetworkPolicy } from '../../../src/model/k8s';
 import { namespace, netpol, pod, snapshotOf, World, workload } from './builder';
 

@@ -1,5 +1,4 @@
-import { parse } from 'yaml';
-import { toYaml } from '../../../src/engine/netpol/yaml-emit';
+import { dumpYaml as toYaml, parseYaml as parse } from '../../src/util/yaml';
 
 // The fix text must read back as the same object with any YAML 1.2 parser (https://yaml.org/spec/1.2.2/).
 describe('fix YAML', () => {
@@ -11,6 +10,12 @@ describe('fix YAML', () => {
     ['empty maps and lists', { podSelector: {}, ingress: [], list: [[1, 2], []] }],
   ])('%s', (_name, value) => {
     expect(parse(toYaml(value))).toEqual(value);
+  });
+
+  // kubectl reads YAML with a YAML 1.1 parser, where yes/no/on/off are booleans: such strings must be quoted.
+  it('quotes strings a YAML 1.1 reader would take for booleans or numbers', () => {
+    const text = toYaml({ a: 'yes', b: 'on', c: 'off', d: 'no', e: '1.5', f: 'y' });
+    for (const v of ['yes', 'on', 'off', 'no', '1.5']) expect(text).toContain(`'${v}'`);
   });
 
   it('writes the block style kubectl users read', () => {
