@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'demo/**', '**/*.d.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'demo/**', '**/*.d.ts', '.esbuild/**', '.serverless/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.{ts,js,cjs,mjs}'],

@@ -72,7 +72,9 @@ export async function consumeQueue(event: QueueEvent, s: ConsumerSurroundings): 
     const what = `the ${job.title} for ${m.cluster}`;
     let reason: string | undefined;
     try {
-      const outcome = await withDeadline(budget, what, (signal) => job.run(guardedContext(jobContext(event, s.env, guardedPost(s.post, signal), s.state), signal), cluster));
+      const outcome = await withDeadline(budget, what, (signal) =>
+        job.run(guardedContext(jobContext(event, s.env, guardedPost(s.post, signal), guardedStore(s.state, signal)), signal), cluster),
+      );
       outcomes.push({ job: m.job, ...outcome });
       if (outcome.outcome === 'failed' && outcome.posted === 0 && !outcome.pending) reason = `nothing reached the channel (reference ${outcome.ref ?? 'none'} in the eksnet logs)`;
     } catch (err) {
@@ -97,9 +99,25 @@ export async function consumeQueue(event: QueueEvent, s: ConsumerSurroundings): 
 }
 
 /**
- * Once the deadline passed, the run may neither post nor wait for more state: its cluster has failed. (What
- * it still queues in the outbox goes out once, under the outbox's key, with a later run's messages.)
+ * Once the deadline passed, the abandoned run may neither post, nor write the state store (a late
+ * "done" on its claim, or a late release, would stop or double the redelivery's run), nor wait for more
+ * state: its cluster has failed, and the redelivery starts afresh.
  */
+function guardedStore(store: StateStore, signal: AbortSignal): StateStore {
+  const refuse = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => (...a: A): Promise<R> => (signal.aborted ? Promise.reject(signal.reason) : f(...a));
+  return {
+    describe: () => store.describe(),
+    getRecord: (pk, sk) => store.getRecord(pk, sk),
+    queryRecords: (pk, o) => store.queryRecords(pk, o),
+    getDocument: (k) => store.getDocument(k),
+    listDocuments: (p) => store.listDocuments(p),
+    init: () => store.init(),
+    putRecord: refuse((pk: string, sk: string, data: unknown, o?: Parameters<StateStore['putRecord']>[3]) => store.putRecord(pk, sk, data, o)) as StateStore['putRecord'],
+    deleteRecord: refuse((pk: string, sk: string, o?: { ifVersion?: number }) => store.deleteRecord(pk, sk, o)),
+    putDocument: refuse((k: string, b: string) => store.putDocument(k, b)),
+  };
+}
+
 function guardedPost(post: PostMessage, signal: AbortSignal): PostMessage {
   return async (channel, message) => {
     if (signal.aborted) throw signal.reason;

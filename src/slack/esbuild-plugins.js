@@ -3,17 +3,25 @@
 // The `slack` function must answer Slack within 3 s, so it never collects live state: that is the worker's
 // job. Bundling the live collector (@kubernetes/client-node, the EC2 client: ~9 MB of JavaScript) into it
 // would only slow every cold start, because V8 parses the whole bundle at require() time. For the slack
-// entry point, every import of src/collect/index (commands/source.ts's and commands/snapshot.ts's lazy ones)
-// resolves to a stub that says where live collection runs (test/deploy/package.test.ts checks the bundle). Likewise @slack/socket-mode (with undici and ws), which Bolt's App module requires
-// at load time although only Socket Mode (the local dev runner) uses it.
+// entry point, what only live work uses (src/collect/index and aws-clients, the CloudTrail client) resolves
+// to a stub that says where live collection runs (test/deploy/package.test.ts checks the bundle). Likewise
+// @slack/socket-mode (with undici and ws), which Bolt's App module requires at load time although only
+// Socket Mode (the local dev runner) uses it.
 'use strict';
 
 const path = require('node:path');
 
-const STUB = `
-exports.collectSnapshot = async function collectSnapshot() {
+// What live collection needs, none of which the slack function runs: its stub throws where live work was
+// asked for (the slack function hands live commands to the worker before any of this is reached).
+const LIVE_ONLY_STUB = `
+function liveOnly() {
   throw new Error('live collection runs in the worker function: set EKSNET_WORKER_FUNCTION for the slack function');
-};
+}
+exports.collectSnapshot = async function collectSnapshot() { liveOnly(); };
+exports.makeAwsClients = liveOnly;
+exports.clusterCredentials = liveOnly;
+exports.CloudTrailClient = class CloudTrailClient { constructor() { liveOnly(); } };
+exports.LookupEventsCommand = class LookupEventsCommand { constructor() { liveOnly(); } };
 `;
 
 function isSlackEntry(build) {
@@ -22,17 +30,23 @@ function isSlackEntry(build) {
   return list.some((e) => /src[\\/]slack[\\/]lambda(\.ts)?$/.test(typeof e === 'string' ? e : e.in));
 }
 
-/** src/collect/index, however it is imported (commands/source.ts and commands/snapshot.ts both do, lazily). */
-const COLLECTOR = path.resolve(__dirname, '..', 'collect', 'index');
+/**
+ * src/collect/index and src/collect/aws-clients, however they are imported (commands/source.ts,
+ * commands/snapshot.ts and commands/drift.ts do so lazily), and the CloudTrail client (drift attribution
+ * on a live cluster).
+ */
+const LIVE_ONLY_FILES = [path.resolve(__dirname, '..', 'collect', 'index'), path.resolve(__dirname, '..', 'collect', 'aws-clients')];
 
 const liveCollectorOnlyInWorker = {
   name: 'eksnet-live-collector-only-in-worker',
   setup(build) {
     if (!isSlackEntry(build)) return;
-    build.onResolve({ filter: /(^|[\\/])collect[\\/]index(\.ts)?$/ }, (args) =>
-      path.resolve(args.resolveDir, args.path).replace(/\.ts$/, '') === COLLECTOR ? { path: 'eksnet-live-collector-stub', namespace: 'eksnet-stub' } : undefined,
+    const stub = { path: 'eksnet-live-only-stub', namespace: 'eksnet-stub' };
+    build.onResolve({ filter: /(^|[\\/])collect[\\/](index|aws-clients)(\.ts)?$/ }, (args) =>
+      LIVE_ONLY_FILES.includes(path.resolve(args.resolveDir, args.path).replace(/\.ts$/, '')) ? stub : undefined,
     );
-    build.onLoad({ filter: /.*/, namespace: 'eksnet-stub' }, () => ({ contents: STUB, loader: 'js' }));
+    build.onResolve({ filter: /^@aws-sdk\/client-cloudtrail$/ }, () => stub);
+    build.onLoad({ filter: /.*/, namespace: 'eksnet-stub' }, () => ({ contents: LIVE_ONLY_STUB, loader: 'js' }));
   },
 };
 
