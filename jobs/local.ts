@@ -39,7 +39,7 @@ export async function runScheduledJob(
   await queue.drain(
     async (e) => {
       const r = await consumeQueue(e, { env, post, state });
-      for (const o of r.outcomes) outcomes.push({ cluster: o.cluster, outcome: o.outcome, posted: o.posted, ...(o.ref ? { ref: o.ref } : {}) });
+      for (const o of r.outcomes) outcomes.push({ cluster: o.cluster, outcome: o.outcome, posted: o.posted, ...(o.pending ? { pending: o.pending } : {}), ...(o.ref ? { ref: o.ref } : {}) });
       return { batchItemFailures: r.batchItemFailures };
     },
     (e) => handleDeadLetters(e, { env, post, state }),
