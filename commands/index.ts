@@ -5,9 +5,10 @@ import { postureCommand } from './posture';
 import { driftCommand } from './drift';
 import { baselineCommand } from './baseline';
 import { snapshotCommand } from './snapshot';
+import { configCommand } from './config';
 
 /** Every subcommand, shared by the CLI and the Slack router. Later commands register here. */
-export const COMMANDS: Command<any>[] = [whoamiReachCommand, postureCommand, driftCommand, addonsCommand, snapshotCommand, baselineCommand];
+export const COMMANDS: Command<any>[] = [whoamiReachCommand, postureCommand, driftCommand, addonsCommand, snapshotCommand, baselineCommand, configCommand];
 
 export function findCommand(name: string): Command<any> | undefined {
   return COMMANDS.find((c) => c.name === name);

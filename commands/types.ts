@@ -65,5 +65,7 @@ export interface Command<T = unknown> {
   examples: string[];
   /** True when the command changes nothing (anyone in the workspace may run it by default). */
   readOnly: boolean;
+  /** false: CLI only (the Slack router answers that it runs in the CLI). Default true. */
+  slack?: boolean;
   run(args: CommandArgs, ctx: CommandContext): Promise<CommandResult<T>>;
 }

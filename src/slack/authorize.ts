@@ -38,25 +38,3 @@ export async function checkCommandAccess(command: Command, userId: string, confi
   const source = listed ? `authorization.commands.${command.name}` : 'authorization.approvers';
   return { allowed: false, reason: `\`${command.name}\` is limited to the users and groups in ${source}, and you are not one of them` };
 }
-
-export type ClusterDecision = { allowed: true; cluster?: string } | { allowed: false; reason: string };
-
-/**
- * Which cluster a channel queries: --cluster, else the channel's default (or its only cluster).
- * When `channels` is configured, a channel that is not listed may query nothing, and a listed one
- * only its clusters.
- */
-export function checkChannelCluster(channelId: string | undefined, requested: string | undefined, config: EksnetConfig): ClusterDecision {
-  const channels = config.channels;
-  if (Object.keys(channels).length === 0) return { allowed: true, cluster: requested };
-  const entry = channelId ? channels[channelId] : undefined;
-  if (!entry) return { allowed: false, reason: 'this channel is not configured to query any cluster (channels in the eksnet configuration)' };
-  const cluster = requested ?? entry.defaultCluster ?? (entry.clusters.length === 1 ? entry.clusters[0] : undefined);
-  if (cluster === undefined) {
-    return { allowed: false, reason: `this channel may query ${entry.clusters.join(', ') || 'no cluster'}; name one with --cluster NAME` };
-  }
-  if (!entry.clusters.includes(cluster) && entry.defaultCluster !== cluster) {
-    return { allowed: false, reason: `this channel may query only ${entry.clusters.join(', ') || 'its default cluster'}, not ${cluster}` };
-  }
-  return { allowed: true, cluster };
-}

@@ -1,13 +1,14 @@
-import { parseArgs, splitWords } from '../../commands/args';
+import { parseArgs, splitWords, VALUE_FLAGS } from '../../commands/args';
 import { findCommand } from '../../commands/index';
 import type { Command, CommandArgs } from '../../commands/types';
-import { loadConfig } from '../config';
-import { pickCluster } from '../source';
+import { ConfigError, loadConfig } from '../config';
 import type { SlackMessage } from '../render/slack/types';
+import { escapeControl } from '../util/escape';
 import { BadInputError, errorMessage } from '../util/errors';
-import { checkChannelCluster, checkCommandAccess, type GroupMembers } from './authorize';
+import { checkCommandAccess, type GroupMembers } from './authorize';
 import type { SlackJob } from './job';
-import { badInputMessage, commandHelpMessage, refusalMessage, usageMessage } from './messages';
+import { badInputMessage, commandHelpMessage, misconfiguredMessage, refusalMessage, usageMessage } from './messages';
+import { resolveSlackScope } from './scope';
 
 export interface Invocation {
   /** The slash command as typed, e.g. /eksnet. */
@@ -36,6 +37,21 @@ function unsafeBaseline(value: string | boolean | undefined): boolean {
   return typeof value === 'string' && (value.startsWith('/') || value.startsWith('~') || /^[A-Za-z]:/.test(value) || value.split(/[\\/]/).includes('..'));
 }
 
+/** The words without the named flags (`--name value`, `--name=value`, or a switch). */
+function withoutFlags(words: string[], names: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const name = w.startsWith('--') ? w.slice(2).split('=')[0]! : undefined;
+    if (name !== undefined && names.includes(name)) {
+      if (!w.includes('=') && VALUE_FLAGS.has(name)) i++;
+      continue;
+    }
+    out.push(w);
+  }
+  return out;
+}
+
 /**
  * Everything a slash command needs decided before the ack, synchronously or nearly: which subcommand,
  * well-formed words, may this user run it, may this channel query that cluster, and can it answer inline.
@@ -48,13 +64,15 @@ export async function routeInvocation(inv: Invocation, members: GroupMembers, en
     return { kind: 'reply', message: c ? commandHelpMessage(inv.slash, c) : usageMessage(inv.slash) };
   }
   const command = findCommand(name);
-  if (!command) return { kind: 'reply', message: usageMessage(inv.slash, `Unknown subcommand "${name}".`) };
+  if (!command) return { kind: 'reply', message: usageMessage(inv.slash, `Unknown subcommand "${escapeControl(name)}".`) };
+  if (command.slack === false) return { kind: 'reply', message: badInputMessage(`${command.name} runs in the eksnet CLI only (eksnet ${command.usage})`) };
 
   let config;
   try {
     config = loadConfig(env);
   } catch (err) {
-    // A broken configuration is the operator's problem, not bad input from the person asking.
+    // A broken configuration is the operator's problem: the person asking learns which key, never the defaults.
+    if (err instanceof ConfigError) return { kind: 'reply', message: misconfiguredMessage(err) };
     throw new Error(`configuration: ${errorMessage(err)}`, { cause: err });
   }
   const access = await checkCommandAccess(command, inv.userId, config, members);
@@ -72,23 +90,28 @@ export async function routeInvocation(inv: Invocation, members: GroupMembers, en
   if (serverPath) return { kind: 'reply', message: badInputMessage(`--${serverPath} names a file on the server and is not available from Slack; use the eksnet CLI`) };
   if (unsafeBaseline(args.flags.baseline)) return { kind: 'reply', message: badInputMessage('--baseline must be a path relative to the deployment (e.g. baselines/prod), without ..') };
 
-  const requested = typeof args.flags.cluster === 'string' ? args.flags.cluster : undefined;
-  const where = checkChannelCluster(inv.channelId, requested, config);
-  if (!where.allowed) return { kind: 'reply', message: refusalMessage(`\`${inv.slash} ${command.name}\` in this channel`, where.reason) };
-  const argv = rest.filter((w) => w !== '--share');
-  if (where.cluster && !requested) {
-    argv.push('--cluster', where.cluster);
-    args.flags.cluster = where.cluster;
+  const flagText = (f: string) => (typeof args.flags[f] === 'string' ? (args.flags[f] as string) : undefined);
+  const scope = resolveSlackScope(config, {
+    channelId: inv.channelId,
+    cluster: flagText('cluster'),
+    region: flagText('region'),
+    snapshotMode: Boolean(env.EKSNET_SNAPSHOT),
+    defaultRegion: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
+  });
+  if (!scope.allowed) return { kind: 'reply', message: refusalMessage(`\`${inv.slash} ${command.name}\` in this channel`, scope.reason) };
+  // The cluster, region and role come from the configuration: the words handed on carry exactly those.
+  const argv = withoutFlags(rest, ['share', 'cluster', 'region']);
+  const cluster = scope.cluster?.name;
+  if (scope.cluster) {
+    argv.push('--cluster', scope.cluster.name, ...(scope.cluster.region ? ['--region', scope.cluster.region] : []));
+    args.flags.cluster = scope.cluster.name;
+    if (scope.cluster.region) args.flags.region = scope.cluster.region;
+  } else if (!env.EKSNET_SNAPSHOT) {
+    delete args.flags.cluster;
+    delete args.flags.region;
   }
 
   // Snapshot mode (EKSNET_SNAPSHOT, or no cluster at all: the bundled demo) answers in well under a second.
-  let cluster: string | undefined;
-  try {
-    cluster = env.EKSNET_SNAPSHOT ? undefined : pickCluster(args, config)?.name;
-  } catch (err) {
-    if (err instanceof BadInputError) return { kind: 'reply', message: badInputMessage(err.message) };
-    throw err;
-  }
   const job: SlackJob = { command: command.name, argv, userId: inv.userId, channelId: inv.channelId, responseUrl: inv.responseUrl, share: args.flags.share === true, ref: inv.ref };
   // EKSNET_SLACK_ASYNC=always hands snapshot answers to the worker too (very large snapshots).
   const inline = cluster === undefined && env.EKSNET_SLACK_ASYNC !== 'always';

@@ -5,6 +5,7 @@ import { renderPostureText } from './posture';
 import { renderDriftText } from './drift';
 import { renderBaselineText } from './baseline';
 import { renderSnapshotText } from './snapshot';
+import { renderConfigText } from './config';
 
 type TextRenderer = (result: CommandResult<any>) => string;
 
@@ -16,6 +17,7 @@ const RENDERERS: Record<string, TextRenderer> = {
   drift: renderDriftText,
   baseline: renderBaselineText,
   snapshot: renderSnapshotText,
+  config: (r) => renderConfigText(r.data),
 };
 
 
