@@ -6,6 +6,7 @@ import type { Dispatcher } from './dispatch';
 import { registerListeners } from './listeners';
 import { boltLogger } from './log';
 import type { SlackSecrets } from './secrets';
+import type { StateStore } from '../state/types';
 
 export interface AppOptions {
   secrets: SlackSecrets;
@@ -15,6 +16,8 @@ export interface AppOptions {
   /** Socket Mode (local development): the app-level token (xapp-...). */
   appToken?: string;
   port?: number;
+  /** The durable state store (user-group cache); opened from `env` when absent. */
+  store?: StateStore;
 }
 
 /** SLACK_API_URL overrides the Web API base (CONTRACT §3); the WebClient expects a trailing slash. */
@@ -37,7 +40,7 @@ export function createSlackApp(opts: AppOptions): App {
     logger: boltLogger(),
     clientOptions: { slackApiUrl: slackApiUrl(env), retryConfig: { retries: 2, maxTimeout: 2000 } },
   });
-  registerListeners(app, { env, dispatcher: opts.dispatcher });
+  registerListeners(app, { env, dispatcher: opts.dispatcher, store: opts.store });
   app.error(async (err) => {
     boltLogger().error('unhandled error in a listener', err);
   });

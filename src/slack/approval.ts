@@ -108,7 +108,7 @@ export function registerApprovalListener(app: App, deps: ListenerDeps): void {
         return;
       }
       log.info('add-on upgrade clicked', { ref, user: userId, cluster: offer.cluster, addon: offer.addon, from: offer.from, to: offer.to });
-      const outcome = await approveUpgrade(offer, userId, ref, { env: deps.env, members: groupMembersVia(client) });
+      const outcome = await approveUpgrade(offer, userId, ref, { env: deps.env, members: groupMembersVia(client, { env: deps.env, store: deps.store }) });
       if (outcome.kind === 'reply') {
         await reply(outcome.message);
         return;

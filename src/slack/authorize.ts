@@ -11,12 +11,18 @@ export function isUserGroupId(id: string): boolean {
   return /^S[A-Z0-9]+$/.test(id);
 }
 
-async function isListed(userId: string, list: string[], members: GroupMembers): Promise<boolean> {
+/** True when listed; a string when a group could not be read and nothing else lists the user (fail closed, with why). */
+async function isListed(userId: string, list: string[], members: GroupMembers): Promise<boolean | string> {
   if (list.includes('*') || list.includes(userId)) return true;
+  let failure: string | undefined;
   for (const id of list.filter(isUserGroupId)) {
-    if ((await members(id)).includes(userId)) return true;
+    try {
+      if ((await members(id)).includes(userId)) return true;
+    } catch (err) {
+      failure ??= (err as Error).message;
+    }
   }
-  return false;
+  return failure ?? false;
 }
 
 /**
@@ -34,7 +40,11 @@ export async function checkCommandAccess(command: Command, userId: string, confi
   }
   const allowedList = listed ?? (command.readOnly ? undefined : approvers);
   if (!allowedList) return { allowed: true };
-  if (await isListed(userId, allowedList, members)) return { allowed: true };
+  const verdict = await isListed(userId, allowedList, members);
+  if (verdict === true) return { allowed: true };
   const source = listed ? `authorization.commands.${command.name}` : 'authorization.approvers';
+  if (typeof verdict === 'string') {
+    return { allowed: false, reason: `\`${command.name}\` is limited to the users and groups in ${source}, and eksnet ${verdict}, so it cannot tell whether you are one of them; try again in a moment` };
+  }
   return { allowed: false, reason: `\`${command.name}\` is limited to the users and groups in ${source}, and you are not one of them` };
 }

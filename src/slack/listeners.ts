@@ -11,10 +11,13 @@ import { parseShareValue, runJob } from './run';
 import { groupMembersVia } from './usergroups';
 import { registerApprovalListener } from './approval';
 import { ADDON_UPGRADE_ACTION } from '../render/slack/addon-offer';
+import type { StateStore } from '../state/types';
 
 export interface ListenerDeps {
   env: NodeJS.ProcessEnv;
   dispatcher: Dispatcher;
+  /** The durable state store (user-group cache); opened from `env` when absent. */
+  store?: StateStore;
 }
 
 /**
@@ -58,7 +61,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.command(/^\/eksnet/, async ({ command, ack, client }) => {
     const inv: Invocation = { slash: command.command, text: command.text ?? '', userId: command.user_id, channelId: command.channel_id, responseUrl: command.response_url, ref: newReference() };
     log.info('slash command', { ref: inv.ref, user: inv.userId, channel: inv.channelId, text: inv.text });
-    await handle(inv, groupMembersVia(client), deps, async (m) => ack(enforceLimits(m)));
+    await handle(inv, groupMembersVia(client, { env: deps.env, store: deps.store }), deps, async (m) => ack(enforceLimits(m)));
   });
 
   // "Share in channel" on an ephemeral answer: run the same words again (re-checking who may) and post in_channel.
@@ -80,7 +83,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       ref,
     };
     log.info('share action', { ref, user: inv.userId, channel: inv.channelId, text: inv.text });
-    await handle(inv, groupMembersVia(client), deps, async (m) => {
+    await handle(inv, groupMembersVia(client, { env: deps.env, store: deps.store }), deps, async (m) => {
       await respond({ ...enforceLimits(m), replace_original: false } as Parameters<typeof respond>[0]);
     });
   });
