@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DescribeAddonCommand, EKSClient, UpdateAddonCommand } from '@aws-sdk/client-eks';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { awsRequestHandler } from '../util/aws-http';
 
 /** Where an add-on lives: the cluster's name, region and (other accounts) the role to assume. */
 export interface UpgradeTarget {
@@ -43,10 +44,10 @@ export function eksClientFor(target: UpgradeTarget, timeoutMs = 2500): EKSClient
   return new EKSClient({
     ...(target.region ? { region: target.region } : {}),
     ...(target.roleArn
-      ? { credentials: fromTemporaryCredentials({ params: { RoleArn: target.roleArn, RoleSessionName: 'eksnet-addon-upgrade' }, clientConfig: target.region ? { region: target.region } : {} }) }
+      ? { credentials: fromTemporaryCredentials({ params: { RoleArn: target.roleArn, RoleSessionName: 'eksnet-addon-upgrade' }, clientConfig: { ...(target.region ? { region: target.region } : {}), requestHandler: awsRequestHandler(timeoutMs) } }) }
       : {}),
     maxAttempts: 2,
-    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs },
+    requestHandler: awsRequestHandler(timeoutMs),
   });
 }
 

@@ -2,6 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { awsRequestHandler } from '../util/aws-http';
 
 /** Renew temporary credentials this long before they expire. */
 const RENEW_BEFORE_MS = 5 * 60 * 1000;
@@ -22,14 +23,15 @@ function shared(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityP
 
 const assumedRoles = new Map<string, AwsCredentialIdentityProvider>();
 
-function assumedRole(roleArn: string, region: string | undefined): AwsCredentialIdentityProvider {
-  const key = `${roleArn}|${region ?? ''}`;
+function assumedRole(roleArn: string, region: string | undefined, timeoutMs: number): AwsCredentialIdentityProvider {
+  const key = `${roleArn}|${region ?? ''}|${timeoutMs}`;
   let provider = assumedRoles.get(key);
   if (!provider) {
     provider = shared(
       fromTemporaryCredentials({
         params: { RoleArn: roleArn, RoleSessionName: 'eksnet' },
-        clientConfig: region ? { region } : {},
+        // STS AssumeRole gets the same timeouts that fire as every other client.
+        clientConfig: { ...(region ? { region } : {}), requestHandler: awsRequestHandler(timeoutMs) },
       }),
     );
     assumedRoles.set(key, provider);
@@ -52,11 +54,12 @@ export interface AwsClients {
  * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
  */
 export function makeAwsClients(target: { region?: string; roleArn?: string }, timeoutMs: number): AwsClients {
-  const credentials = target.roleArn ? assumedRole(target.roleArn, target.region) : undefined;
+  const credentials = target.roleArn ? assumedRole(target.roleArn, target.region, timeoutMs) : undefined;
   const common = {
     ...(target.region ? { region: target.region } : {}),
     ...(credentials ? { credentials } : {}),
-    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs },
+    // A timeout that aborts the request (awsRequestHandler sets throwOnRequestTimeout; requestTimeout alone only warns).
+    requestHandler: awsRequestHandler(timeoutMs),
   };
   return { eks: new EKSClient(common), ec2: new EC2Client(common), credentials, region: target.region };
 }

@@ -35,7 +35,9 @@ export function lambdaDispatcher(functionName: string): Dispatcher {
     name: 'lambda',
     async dispatch(job) {
       const { LambdaClient, InvokeCommand } = await import('@aws-sdk/client-lambda');
-      client ??= new LambdaClient({});
+      const { awsRequestHandler } = await import('../util/aws-http');
+      // A timeout that fires: the invocation happens before the ack, which Slack needs within 3 s.
+      client ??= new LambdaClient({ requestHandler: awsRequestHandler(2000) });
       const event: WorkerEvent = { eksnetJob: job };
       const res = await client.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(event)) }));
       if (res.StatusCode !== 202) throw new Error(`worker invocation answered ${res.StatusCode}`);
