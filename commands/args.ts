@@ -2,7 +2,7 @@ import { BadInputError } from '../src/util/errors';
 import type { CommandArgs } from './types';
 
 /** Flags that take a value; every other known flag is a switch. */
-export const VALUE_FLAGS = new Set(['snapshot', 'cluster', 'region', 'batch', 'baseline', 'out']);
+export const VALUE_FLAGS = new Set(['snapshot', 'cluster', 'region', 'batch', 'baseline', 'out', 'since', 'version', 'at']);
 const SWITCH_FLAGS = new Set(['json', 'fresh', 'share', 'help']);
 
 /**

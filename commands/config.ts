@@ -24,7 +24,7 @@ export const configCommand: Command<ConfigCheckData> = {
   usage: 'config check [FILE]',
   examples: ['config check', 'config check ./eksnet.yaml'],
   readOnly: true,
-  slack: false,
+  cliOnly: true,
   async run(args, ctx) {
     const [verb, file, ...extra] = args.words;
     if (verb !== 'check') throw new BadInputError(verb === undefined ? 'config needs a verb: config check [FILE]' : `config: unknown verb "${escapeControl(verb)}" (config check [FILE])`);

@@ -5,10 +5,13 @@ import { postureCommand } from './posture';
 import { driftCommand } from './drift';
 import { baselineCommand } from './baseline';
 import { snapshotCommand } from './snapshot';
+import { auditCommand } from './audit';
+import { stateCommand } from './state';
+import { jobsCommand } from './jobs';
 import { configCommand } from './config';
 
 /** Every subcommand, shared by the CLI and the Slack router. Later commands register here. */
-export const COMMANDS: Command<any>[] = [whoamiReachCommand, postureCommand, driftCommand, addonsCommand, snapshotCommand, baselineCommand, configCommand];
+export const COMMANDS: Command<any>[] = [whoamiReachCommand, postureCommand, driftCommand, addonsCommand, snapshotCommand, baselineCommand, auditCommand, stateCommand, jobsCommand, configCommand];
 
 export function findCommand(name: string): Command<any> | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -1,6 +1,6 @@
 import { loadConfig } from '../src/config';
 import type { MissingResource } from '../src/model/snapshot';
-import { pickCluster } from '../src/source';
+import { pickCluster } from './source';
 import { BadInputError, EksnetError } from '../src/util/errors';
 import type { Command } from './types';
 

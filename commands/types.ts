@@ -25,7 +25,7 @@ export interface LoadedState {
 export interface CommandArgs {
   /** Positional words after the subcommand. */
   words: string[];
-  /** --flag value / --flag (true). Known flags: snapshot, cluster, region, json, batch, baseline, out, fresh, share. */
+  /** --flag value / --flag (true). Known flags: snapshot, cluster, region, json, batch, baseline, out, since, version, fresh, share. */
   flags: Record<string, string | boolean>;
 }
 
@@ -38,6 +38,17 @@ export interface CommandContext {
   env: NodeJS.ProcessEnv;
   /** Where a streaming command (batch --json) writes each JSON line as soon as it is known; absent = collect them. */
   emitJsonLine?: (line: unknown) => void;
+  /** Who runs the command, for saved baselines and audit events: a Slack user id; absent on the CLI (`local:<OS user>`). */
+  actor?: string;
+  /** Run a scheduled job now (`eksnet jobs run`): provided by the CLI, which owns the jobs' surroundings. */
+  runJob?: (input: { job: string | undefined; at?: string; cluster?: string }) => Promise<JobsRunData>;
+}
+
+/** What `eksnet jobs run --json` prints: the run's time and its outcome per cluster. */
+export interface JobsRunData {
+  job: string;
+  at: string;
+  clusters: { cluster: string; outcome: string; posted: number; pending?: number; ref?: string }[];
 }
 
 /**
@@ -65,7 +76,9 @@ export interface Command<T = unknown> {
   examples: string[];
   /** True when the command changes nothing (anyone in the workspace may run it by default). */
   readOnly: boolean;
-  /** false: CLI only (the Slack router answers that it runs in the CLI). Default true. */
-  slack?: boolean;
+  /** For a command whose verbs differ (`baseline show` reads, `baseline save` writes): whether this invocation changes nothing. */
+  readOnlyFor?(args: CommandArgs): boolean;
+  /** Runs only from the CLI: refused from Slack (it manages the server's own infrastructure). */
+  cliOnly?: boolean;
   run(args: CommandArgs, ctx: CommandContext): Promise<CommandResult<T>>;
 }

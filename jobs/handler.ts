@@ -1,26 +1,16 @@
-import { describeError, log } from '../src/slack/log';
-import { runAddonCheck } from './addon-check';
-import { jobContext } from './context';
-import { runDriftDigest } from './drift-digest';
-import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
-import { slackPoster, type PostMessage } from './slack-post';
-import { isJobName, type JobEvent, type JobSummary } from './types';
+import { runScheduledJob } from '../src/scheduled/run';
+import { slackPoster, type PostMessage } from '../src/scheduled/slack-post';
+import { isJobName, type JobEvent, type JobSummary } from '../src/scheduled/types';
+import { openStateStore } from '../src/state';
+import { describeError, log } from '../src/util/log';
 
-// Per warm container: a redelivered event finds its claims here (see idempotency.ts for the shared store).
-let store: IdempotencyStore = new MemoryIdempotencyStore();
 let poster: Promise<PostMessage> | undefined;
 
-/** Run one scheduled job with the given surroundings (the Lambda handler and the local runner). */
-export async function runScheduledJob(event: JobEvent, env: NodeJS.ProcessEnv, post: PostMessage, idempotency: IdempotencyStore): Promise<JobSummary> {
-  const ctx = jobContext(event, env, post, idempotency);
-  const clusters = event.job === 'drift-digest' ? await runDriftDigest(ctx) : await runAddonCheck(ctx);
-  return { job: event.job, clusters };
-}
-
 /**
- * The `jobs` function: EventBridge Scheduler invokes it with `{"job": "drift-digest" | "addon-check",
- * "scheduledTime": ..., "executionId": ...}`. It never throws — a failure is posted to the cluster's channel
- * and logged — so Lambda does not retry what already reached Slack.
+ * The `jobs` function: EventBridge Scheduler invokes it with `{"job": "drift-digest" | "drift-check" |
+ * "addon-check", "scheduledTime": ..., "executionId": ...}`. Every claim and message lives in the state
+ * store (src/scheduled), so a retried or redelivered event — in any process — posts nothing twice. It never
+ * throws: a failure is posted to the cluster's channel (or kept in the outbox) and logged.
  */
 export async function handler(event: JobEvent): Promise<JobSummary> {
   if (!event || !isJobName(event.job)) {
@@ -31,7 +21,7 @@ export async function handler(event: JobEvent): Promise<JobSummary> {
   try {
     poster ??= slackPoster(process.env);
     poster.catch(() => (poster = undefined));
-    const summary = await runScheduledJob(event, process.env, await poster, store);
+    const summary = await runScheduledJob(event, process.env, await poster, openStateStore(process.env));
     log.info('scheduled job finished', { job: event.job, clusters: summary.clusters });
     return summary;
   } catch (err) {
@@ -40,8 +30,7 @@ export async function handler(event: JobEvent): Promise<JobSummary> {
   }
 }
 
-/** Tests: a fresh container (no claims, secrets read again). */
-export function resetJobsHandler(next: IdempotencyStore = new MemoryIdempotencyStore()): void {
-  store = next;
+/** Tests: a fresh container (secrets read again). */
+export function resetJobsHandler(): void {
   poster = undefined;
 }

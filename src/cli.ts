@@ -4,7 +4,7 @@ import { COMMANDS, findCommand } from '../commands/index';
 import type { Command, CommandContext, CommandResult, StateInfo } from '../commands/types';
 import { describeState } from './render/text/state-line';
 import { renderText } from './render/text/index';
-import { loadState } from './source';
+import { loadState } from '../commands/source';
 import { BadInputError, errorMessage } from './util/errors';
 import { escapeControl } from './util/escape';
 
@@ -43,6 +43,14 @@ export function makeContext(io: CliIo, seen: { state?: StateInfo } = {}): Comman
   return {
     env: io.env,
     emitJsonLine: (line) => io.stdout(JSON.stringify(line) + '\n'),
+    runJob: async (input) => {
+      // Loaded only for `eksnet jobs run`: the jobs and the Slack Web API client stay out of other commands.
+      const { parseAt, parseJob, runJobNow } = await import('./scheduled/run');
+      const job = parseJob(input.job);
+      const at = parseAt(input.at);
+      const summary = await runJobNow({ job, at, ...(input.cluster ? { cluster: input.cluster } : {}) }, io.env);
+      return { job, at: at.toISOString(), clusters: summary.clusters };
+    },
     loadState: async (args) => {
       const loaded = await loadState(args, io.env);
       seen.state = loaded.info;

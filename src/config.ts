@@ -37,6 +37,8 @@ const ConfigSchema = z.strictObject({
   channels: z.record(z.string(), ChannelSchema).default({}),
   /** Slack: who may run what. Absent = read-only commands for everyone, changes for no one. */
   authorization: AuthorizationSchema.default({ commands: {}, approvers: [] }),
+  /** The daily drift digest: on a quiet day (nothing new, open or resolved) post one line, or nothing. */
+  digest: z.strictObject({ quietDays: z.enum(['line', 'silent']).default('line') }).default({ quietDays: 'line' }),
 });
 
 export type EksnetConfig = z.infer<typeof ConfigSchema>;
@@ -104,7 +106,7 @@ function defOf(schema: z.ZodType): SchemaDef {
 /** The keys an object schema allows at `path` (walking records, arrays, defaults and optionals). */
 function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   let s: z.ZodType | undefined = schema;
-  let rest = [...path];
+  const rest = [...path];
   for (;;) {
     if (!s) return [];
     const def = defOf(s);
@@ -112,8 +114,10 @@ function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
     else if (def.in) s = def.in;
     else if (rest.length === 0) return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
     else if (def.type === 'object' && def.shape) s = def.shape[String(rest.shift())];
-    else if (def.type === 'record') (rest.shift(), (s = def.valueType));
-    else if (def.type === 'array') (rest.shift(), (s = def.element));
+    else if (def.type === 'record' || def.type === 'array') {
+      rest.shift();
+      s = def.type === 'record' ? def.valueType : def.element;
+    }
     else return [];
   }
 }

@@ -1,5 +1,6 @@
-import type { K8sObject } from '../model/k8s';
+import { ATTRIBUTED_KINDS, type K8sObject } from '../model/k8s';
 import type { Snapshot } from '../model/snapshot';
+import { snapshotFromDocuments } from '../snapshot/load';
 
 /** One file of a snapshot directory: a relative path and the JSON it holds. */
 export interface BaselineDocument {
@@ -40,9 +41,12 @@ function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
-/** managedFields is bookkeeping no command reads (CONTRACT §2 `eksnet snapshot` may drop it). */
+/**
+ * managedFields is bookkeeping (CONTRACT §2 `eksnet snapshot` may drop it); it is kept on the kinds drift
+ * reports, where it names who last changed an object (src/drift/attribution.ts), and dropped elsewhere.
+ */
 function withoutManagedFields(o: K8sObject): K8sObject {
-  if (!o.metadata?.managedFields) return o;
+  if (!o.metadata?.managedFields || ATTRIBUTED_KINDS.has(o.kind)) return o;
   const { managedFields: _dropped, ...metadata } = o.metadata;
   return { ...o, metadata: metadata as K8sObject['metadata'] };
 }
@@ -83,4 +87,12 @@ export function snapshotDocuments(snap: Snapshot, collectedAt: string): Baseline
 /** "networkpolicy" → "networkpolicies", "pod" → "pods" (file names, as kubectl names resources). */
 function plural(word: string): string {
   return word.endsWith('y') ? `${word.slice(0, -1)}ies` : word.endsWith('s') ? `${word}es` : `${word}s`;
+}
+
+/** The snapshot a stored baseline's documents describe (the inverse of `snapshotDocuments`). */
+export function snapshotFromBaseline(source: string, documents: BaselineDocument[]): Snapshot {
+  return snapshotFromDocuments(
+    source,
+    documents.map((d) => ({ doc: d.doc, origin: `${source}: ${d.file}` })),
+  );
 }

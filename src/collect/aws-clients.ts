@@ -63,3 +63,8 @@ export function makeAwsClients(target: { region?: string; roleArn?: string }, ti
   };
   return { eks: new EKSClient(common), ec2: new EC2Client(common), credentials, region: target.region };
 }
+
+/** The credentials eksnet uses for a cluster: its assumed role when it has one, else undefined (the SDK's default chain). */
+export function clusterCredentials(target: { region?: string; roleArn?: string }, timeoutMs = 10_000): AwsCredentialIdentityProvider | undefined {
+  return target.roleArn ? assumedRole(target.roleArn, target.region, timeoutMs) : undefined;
+}

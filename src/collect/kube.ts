@@ -11,6 +11,7 @@ import {
 import { kubeFailureReason, type Part } from './failure';
 import type { Limiter } from './limiter';
 import { allPages } from './pages';
+import { ATTRIBUTED_KINDS } from '../model/k8s';
 
 /** kubectl's page size for list calls (`--chunk-size`, default 500). */
 export const KUBE_PAGE_SIZE = 500;
@@ -162,11 +163,16 @@ function asTimeout(err: unknown): unknown {
   return err;
 }
 
-/** A list item as kubectl prints it: apiVersion and kind first, no managedFields, no unset fields. */
+/**
+ * A list item as kubectl prints it: apiVersion and kind first, no unset fields. managedFields stay on the
+ * kinds drift reports (they say who changed an object, src/drift/attribution.ts) and are dropped elsewhere
+ * (pods, endpoint slices: bulky, and no command reads them there).
+ */
 function cleanItem(item: any, apiVersion: string, kind: string): any {
   const { apiVersion: itemApiVersion, kind: itemKind, metadata, ...rest } = item;
-  const { managedFields: _dropped, ...meta } = metadata ?? {};
-  return { apiVersion: itemApiVersion ?? apiVersion, kind: itemKind ?? kind, metadata: meta, ...rest };
+  const { managedFields, ...meta } = metadata ?? {};
+  const keep = ATTRIBUTED_KINDS.has(kind) && Array.isArray(managedFields);
+  return { apiVersion: itemApiVersion ?? apiVersion, kind: itemKind ?? kind, metadata: keep ? { ...meta, managedFields } : meta, ...rest };
 }
 
 /** One call through `rawCall`, with retries; the API server's JSON body. */

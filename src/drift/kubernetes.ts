@@ -1,7 +1,7 @@
 import type { K8sObject, LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, SecurityGroupPolicy } from '../model/k8s';
 import type { Change } from '../model/result';
 import type { Snapshot } from '../model/snapshot';
-import { Cidr } from '../engine/cidr';
+import { Cidr } from '../model/cidr';
 import { canonicalSet, compareText, indexBy, labelText, splitKeys, stableStringify } from './canonical';
 import { containerSeverity, networkPolicySeverity } from './severity';
 

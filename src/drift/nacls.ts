@@ -1,7 +1,7 @@
 import type { NetworkAcl, NetworkAclEntry } from '@aws-sdk/client-ec2';
 import type { Change } from '../model/result';
 import type { Snapshot } from '../model/snapshot';
-import { Cidr } from '../engine/cidr';
+import { Cidr } from '../model/cidr';
 import { compareText, indexBy, splitKeys, stableStringify } from './canonical';
 import { containerSeverity, naclEntrySeverity, sensitivePortsIn, type RuleExposure } from './severity';
 import { normaliseProtocol } from './security-groups';

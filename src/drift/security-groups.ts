@@ -1,7 +1,7 @@
 import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { Change } from '../model/result';
 import type { Snapshot } from '../model/snapshot';
-import { Cidr } from '../engine/cidr';
+import { Cidr } from '../model/cidr';
 import { compareText, indexBy, splitKeys } from './canonical';
 import { groupSeverity, sensitivePortsIn, sgRuleSeverity, type RuleExposure } from './severity';
 

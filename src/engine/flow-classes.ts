@@ -1,7 +1,7 @@
 import type { Snapshot } from '../model/snapshot';
-import { Cidr, INTERNET_ADDRESS, type Address } from './cidr';
+import { Cidr, INTERNET_ADDRESS, type Address } from '../model/cidr';
 import type { ReachEngine } from './reach';
-import type { Endpoint, Flow } from './types';
+import type { Endpoint, Flow } from '../model/flow';
 import type { NetpolEndpointClass } from './netpol/classes';
 
 /**
@@ -25,14 +25,27 @@ class CidrVectors {
       }
     }
     for (const cidrs of Object.values(snap.aws.prefixListEntries)) for (const c of cidrs) add(c);
-    for (const acl of snap.aws.networkAcls) for (const e of acl.Entries ?? []) (add(e.CidrBlock), add(e.Ipv6CidrBlock));
+    for (const acl of snap.aws.networkAcls) {
+      for (const e of acl.Entries ?? []) {
+        add(e.CidrBlock);
+        add(e.Ipv6CidrBlock);
+      }
+    }
     for (const vpc of snap.aws.vpcs) {
       add(vpc.CidrBlock);
       for (const a of vpc.CidrBlockAssociationSet ?? []) add(a.CidrBlock);
       for (const a of vpc.Ipv6CidrBlockAssociationSet ?? []) add(a.Ipv6CidrBlock);
     }
-    for (const s of snap.aws.subnets) (add(s.CidrBlock), s.Ipv6CidrBlockAssociationSet?.forEach((a) => add(a.Ipv6CidrBlock)));
-    for (const rt of snap.aws.routeTables) for (const r of rt.Routes ?? []) (add(r.DestinationCidrBlock), add(r.DestinationIpv6CidrBlock));
+    for (const s of snap.aws.subnets) {
+      add(s.CidrBlock);
+      for (const a of s.Ipv6CidrBlockAssociationSet ?? []) add(a.Ipv6CidrBlock);
+    }
+    for (const rt of snap.aws.routeTables) {
+      for (const r of rt.Routes ?? []) {
+        add(r.DestinationCidrBlock);
+        add(r.DestinationIpv6CidrBlock);
+      }
+    }
     for (const nat of snap.aws.natGateways) for (const a of nat.NatGatewayAddresses ?? []) add(a.PrivateIp && `${a.PrivateIp}/32`);
     return new CidrVectors(texts);
   }

@@ -1,10 +1,11 @@
 import type { Verdict } from '../model/result';
-import { objectKey } from '../resolve/cluster-index';
+import { objectKey } from '../model/cluster-index';
 import { servicePods } from '../resolve/reference';
 import { planQuery } from '../resolve/flows';
 import { flowClasses, type ClassedEndpoint } from './flow-classes';
-import { podEndpoint, type ReachEngine } from './reach';
-import type { Endpoint, Flow } from './types';
+import type { ReachEngine } from './reach';
+import { podEndpoint } from '../model/flow';
+import type { Endpoint, Flow } from '../model/flow';
 
 export interface MatrixCell {
   from: string;

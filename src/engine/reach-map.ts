@@ -1,11 +1,12 @@
 import type { Protocol, Verdict } from '../model/result';
 import type { Service } from '../model/k8s';
-import { objectKey } from '../resolve/cluster-index';
+import { objectKey } from '../model/cluster-index';
 import { expandPods, resolveReference, servicePods, type ResolvedRef } from '../resolve/reference';
 import { planQuery } from '../resolve/flows';
-import { overallVerdict, podEndpoint, type ReachEngine } from './reach';
+import { overallVerdict, type ReachEngine } from './reach';
+import { podEndpoint } from '../model/flow';
 import { flowClasses } from './flow-classes';
-import type { Flow } from './types';
+import type { Flow } from '../model/flow';
 
 export interface MapPort {
   port: number;

@@ -153,3 +153,10 @@ export interface Workload extends K8sObject {
     template?: { metadata?: { labels?: Record<string, string> }; spec?: Pod['spec'] };
   };
 }
+
+/**
+ * Kinds whose objects drift reports (NetworkPolicy, SecurityGroupPolicy, Namespace, and the VPC CNI's
+ * aws-node DaemonSet and amazon-vpc-cni ConfigMap): collection and stored baselines keep their
+ * `metadata.managedFields`, which name the field manager that last changed them. Drift comparison ignores them.
+ */
+export const ATTRIBUTED_KINDS: ReadonlySet<string> = new Set(['NetworkPolicy', 'SecurityGroupPolicy', 'Namespace', 'DaemonSet', 'ConfigMap']);

@@ -11,7 +11,7 @@ import type {
   Subnet,
   Vpc,
 } from '@aws-sdk/client-ec2';
-import type { Addon, AddonInfo, Cluster } from '@aws-sdk/client-eks';
+import type { Addon, Cluster } from '@aws-sdk/client-eks';
 import type {
   EndpointSlice,
   K8sObject,

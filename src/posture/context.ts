@@ -1,8 +1,14 @@
-import type { NetworkInterface, RouteTable, Subnet } from '@aws-sdk/client-ec2';
+import type { Subnet } from '@aws-sdk/client-ec2';
 import type { Container, Workload } from '../model/k8s';
 import type { Snapshot } from '../model/snapshot';
-import { Cidr, parseAddress } from '../engine/cidr';
-import { buildK8sIndex, type K8sIndex } from '../resolve/cluster-index';
+import { parseAddress } from '../model/cidr';
+import { buildK8sIndex, type K8sIndex } from '../model/cluster-index';
+import { readCniConfig, type CniConfig } from '../engine/aws/cni-config';
+import { NaclIndex } from '../engine/aws/nacl';
+import { PlacementIndex, type EniInfo } from '../engine/aws/placement';
+import { RouteIndex, type CompiledTable } from '../engine/aws/route';
+import { SecurityGroupIndex } from '../engine/aws/security-groups';
+import { missingResources } from '../engine/aws/missing';
 
 /** A node as posture sees it: where it sits in the VPC. */
 export interface NodePlacement {
@@ -17,6 +23,17 @@ export interface NodePlacement {
   groupIds: string[];
 }
 
+/** Posture settings (configuration key `posture`). */
+export interface PostureOptions {
+  /**
+   * Ports that may be open to the whole internet on a load balancer's security group (AWS Security Hub EC2.18's
+   * `authorizedTcpPorts`, default 80 and 443).
+   */
+  authorizedPorts: number[];
+}
+
+export const DEFAULT_POSTURE_OPTIONS: PostureOptions = { authorizedPorts: [80, 443] };
+
 const KUBE_SYSTEM = 'kube-system';
 
 function normaliseResource(name: string): string {
@@ -28,21 +45,25 @@ function normaliseResource(name: string): string {
 }
 
 /**
- * What the checks share: the snapshot and indexes built on first use. Pure: nothing here reads
- * anything but the snapshot.
+ * What the checks share: the snapshot and the engine's indexes over it (placement, route tables, NACLs, security
+ * groups, VPC CNI settings), built on first use — posture and whoami-reach read the network through one model.
+ * Pure: nothing here reads anything but the snapshot.
  */
 export class PostureContext {
   private k8sIndex?: K8sIndex;
   private nodesCache?: NodePlacement[];
-  private readonly routeTableBySubnet = new Map<string, RouteTable | undefined>();
-  private eniByIp?: Map<string, NetworkInterface>;
-  private eniPrefixes?: { cidr: Cidr; eni: NetworkInterface }[];
+  private placementIndex?: PlacementIndex;
+  private routeIndex?: RouteIndex;
+  private naclIndex?: NaclIndex;
+  private sgIndex?: SecurityGroupIndex;
+  private cniConfig?: CniConfig;
   readonly subnetsById: Map<string, Subnet>;
-  readonly enisById: Map<string, NetworkInterface>;
 
-  constructor(readonly snap: Snapshot) {
+  constructor(
+    readonly snap: Snapshot,
+    readonly options: PostureOptions = DEFAULT_POSTURE_OPTIONS,
+  ) {
     this.subnetsById = new Map(snap.aws.subnets.filter((s) => s.SubnetId).map((s) => [s.SubnetId!, s]));
-    this.enisById = new Map(snap.aws.networkInterfaces.filter((e) => e.NetworkInterfaceId).map((e) => [e.NetworkInterfaceId!, e]));
   }
 
   get clusterName(): string {
@@ -55,6 +76,28 @@ export class PostureContext {
 
   get k8s(): K8sIndex {
     return (this.k8sIndex ??= buildK8sIndex(this.snap));
+  }
+
+  /** IP → ENI → groups / subnet, the engine's placement index. */
+  get placement(): PlacementIndex {
+    return (this.placementIndex ??= new PlacementIndex(this.snap, this.k8s));
+  }
+
+  get routes(): RouteIndex {
+    return (this.routeIndex ??= new RouteIndex(this.snap));
+  }
+
+  get nacls(): NaclIndex {
+    return (this.naclIndex ??= new NaclIndex(this.snap));
+  }
+
+  get securityGroups(): SecurityGroupIndex {
+    return (this.sgIndex ??= new SecurityGroupIndex(this.snap, missingResources(this.snap).get('Entries')));
+  }
+
+  /** The VPC CNI settings the engine uses (external SNAT, pod security group mode, ...). */
+  get cni(): CniConfig {
+    return (this.cniConfig ??= readCniConfig(this.snap));
   }
 
   /**
@@ -77,18 +120,11 @@ export class PostureContext {
     return failed ? `${resource} could not be collected (${failed.reason})` : undefined;
   }
 
-  /** The subnet's route table: its explicit association, else its VPC's main table (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html). */
-  routeTableFor(subnetId: string): RouteTable | undefined {
-    if (this.routeTableBySubnet.has(subnetId)) return this.routeTableBySubnet.get(subnetId);
-    let table = this.snap.aws.routeTables.find((t) => (t.Associations ?? []).some((a) => a.SubnetId === subnetId));
-    if (!table) {
-      const vpcId = this.subnetsById.get(subnetId)?.VpcId;
-      table = this.snap.aws.routeTables.find(
-        (t) => (!vpcId || t.VpcId === vpcId) && (t.Associations ?? []).some((a) => a.Main === true),
-      );
-    }
-    this.routeTableBySubnet.set(subnetId, table);
-    return table;
+  /** The subnet's route table (the engine's: explicit association, else the VPC's main table); undefined when unknown. */
+  routeTableFor(subnetId: string): CompiledTable | undefined {
+    const vpcId = this.subnetsById.get(subnetId)?.VpcId ?? this.vpcId;
+    const table = this.routes.tableFor(subnetId, vpcId);
+    return typeof table === 'string' ? undefined : table;
   }
 
   /**
@@ -98,66 +134,50 @@ export class PostureContext {
   isPublicSubnet(subnetId: string): boolean | undefined {
     const table = this.routeTableFor(subnetId);
     if (!table) return undefined;
-    return (table.Routes ?? []).some((r) => r.GatewayId?.startsWith('igw-') && r.State !== 'blackhole');
+    return table.routes.some((r) => r.kind === 'igw' && !r.blackhole);
+  }
+
+  /** Does the subnet (or, when the subnet is unknown, its VPC) have an IPv6 CIDR block? IPv6 traffic needs one. */
+  hasIpv6(subnetId: string | undefined): boolean {
+    const subnet = subnetId ? this.subnetsById.get(subnetId) : undefined;
+    if (subnet) return (subnet.Ipv6CidrBlockAssociationSet ?? []).some((a) => a.Ipv6CidrBlock && !/disassociat|failed/i.test(a.Ipv6CidrBlockState?.State ?? ''));
+    const vpcId = this.vpcId;
+    const cidrs = vpcId ? this.placement.vpcCidrs.get(vpcId) : undefined;
+    return cidrs === undefined || cidrs.some((c) => c.family === 6);
   }
 
   /** The subnet that contains the address (by CIDR), for nodes whose ENI is not in the snapshot. */
   subnetContaining(ip: string): string | undefined {
     const a = parseAddress(ip);
-    if (!a) return undefined;
-    for (const s of this.snap.aws.subnets) {
-      const blocks = [s.CidrBlock, ...(s.Ipv6CidrBlockAssociationSet ?? []).map((b) => b.Ipv6CidrBlock)];
-      if (blocks.some((b) => Cidr.tryParse(b)?.contains(a))) return s.SubnetId;
-    }
-    return undefined;
+    return a ? this.placement.subnetOfAddress(a)?.id : undefined;
   }
 
-  /** Every Node, placed by its primary ENI (providerID → instance → device index 0), else by InternalIP. */
+  /** Every Node, placed by its primary ENI (the engine's: instance → device index 0, else InternalIP), else by CIDR. */
   get nodes(): NodePlacement[] {
     if (this.nodesCache) return this.nodesCache;
-    const primaryByInstance = new Map<string, NetworkInterface>();
-    for (const e of this.snap.aws.networkInterfaces) {
-      if (e.Attachment?.InstanceId && e.Attachment.DeviceIndex === 0) primaryByInstance.set(e.Attachment.InstanceId, e);
-    }
     this.nodesCache = this.snap.k8s.nodes.map((n) => {
       const instanceId = n.spec?.providerID?.split('/').pop() || undefined;
       const internal = n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
       const external = n.status?.addresses?.find((a) => a.type === 'ExternalIP')?.address;
-      let eni = instanceId ? primaryByInstance.get(instanceId) : undefined;
-      if (!eni && internal) eni = this.snap.aws.networkInterfaces.find((e) => e.PrivateIpAddress === internal && e.InterfaceType !== 'branch');
-      const privateIp = eni?.PrivateIpAddress ?? internal;
-      const publicIp =
-        eni?.PrivateIpAddresses?.find((p) => p.PrivateIpAddress === privateIp)?.Association?.PublicIp ?? eni?.Association?.PublicIp ?? external;
+      const eni = this.placement.nodePrimaryEni(n.metadata.name, undefined);
+      const privateIp = eni?.primaryIp ?? internal;
+      const publicIp = (privateIp ? eni?.publicIps.get(privateIp) : undefined) ?? external;
       return {
         name: n.metadata.name,
         instanceId,
-        subnetId: eni?.SubnetId ?? (privateIp ? this.subnetContaining(privateIp) : undefined),
+        subnetId: eni?.subnetId ?? (privateIp ? this.subnetContaining(privateIp) : undefined),
         privateIp,
         publicIp,
-        groupIds: (eni?.Groups ?? []).map((g) => g.GroupId).filter((g): g is string => !!g),
+        groupIds: eni?.groupIds ?? [],
       };
     });
     return this.nodesCache;
   }
 
   /** The ENI that holds the address: as a private IP or IPv6 address, or inside an assigned prefix (CONTRACT §1). */
-  eniHolding(ip: string): NetworkInterface | undefined {
-    if (!this.eniByIp || !this.eniPrefixes) {
-      this.eniByIp = new Map();
-      this.eniPrefixes = [];
-      for (const e of this.snap.aws.networkInterfaces) {
-        const ips = [e.PrivateIpAddress, ...(e.PrivateIpAddresses ?? []).map((p) => p.PrivateIpAddress), ...(e.Ipv6Addresses ?? []).map((p) => p.Ipv6Address)];
-        for (const a of ips) if (a) this.eniByIp.set(canonical(a), e);
-        for (const p of [...(e.Ipv4Prefixes ?? []).map((x) => x.Ipv4Prefix), ...(e.Ipv6Prefixes ?? []).map((x) => x.Ipv6Prefix)]) {
-          const cidr = Cidr.tryParse(p);
-          if (cidr) this.eniPrefixes.push({ cidr, eni: e });
-        }
-      }
-    }
-    const direct = this.eniByIp.get(canonical(ip));
-    if (direct) return direct;
+  eniHolding(ip: string): EniInfo | undefined {
     const a = parseAddress(ip);
-    return a ? this.eniPrefixes.find((p) => p.cidr.contains(a))?.eni : undefined;
+    return a ? this.placement.eniHolding(a) : undefined;
   }
 
   /** kube-system/aws-node, the VPC CNI's DaemonSet, if the snapshot holds it. */
@@ -171,10 +191,14 @@ export class PostureContext {
     const container = containers.find((c) => c.name === 'aws-node') ?? containers[0];
     return container?.env?.find((e) => e.name === name)?.value;
   }
-}
 
-/** One spelling per address (IPv6 has many). */
-function canonical(ip: string): string {
-  const a = parseAddress(ip);
-  return a ? `${a.family}:${a.value.toString(16)}` : ip;
+  /** An environment variable of an aws-node init container (aws-vpc-cni-init), e.g. DISABLE_TCP_EARLY_DEMUX. */
+  cniInitEnv(name: string): string | undefined {
+    const init: Container[] = this.awsNode?.spec?.template?.spec?.initContainers ?? [];
+    for (const c of init) {
+      const v = c.env?.find((e) => e.name === name)?.value;
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
 }

@@ -1,5 +1,5 @@
 import type { IpPermission } from '@aws-sdk/client-ec2';
-import { Cidr } from '../engine/cidr';
+import { Cidr } from '../model/cidr';
 
 /** A security group rule's protocol and ports, as EC2 means them. */
 export interface RulePorts {

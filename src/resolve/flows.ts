@@ -1,9 +1,16 @@
 import type { Pod, Service, ServicePort } from '../model/k8s';
-import { parseAddress } from '../engine/cidr';
-import { objectKey } from './cluster-index';
+import { parseAddress } from '../model/cidr';
+import { objectKey } from '../model/cluster-index';
 import type { Protocol } from '../model/result';
-import { addressEndpoint, normaliseProtocol, podEndpoint, type ReachEngine } from '../engine/reach';
-import type { Endpoint, Flow } from '../engine/types';
+import { normaliseProtocol } from '../model/protocol';
+import { addressEndpoint, podEndpoint, type Endpoint, type Flow } from '../model/flow';
+import type { K8sIndex, SliceEndpoint } from '../model/cluster-index';
+
+/** What planning a query needs: the cluster index and the Services' EndpointSlice endpoints (a ReachEngine has both). */
+export interface ResolveContext {
+  k8s: K8sIndex;
+  slices: Map<string, SliceEndpoint[]>;
+}
 import { BadInputError } from '../util/errors';
 import { expandPods, hasSelector, resolveReference, type ResolvedRef } from './reference';
 
@@ -60,7 +67,7 @@ function namedContainerPort(pod: Pod, name: string, protocol?: Protocol): { port
   return p ? { port: p.containerPort, protocol: normaliseProtocol(p.protocol) } : undefined;
 }
 
-function serviceTargets(engine: ReachEngine, to: ResolvedRef, spec: PortSpec | undefined, notices: string[]): Target[] {
+function serviceTargets(engine: ResolveContext, to: ResolvedRef, spec: PortSpec | undefined, notices: string[]): Target[] {
   const svc = to.service!;
   const ports: ServicePort[] = svc.spec?.ports ?? [];
   let chosen: ServicePort[];
@@ -98,7 +105,7 @@ function serviceTargets(engine: ReachEngine, to: ResolvedRef, spec: PortSpec | u
  * A Service without a selector sends to the endpoints its EndpointSlices list, on the slice port whose
  * name is the Service port's name (https://kubernetes.io/docs/concepts/services-networking/service/#services-without-selectors).
  */
-function sliceTargets(engine: ReachEngine, svc: Service, chosen: ServicePort[], notices: string[]): Target[] {
+function sliceTargets(engine: ResolveContext, svc: Service, chosen: ServicePort[], notices: string[]): Target[] {
   const endpoints = engine.slices.get(objectKey(svc)) ?? [];
   const targets: Target[] = [];
   for (const sp of chosen) {
@@ -160,7 +167,7 @@ function sourceEndpoints(from: ResolvedRef, family: 4 | 6 | undefined, notices: 
 }
 
 /** Turn `FROM TO [PORT]` into flows: Service → pods, port → target port per pod (CONTRACT §2). */
-export function planQuery(engine: ReachEngine, fromText: string, toText: string, portText?: string): PlannedQuery {
+export function planQuery(engine: ResolveContext, fromText: string, toText: string, portText?: string): PlannedQuery {
   const idx = engine.k8s;
   const spec = portText !== undefined ? parsePortSpec(portText) : undefined;
   const from = expandPods(idx, resolveReference(idx, fromText), engine.slices);

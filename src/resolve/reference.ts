@@ -1,9 +1,9 @@
 import type { Pod, Service, Workload } from '../model/k8s';
-import { INTERNET_ADDRESS, isIpLiteral, parseAddress, type Address } from '../engine/cidr';
+import { INTERNET_ADDRESS, isIpLiteral, parseAddress, type Address } from '../model/cidr';
 import { BadInputError } from '../util/errors';
-import { objectKey, podIps, type K8sIndex } from './cluster-index';
+import { objectKey, podIps, type K8sIndex } from '../model/cluster-index';
 import { compileSelector, matchesMap } from './selector';
-import type { SliceEndpoint } from '../engine/reach';
+import type { SliceEndpoint } from '../model/cluster-index';
 import { escapeControl } from '../util/escape';
 
 export type RefKind = 'service' | 'workload' | 'pod' | 'ip' | 'internet';

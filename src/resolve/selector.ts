@@ -1,5 +1,5 @@
 import type { LabelSelector } from '../model/k8s';
-import { CompiledSelector } from '../engine/netpol/selector';
+import { CompiledSelector } from '../model/selector';
 
 export type LabelMatcher = (labels: Record<string, string> | undefined) => boolean;
 

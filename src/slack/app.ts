@@ -4,8 +4,9 @@ import App from '@slack/bolt/dist/App';
 import type { Receiver } from '@slack/bolt';
 import type { Dispatcher } from './dispatch';
 import { registerListeners } from './listeners';
-import { boltLogger } from './log';
-import type { SlackSecrets } from './secrets';
+import { boltLogger } from '../util/log';
+import type { SlackSecrets } from '../util/slack-secrets';
+import { slackApiUrl } from '../util/slack-api';
 import type { StateStore } from '../state/types';
 
 export interface AppOptions {
@@ -18,13 +19,6 @@ export interface AppOptions {
   port?: number;
   /** The durable state store (user-group cache); opened from `env` when absent. */
   store?: StateStore;
-}
-
-/** SLACK_API_URL overrides the Web API base (CONTRACT §3); the WebClient expects a trailing slash. */
-export function slackApiUrl(env: NodeJS.ProcessEnv): string | undefined {
-  const url = env.SLACK_API_URL;
-  if (!url) return undefined;
-  return url.endsWith('/') ? url : url + '/';
 }
 
 /**

@@ -7,8 +7,8 @@ import { ADDON_UPGRADE_ACTION, parseOffer, renderUpgradeStarted, type AddonOffer
 import { enforceLimits, escapeMrkdwn } from '../render/slack/limits';
 import type { Block, SlackMessage } from '../render/slack/types';
 import { checkCommandAccess, type GroupMembers } from './authorize';
-import type { ListenerDeps } from './listeners';
-import { describeError, log, newReference } from './log';
+import type { ListenerDeps } from './dispatch';
+import { describeError, log, newReference } from '../util/log';
 import { refusalMessage } from './messages';
 import { groupMembersVia } from './usergroups';
 

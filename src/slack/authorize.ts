@@ -1,3 +1,4 @@
+import { parseArgs } from '../../commands/args';
 import type { Command } from '../../commands/types';
 import type { EksnetConfig } from '../config';
 
@@ -32,13 +33,13 @@ async function isListed(userId: string, list: string[], members: GroupMembers): 
  * - a command that changes state: refused to everyone while `authorization.approvers` is empty,
  *   else the approvers (or `commands[sub]` when set, but still only once approvers exist).
  */
-export async function checkCommandAccess(command: Command, userId: string, config: EksnetConfig, members: GroupMembers): Promise<Decision> {
+export async function checkCommandAccess(command: Command, userId: string, config: EksnetConfig, members: GroupMembers, readOnly: boolean = command.readOnly): Promise<Decision> {
   const listed = config.authorization.commands[command.name];
   const approvers = config.authorization.approvers;
-  if (!command.readOnly && approvers.length === 0) {
+  if (!readOnly && approvers.length === 0) {
     return { allowed: false, reason: `\`${command.name}\` changes state, and no approvers are configured (authorization.approvers), so nobody may run it yet` };
   }
-  const allowedList = listed ?? (command.readOnly ? undefined : approvers);
+  const allowedList = listed ?? (readOnly ? undefined : approvers);
   if (!allowedList) return { allowed: true };
   const verdict = await isListed(userId, allowedList, members);
   if (verdict === true) return { allowed: true };
@@ -47,4 +48,17 @@ export async function checkCommandAccess(command: Command, userId: string, confi
     return { allowed: false, reason: `\`${command.name}\` is limited to the users and groups in ${source}, and eksnet ${verdict}, so it cannot tell whether you are one of them; try again in a moment` };
   }
   return { allowed: false, reason: `\`${command.name}\` is limited to the users and groups in ${source}, and you are not one of them` };
+}
+
+/**
+ * Whether this invocation only reads: a command with verbs (`baseline show` reads, `baseline save` writes)
+ * decides per invocation; words that do not parse count as a change (the stricter rule).
+ */
+export function invocationReadOnly(command: Command, words: string[]): boolean {
+  if (!command.readOnlyFor) return command.readOnly;
+  try {
+    return command.readOnlyFor(parseArgs(words));
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,7 @@
 import { createSlackApp } from './app';
 import { inlineDispatcher } from './dispatch';
-import { describeError, log } from './log';
-import { loadSlackSecrets } from './secrets';
+import { describeError, log } from '../util/log';
+import { loadSlackSecrets } from '../util/slack-secrets';
 
 /**
  * Local development with the same listeners as on Lambda: Socket Mode when SLACK_APP_TOKEN (xapp-...) is

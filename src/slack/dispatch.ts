@@ -1,8 +1,9 @@
 import type { SlackJob } from './job';
-import { describeError, log } from './log';
+import { describeError, log } from '../util/log';
 import { failureMessage } from './messages';
 import { postToResponseUrl } from './respond';
 import { runJob } from './run';
+import type { StateStore } from '../state/types';
 
 /** Where work that may outlast Slack's 3-second ack goes: the same process, or the worker function. */
 export interface Dispatcher {
@@ -11,6 +12,14 @@ export interface Dispatcher {
 }
 
 /** The worker's event: one job, answered on its response_url. */
+/** What the Slack listeners (commands, buttons) are given. */
+export interface ListenerDeps {
+  env: NodeJS.ProcessEnv;
+  dispatcher: Dispatcher;
+  /** The durable state store (user-group cache); opened from `env` when absent. */
+  store?: StateStore;
+}
+
 export interface WorkerEvent {
   eksnetJob: SlackJob;
 }

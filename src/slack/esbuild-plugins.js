@@ -3,7 +3,7 @@
 // The `slack` function must answer Slack within 3 s, so it never collects live state: that is the worker's
 // job. Bundling the live collector (@kubernetes/client-node, the EC2 client: ~9 MB of JavaScript) into it
 // would only slow every cold start, because V8 parses the whole bundle at require() time. For the slack
-// entry point, src/source.ts's dynamic import of ./collect/index resolves to a stub that says where live
+// entry point, commands/source.ts's dynamic import of ../src/collect/index resolves to a stub that says where live
 // collection runs. Likewise @slack/socket-mode (with undici and ws), which Bolt's App module requires
 // at load time although only Socket Mode (the local dev runner) uses it.
 'use strict';
@@ -24,8 +24,8 @@ const liveCollectorOnlyInWorker = {
   name: 'eksnet-live-collector-only-in-worker',
   setup(build) {
     if (!isSlackEntry(build)) return;
-    build.onResolve({ filter: /^\.\/collect\/index$/ }, (args) =>
-      /src[\\/]source\.ts$/.test(args.importer) ? { path: 'eksnet-live-collector-stub', namespace: 'eksnet-stub' } : undefined,
+    build.onResolve({ filter: /^\.\.\/src\/collect\/index$/ }, (args) =>
+      /commands[\\/]source\.ts$/.test(args.importer) ? { path: 'eksnet-live-collector-stub', namespace: 'eksnet-stub' } : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'eksnet-stub' }, () => ({ contents: STUB, loader: 'js' }));
   },

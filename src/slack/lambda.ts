@@ -4,10 +4,10 @@ import { ConfigError, loadConfig } from '../config';
 import { openStateStore, type StateStore } from '../state/index';
 import { createSlackApp } from './app';
 import { defaultDispatcher, type Dispatcher } from './dispatch';
-import { boltLogger, describeError, log } from './log';
+import { boltLogger, describeError, log } from '../util/log';
 import { firstUseOfSignature } from './replay';
 import { malformedBody, verifySlackRequest } from './request';
-import { loadSlackSecrets } from './secrets';
+import { loadSlackSecrets } from '../util/slack-secrets';
 
 /** API Gateway HTTP API (payload format 2.0; REST API v1 events work too) and the response Bolt builds. */
 export type HttpApiEvent = AwsEvent;

@@ -2,23 +2,17 @@ import type App from '@slack/bolt/dist/App';
 import { SHARE_ACTION_ID } from '../render/slack/share';
 import type { SlackMessage } from '../render/slack/types';
 import { enforceLimits } from '../render/slack/limits';
-import { reportDispatchFailure, type Dispatcher } from './dispatch';
+import { reportDispatchFailure, type ListenerDeps } from './dispatch';
 import { jobWords } from './job';
-import { describeError, log, newReference } from './log';
+import { describeError, log, newReference } from '../util/log';
 import { failureMessage, workingMessage } from './messages';
 import { routeInvocation, type Invocation } from './router';
 import { parseShareValue, runJob } from './run';
 import { groupMembersVia } from './usergroups';
 import { registerApprovalListener } from './approval';
 import { ADDON_UPGRADE_ACTION } from '../render/slack/addon-offer';
-import type { StateStore } from '../state/types';
-
-export interface ListenerDeps {
-  env: NodeJS.ProcessEnv;
-  dispatcher: Dispatcher;
-  /** The durable state store (user-group cache); opened from `env` when absent. */
-  store?: StateStore;
-}
+import { registerDriftActions } from './drift-actions';
+import { DRIFT_ACTIONS } from '../render/slack/digest';
 
 /**
  * Decide, then answer: inline answers (snapshot mode) go out as the ack itself, the cheapest reply Slack
@@ -51,7 +45,7 @@ async function handle(inv: Invocation, members: Parameters<typeof routeInvocatio
 }
 
 /** Every action id not handled by a listener above. */
-const KNOWN_ELSEWHERE = new RegExp(`^(?!${escapeRegExp(SHARE_ACTION_ID)}$)(?!${ADDON_UPGRADE_ACTION.source.replace(/^\^/, '')})`);
+const KNOWN_ELSEWHERE = new RegExp(`^(?!${escapeRegExp(SHARE_ACTION_ID)}$)(?!${ADDON_UPGRADE_ACTION.source.replace(/^\^/, '')})(?!${DRIFT_ACTIONS.source.replace(/^\^/, '')})`);
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -89,6 +83,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   });
 
   registerApprovalListener(app, deps);
+  registerDriftActions(app, deps);
 
   // Any other button (an old message's action this version no longer knows): acknowledge it, so Slack
   // shows no error, and say so in the logs. Bolt would otherwise answer 404.

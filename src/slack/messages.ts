@@ -8,21 +8,25 @@ import { misconfiguredText, type ConfigError } from '../config';
 const FLAGS_LINE = 'Every subcommand takes `--cluster NAME` (and `--region R`), `--json` and `--share` (post the answer in the channel; answers are private by default).';
 
 /** `/eksnet help` and the answer to an unknown subcommand: every subcommand with examples. */
+/** Examples that name files on the server (--batch, --out, --snapshot) are CLI-only. */
+const slackExample = (e: string) => !/--(batch|out|snapshot)\b/.test(e);
+
 export function usageMessage(slash: string, problem?: string): SlackMessage {
-  const lines = COMMANDS.map((c) => `• \`${slash} ${c.name}\` — ${escapeMrkdwn(c.summary)}`);
-  const examples = COMMANDS.flatMap((c) => c.examples.filter((e) => !e.includes('--batch')).slice(0, 2)).map((e) => `\`${slash} ${e}\``);
+  const SLACK_COMMANDS = COMMANDS.filter((c) => !c.cliOnly);
+  const lines = SLACK_COMMANDS.map((c) => `• \`${slash} ${c.name}\` — ${escapeMrkdwn(c.summary)}`);
+  const examples = SLACK_COMMANDS.flatMap((c) => c.examples.filter(slackExample).slice(0, 2)).map((e) => `\`${slash} ${e}\``);
   const blocks = [
     ...(problem ? [section(`:warning: ${escapeMrkdwn(escapeControl(problem))}`)] : []),
     section(`*Usage:* \`${slash} <subcommand> [args]\`\n${lines.join('\n')}`),
     section(`*Examples*\n${examples.join('\n')}`),
     context(`${FLAGS_LINE} \`${slash} <subcommand> --help\` shows one subcommand's usage.`),
   ];
-  const text = `${problem ? escapeControl(problem) + ' ' : ''}Usage: ${slash} <subcommand> [args]; subcommands: ${COMMANDS.map((c) => c.name).join(', ')}`;
+  const text = `${problem ? escapeControl(problem) + ' ' : ''}Usage: ${slash} <subcommand> [args]; subcommands: ${SLACK_COMMANDS.map((c) => c.name).join(', ')}`;
   return { response_type: 'ephemeral', text, blocks };
 }
 
 export function commandHelpMessage(slash: string, c: Command): SlackMessage {
-  const examples = c.examples.filter((e) => !e.includes('--batch')).map((e) => `\`${slash} ${e}\``);
+  const examples = c.examples.filter(slackExample).map((e) => `\`${slash} ${e}\``);
   return {
     response_type: 'ephemeral',
     text: `Usage: ${slash} ${c.usage}`,

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../config';
 import type { SlackMessage } from '../render/slack/types';
 import { escapeControl } from '../util/escape';
 import { BadInputError, errorMessage } from '../util/errors';
-import { checkCommandAccess, type GroupMembers } from './authorize';
+import { checkCommandAccess, invocationReadOnly, type GroupMembers } from './authorize';
 import type { SlackJob } from './job';
 import { badInputMessage, commandHelpMessage, misconfiguredMessage, refusalMessage, usageMessage } from './messages';
 import { resolveSlackScope } from './scope';
@@ -29,12 +29,9 @@ export type Route =
 /** Flags that name files on the server to read or write: never taken from Slack. */
 const SERVER_PATH_FLAGS = ['snapshot', 'batch', 'out'];
 
-/**
- * --baseline (drift) may name a baseline shipped with the deployment, relative to the working directory
- * (on Lambda the package root), never an absolute path or one that climbs out with "..".
- */
-function unsafeBaseline(value: string | boolean | undefined): boolean {
-  return typeof value === 'string' && (value.startsWith('/') || value.startsWith('~') || /^[A-Za-z]:/.test(value) || value.split(/[\\/]/).includes('..'));
+/** From Slack, --baseline names a stored baseline by its version, never a path on the server. */
+function baselinePath(value: string | boolean | undefined): boolean {
+  return value !== undefined && !(typeof value === 'string' && /^\d+$/.test(value));
 }
 
 /** The words without the named flags (`--name value`, `--name=value`, or a switch). */
@@ -65,7 +62,6 @@ export async function routeInvocation(inv: Invocation, members: GroupMembers, en
   }
   const command = findCommand(name);
   if (!command) return { kind: 'reply', message: usageMessage(inv.slash, `Unknown subcommand "${escapeControl(name)}".`) };
-  if (command.slack === false) return { kind: 'reply', message: badInputMessage(`${command.name} runs in the eksnet CLI only (eksnet ${command.usage})`) };
 
   let config;
   try {
@@ -75,7 +71,10 @@ export async function routeInvocation(inv: Invocation, members: GroupMembers, en
     if (err instanceof ConfigError) return { kind: 'reply', message: misconfiguredMessage(err) };
     throw new Error(`configuration: ${errorMessage(err)}`, { cause: err });
   }
-  const access = await checkCommandAccess(command, inv.userId, config, members);
+  if (command.cliOnly) {
+    return { kind: 'reply', message: refusalMessage(`\`${inv.slash} ${command.name}\``, `\`${command.name}\` manages eksnet's own infrastructure and runs only from the eksnet CLI`) };
+  }
+  const access = await checkCommandAccess(command, inv.userId, config, members, invocationReadOnly(command, rest));
   if (!access.allowed) return { kind: 'reply', message: refusalMessage(`\`${inv.slash} ${command.name}\``, access.reason) };
 
   let args: CommandArgs;
@@ -88,7 +87,9 @@ export async function routeInvocation(inv: Invocation, members: GroupMembers, en
   if (args.flags.help) return { kind: 'reply', message: commandHelpMessage(inv.slash, command) };
   const serverPath = SERVER_PATH_FLAGS.find((f) => args.flags[f] !== undefined);
   if (serverPath) return { kind: 'reply', message: badInputMessage(`--${serverPath} names a file on the server and is not available from Slack; use the eksnet CLI`) };
-  if (unsafeBaseline(args.flags.baseline)) return { kind: 'reply', message: badInputMessage('--baseline must be a path relative to the deployment (e.g. baselines/prod), without ..') };
+  if (baselinePath(args.flags.baseline)) {
+    return { kind: 'reply', message: badInputMessage(`--baseline takes the version of a stored baseline from Slack (see ${inv.slash} baseline history); snapshot paths work only in the eksnet CLI`) };
+  }
 
   const flagText = (f: string) => (typeof args.flags[f] === 'string' ? (args.flags[f] as string) : undefined);
   const scope = resolveSlackScope(config, {

@@ -4,11 +4,11 @@ import type { CommandContext } from '../../commands/types';
 import { renderSlack } from '../render/slack/index';
 import { LIMITS } from '../render/slack/limits';
 import type { SlackMessage } from '../render/slack/types';
-import { loadState } from '../source';
+import { loadState } from '../../commands/source';
 import { ConfigError } from '../config';
 import { BadInputError } from '../util/errors';
 import { cliCommandFor, type SlackJob } from './job';
-import { describeError, log } from './log';
+import { describeError, log } from '../util/log';
 import { badInputMessage, failureMessage, misconfiguredMessage } from './messages';
 
 /** What a "Share in channel" button carries: the command's words (≤ 2000 characters, else no button). */
@@ -42,6 +42,7 @@ export async function runJob(job: SlackJob, env: NodeJS.ProcessEnv = process.env
   const started = Date.now();
   const ctx: CommandContext = {
     env,
+    actor: job.userId,
     loadState: (args) => loadState(args, env),
     readInput: async () => {
       throw new BadInputError('--batch reads a file and is not available from Slack; use the eksnet CLI');

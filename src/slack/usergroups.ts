@@ -2,7 +2,7 @@ import type { webApi } from '@slack/bolt';
 import { openStateStore } from '../state/index';
 import type { StateStore } from '../state/types';
 import type { GroupMembers } from './authorize';
-import { describeError, log } from './log';
+import { describeError, log } from '../util/log';
 
 /** Members are cached this long in the state store (shared by every container). */
 export const GROUP_CACHE_SECONDS = 300;

@@ -1,5 +1,5 @@
 import { answerJob, type WorkerEvent } from './dispatch';
-import { log } from './log';
+import { log } from '../util/log';
 
 /**
  * Lambda async invocations can deliver the same event more than once

@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CORE_SCHEMA, loadAll as loadAllYaml, YAMLException } from 'js-yaml';
-import { parseAllDocuments } from 'yaml';
 import { BadInputError } from '../util/errors';
 import { escapeControl } from '../util/escape';
 import { addDocument } from './recognise';

@@ -94,10 +94,15 @@ export async function currentBaselineMeta(store: StateStore, cluster: string): P
   return (await store.getRecord<BaselineMeta>(CURRENT, cluster))?.data;
 }
 
+/** A stored baseline's record (default: the current one), without its documents; undefined when there is none. */
+export async function storedBaselineMeta(store: StateStore, cluster: string, version?: number): Promise<BaselineMeta | undefined> {
+  if (version === undefined) return currentBaselineMeta(store, cluster);
+  return (await store.getRecord<BaselineMeta>(HISTORY(cluster), pad(version)))?.data;
+}
+
 /** A stored baseline by version (default: the current one); undefined when there is none. */
 export async function loadStoredBaseline(store: StateStore, cluster: string, version?: number): Promise<StoredBaseline | undefined> {
-  const meta =
-    version === undefined ? await currentBaselineMeta(store, cluster) : (await store.getRecord<BaselineMeta>(HISTORY(cluster), pad(version)))?.data;
+  const meta = await storedBaselineMeta(store, cluster, version);
   if (!meta) return undefined;
   const body = await store.getDocument(documentKey(cluster, meta.version));
   if (body === undefined) throw new Error(`baseline ${meta.version} of ${cluster} is recorded but its documents are missing from the store`);

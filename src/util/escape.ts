@@ -3,7 +3,6 @@
  * C0 and C1 control characters, DEL, and the Unicode line/paragraph separators and bidirectional overrides
  * are shown as `\uXXXX`, so an ANSI escape, a CR or a newline cannot rewrite a terminal line or a log entry.
  */
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 export function escapeControl(text: string): string {

@@ -1,8 +1,8 @@
 import type { NetworkInterface } from '@aws-sdk/client-ec2';
-import { Cidr, parseAddress } from '../../src/engine/cidr';
+import { Cidr, parseAddress } from '../../src/model/cidr';
 import type { Pod, Service } from '../../src/model/k8s';
 import type { Snapshot } from '../../src/model/snapshot';
-import { isFinished, podIps } from '../../src/resolve/cluster-index';
+import { isFinished, podIps } from '../../src/model/cluster-index';
 
 /**
  * Cross-object checks that a hand-written or generated snapshot is internally consistent: what a real

@@ -73,9 +73,9 @@ describe('eksnet baseline save', () => {
     expect(JSON.parse(drift.out)).toEqual({ changes: [] });
   });
 
-  it('without --out: exit 2', async () => {
+  it('--out without a directory: exit 2', async () => {
     const io = capture();
-    expect(await main(['baseline', 'save', '--snapshot', demoDir], io)).toBe(2);
+    expect(await main(['baseline', 'save', '--snapshot', demoDir, '--out'], io)).toBe(2);
     expect(io.err).toMatch(/--out/);
   });
 });

@@ -105,10 +105,11 @@ describe('eksnet drift (CONTRACT §2)', () => {
     expect(JSON.parse(io.out).changes).toHaveLength(2);
   });
 
-  it('without --baseline: exit 2 with a one-line message', async () => {
+  it('without --baseline and with no stored baseline: exit 1 saying how to save one (CONTRACT §2)', async () => {
     const io = capture();
-    expect(await main(['drift', '--snapshot', currentDir], io)).toBe(2);
-    expect(io.err).toMatch(/--baseline/);
+    io.env = { EKSNET_STATE_DIR: path.join(root, 'empty-state') };
+    expect(await main(['drift', '--snapshot', currentDir, '--cluster', 'prod'], io)).toBe(1);
+    expect(io.err).toMatch(/no baseline is saved for cluster .*: save one with `eksnet baseline save --cluster /);
     expect(io.err.trim().split('\n')).toHaveLength(1);
     expect(io.out).toBe('');
   });

@@ -3,12 +3,12 @@ import nock from 'nock';
 import { handler, resetJobsHandler } from '../../jobs/handler';
 import { LIMITS, limitViolations } from '../../src/render/slack/limits';
 import { renderAddonOffer } from '../../src/render/slack/addon-offer';
-import { setLogSink } from '../../src/slack/log';
-import { clearSecretsCache } from '../../src/slack/secrets';
+import { setLogSink } from '../../src/util/log';
+import { clearSecretsCache } from '../../src/util/slack-secrets';
 import { allText, BOT_TOKEN, captureLogs, SIGNING_SECRET, SLACK_API, isolateEnv } from '../slack/helpers';
-import { DEMO_SNAPSHOT, slackPosts } from './helpers';
+import { DEMO_SNAPSHOT, freshStateDir, slackPosts } from './helpers';
 
-const ENV_KEYS = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL', 'EKSNET_SNAPSHOT', 'EKSNET_CONFIG_JSON', 'EKSNET_CONFIG', 'EKSNET_CLUSTER', 'SLACK_SECRETS_SSM_PREFIX'];
+const ENV_KEYS = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL', 'EKSNET_SNAPSHOT', 'EKSNET_CONFIG_JSON', 'EKSNET_CONFIG', 'EKSNET_CLUSTER', 'SLACK_SECRETS_SSM_PREFIX', 'EKSNET_STATE_DIR', 'EKSNET_STATE_BUCKET', 'EKSNET_STATE_TABLE'];
 const clearEnv = isolateEnv(ENV_KEYS);
 let logs: ReturnType<typeof captureLogs>;
 const event = { job: 'addon-check' as const, scheduledTime: '2026-11-30T08:00:00Z' };
@@ -19,6 +19,7 @@ beforeEach(() => {
   process.env.EKSNET_CONFIG_JSON = JSON.stringify({ clusters: [{ name: 'demo-eks', channel: 'C0PROD' }] });
   clearSecretsCache();
   resetJobsHandler();
+  process.env.EKSNET_STATE_DIR = freshStateDir();
   logs = captureLogs(setLogSink);
 });
 afterEach(() => {

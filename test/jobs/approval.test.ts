@@ -9,14 +9,14 @@ import { enforceLimits, limitViolations } from '../../src/render/slack/limits';
 import { renderAddonOffer } from '../../src/render/slack/addon-offer';
 import type { SlackMessage } from '../../src/render/slack/types';
 import { handler, resetSlackHandler } from '../../src/slack/lambda';
-import { setLogSink } from '../../src/slack/log';
-import { clearSecretsCache } from '../../src/slack/secrets';
+import { setLogSink } from '../../src/util/log';
+import { clearSecretsCache } from '../../src/util/slack-secrets';
 import { clearGroupCache } from '../../src/slack/usergroups';
 import { allText, BOT_TOKEN, captureLogs, httpApiEvent, RESPONSE_HOST, RESPONSE_PATH, RESPONSE_URL, SIGNING_SECRET, SLACK_API, isolateEnv } from '../slack/helpers';
 import { fakeAwsEnv } from '../wire/env';
-import { DEMO_SNAPSHOT, slackPosts } from './helpers';
+import { DEMO_SNAPSHOT, freshStateDir, slackPosts } from './helpers';
 
-const ENV_KEYS = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL', 'EKSNET_SNAPSHOT', 'EKSNET_CONFIG_JSON', 'EKSNET_CONFIG', 'EKSNET_CLUSTER', 'EKSNET_WORKER_FUNCTION', 'SLACK_SECRETS_SSM_PREFIX'];
+const ENV_KEYS = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL', 'EKSNET_SNAPSHOT', 'EKSNET_CONFIG_JSON', 'EKSNET_CONFIG', 'EKSNET_CLUSTER', 'EKSNET_WORKER_FUNCTION', 'SLACK_SECRETS_SSM_PREFIX', 'EKSNET_STATE_DIR', 'EKSNET_STATE_BUCKET', 'EKSNET_STATE_TABLE'];
 const clearEnv = isolateEnv(ENV_KEYS);
 let logs: ReturnType<typeof captureLogs>;
 let restoreAws: () => void;
@@ -102,6 +102,7 @@ beforeEach(() => {
   clearGroupCache();
   resetSlackHandler();
   resetJobsHandler();
+  process.env.EKSNET_STATE_DIR = freshStateDir();
   logs = captureLogs(setLogSink);
 });
 afterEach(() => {

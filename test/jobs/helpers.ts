@@ -54,3 +54,8 @@ export function slackPosts(base: string, times = 10, reply: () => object = () =>
     });
   return posted;
 }
+
+/** A fresh, empty local state store directory (EKSNET_STATE_DIR) for one test. */
+export function freshStateDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'eksnet-state-'));
+}

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import cron from 'node-cron';
 import { parse } from 'yaml';
-import { SCHEDULES, toNodeCron } from '../../jobs/schedules';
-import { JOB_NAMES } from '../../jobs/types';
+import { SCHEDULES, toNodeCron } from '../../src/scheduled/schedules';
+import { JOB_NAMES } from '../../src/scheduled/types';
 
 const serverless = parse(readFileSync(path.join(__dirname, '..', '..', 'serverless.yml'), 'utf8'));
 
@@ -32,6 +32,8 @@ describe('schedules', () => {
     expect(toNodeCron('cron(0 7 * * ? *)')).toBe('0 7 * * *');
     expect(toNodeCron('cron(0 8 ? * MON *)')).toBe('0 8 * * 1');
     expect(toNodeCron('cron(30 6 ? * 1,7 *)')).toBe('30 6 * * 0,6');
+    // EventBridge's `0/15` (from minute 0, every 15) is node-cron's `0-59/15`.
+    expect(toNodeCron('cron(0/15 * * * ? *)')).toBe('0-59/15 * * * *');
     expect(() => toNodeCron('rate(1 day)')).toThrow(/not a cron/);
     expect(() => toNodeCron('cron(0 7 * * ? 2027)')).toThrow(/year/);
   });
@@ -43,6 +45,10 @@ describe('schedules', () => {
     expect(digest.match(new Date('2026-11-27T08:00:00Z'))).toBe(false);
     expect(addons.match(new Date('2026-11-30T08:00:00Z'))).toBe(true); // a Monday
     expect(addons.match(new Date('2026-11-29T08:00:00Z'))).toBe(false); // a Sunday
+    const check = cron.createTask(toNodeCron(SCHEDULES['drift-check'].expression), () => undefined, { timezone: 'UTC' });
+    for (const t of ['07:00', '07:15', '07:30', '07:45']) expect(check.match(new Date(`2026-11-27T${t}:00Z`))).toBe(true);
+    expect(check.match(new Date('2026-11-27T07:10:00Z'))).toBe(false);
+    void check.destroy();
     void digest.destroy();
     void addons.destroy();
   });

@@ -36,14 +36,14 @@ describe('nacl-blocks-ephemeral-return', () => {
   it('Noncompliance 1: only 443 allowed inbound — the whole ephemeral range falls to the * rule', () => {
     const f = run(naclBlocksEphemeralReturn, withNacl([inbound(100, 'allow', { PortRange: { From: 443, To: 443 } }), inbound(32767, 'deny', { Protocol: '-1' })]));
     expect(ids(f)).toEqual(['nacl-blocks-ephemeral-return high acl-priv']);
-    expect(f[0]!.summary).toContain('inbound from the internet (responses to connections the nodes and pods open): 32768-60999 (the default * rule)');
+    expect(f[0]!.summary).toContain('inbound from the internet (responses to connections the nodes and pods open): 32768-60999 (the final * rule)');
     expect(f[0]!.fix).toBe(
       'aws ec2 create-network-acl-entry --network-acl-id acl-priv --ingress --rule-number 32766 --protocol tcp --port-range From=32768,To=60999 --cidr-block 0.0.0.0/0 --rule-action allow',
     );
   });
   it('Noncompliance 2: allows 1024-50000 only — part of the range is denied, named', () => {
     const f = run(naclBlocksEphemeralReturn, withNacl([inbound(100, 'allow', { PortRange: { From: 1024, To: 50000 } }), inbound(32767, 'deny', { Protocol: '-1' })]));
-    expect(f[0]!.summary).toContain('inbound from the internet (responses to connections the nodes and pods open): 50001-60999 (the default * rule)');
+    expect(f[0]!.summary).toContain('inbound from the internet (responses to connections the nodes and pods open): 50001-60999 (the final * rule)');
     expect(f[0]!.summary).not.toContain('outbound');
   });
   it('Noncompliance 3: a lower-numbered deny wins over a later allow', () => {
@@ -68,7 +68,7 @@ describe('nacl-blocks-ephemeral-return', () => {
       { RuleNumber: 32767, Egress: true, Protocol: '-1', CidrBlock: '0.0.0.0/0', RuleAction: 'deny' },
     ]));
     expect(ids(f)).toEqual(['nacl-blocks-ephemeral-return high acl-priv']);
-    expect(f[0]!.summary).toContain('outbound to 10.0.0.0/16 (responses to clients in other subnets): 32768-49151 (the default * rule)');
+    expect(f[0]!.summary).toContain('outbound to 10.0.0.0/16 (responses to clients in other subnets): 32768-49151 (the final * rule)');
     expect(f[0]!.fix).toBe(
       'aws ec2 create-network-acl-entry --network-acl-id acl-priv --egress --rule-number 32766 --protocol tcp --port-range From=32768,To=60999 --cidr-block 10.0.0.0/16 --rule-action allow',
     );
@@ -144,18 +144,18 @@ describe('nacl-blocks-ephemeral-return: first match over the whole peer space, U
   it('Noncompliance 8: UDP replies (DNS responses from CoreDNS) to clients in other subnets are dropped when only TCP is allowed out', () => {
     const f = run(naclBlocksEphemeralReturn, everyPath([inboundAll, rule(100, true, '6', '0.0.0.0/0', 'allow', 1024, 65535), rule(110, true, '17', '0.0.0.0/0', 'allow', 53, 53), ...star]));
     expect(ids(f)).toEqual(['nacl-blocks-ephemeral-return high acl-shared']);
-    expect(f[0]!.summary).toContain('UDP outbound to 10.0.0.0/16 (UDP replies such as DNS responses to clients in other subnets): 32768-60999 (the default * rule)');
+    expect(f[0]!.summary).toContain('UDP outbound to 10.0.0.0/16 (UDP replies such as DNS responses to clients in other subnets): 32768-60999 (the final * rule)');
     expect(f[0]!.summary).not.toContain('TCP');
     expect(f[0]!.fix).toContain('--egress --rule-number 32766 --protocol udp --port-range From=32768,To=60999 --cidr-block 10.0.0.0/16');
   });
   it('Noncompliance 9: UDP responses from a DNS server in another subnet are dropped inbound', () => {
     const f = run(naclBlocksEphemeralReturn, everyPath([rule(100, false, '6', '0.0.0.0/0', 'allow'), rule(110, false, '17', '0.0.0.0/0', 'allow', 53, 53), rule(100, true, '-1', '0.0.0.0/0', 'allow'), ...star]));
-    expect(f[0]!.summary).toContain('UDP inbound from 10.0.0.0/16 (responses from UDP servers such as DNS in other subnets): 32768-60999 (the default * rule)');
+    expect(f[0]!.summary).toContain('UDP inbound from 10.0.0.0/16 (responses from UDP servers such as DNS in other subnets): 32768-60999 (the final * rule)');
   });
   it('Noncompliance 10: a public subnet NACL allowing outbound only to the VPC drops replies to internet clients', () => {
     const f = run(naclBlocksEphemeralReturn, everyPath([inboundAll, rule(100, true, '-1', '10.0.0.0/16', 'allow'), ...star]));
     expect(ids(f)).toEqual(['nacl-blocks-ephemeral-return high acl-shared']);
-    expect(f[0]!.summary).toContain('TCP outbound to the internet (replies to internet clients of the nodes and load balancers there): 32768-60999 (the default * rule)');
+    expect(f[0]!.summary).toContain('TCP outbound to the internet (replies to internet clients of the nodes and load balancers there): 32768-60999 (the final * rule)');
     expect(f[0]!.fix).toContain('--egress --rule-number 32766 --protocol tcp --port-range From=32768,To=60999 --cidr-block 0.0.0.0/0');
   });
   it('Compliance 4: the same NACL on private (NAT) subnets only: no internet client can open a connection there', () => {
@@ -187,6 +187,8 @@ describe('nacl-blocks-ephemeral-return: first match over the whole peer space, U
 // The NACL filters traffic at the subnet boundary before the interface's security groups:
 // https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html#VPC_Security_Comparison
 describe('nacl-denies-sg-allowed', () => {
+  // A NACL is evaluated before the security groups on the way in, so a rule it denies has no effect:
+  // https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html#VPC_Security_Comparison
   const world = (entries: Entry[], rules: ReturnType<typeof sg>['IpPermissions']) => {
     const s = withNacl(entries);
     s.aws.securityGroups.push(sg('sg-web', rules));
@@ -201,16 +203,17 @@ describe('nacl-denies-sg-allowed', () => {
       ]),
     );
     expect(ids(f)).toEqual(['nacl-denies-sg-allowed medium acl-priv']);
-    expect(f[0]!.summary).toContain('sg-web');
-    expect(f[0]!.summary).toContain('443 (rule 100)');
+    expect(f[0]!.summary).toContain('denies TCP 443 from 0.0.0.0/0 (rule 100), which sg-web admits (tcp 443 from 0.0.0.0/0)');
     expect(f[0]!.fix).toContain('--rule-number 99 --protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0');
   });
-  it('Noncompliance 2: NACL admits only the VPC, SG admits the internet: the rest is denied, the exception named', () => {
+  it('Noncompliance 2: NACL admits only the VPC, SG admits the internet: the rest of the internet is named as blocks', () => {
     const f = run(
       naclDeniesSgAllowed,
       world([inbound(100, 'allow', { Protocol: '-1', CidrBlock: '10.0.0.0/16' })], [{ IpProtocol: 'tcp', FromPort: 8443, ToPort: 8443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }]),
     );
-    expect(f[0]!.summary).toContain('except from 10.0.0.0/16');
+    expect(ids(f)).toEqual(['nacl-denies-sg-allowed medium acl-priv']);
+    expect(f[0]!.summary).toContain('denies TCP 8443 from 0.0.0.0/0 except 10.0.0.0/16 (the final * rule)');
+    expect(f[0]!.fix).toContain('--port-range From=8443,To=8443 --cidr-block 0.0.0.0/0 --rule-action allow');
   });
   it('Noncompliance 3: SG admits SSH from a managed prefix list whose CIDRs the NACL denies', () => {
     const s = world([inbound(50, 'deny', { PortRange: { From: 22, To: 22 } }), inbound(100, 'allow', { Protocol: '-1' })], [
@@ -218,13 +221,49 @@ describe('nacl-denies-sg-allowed', () => {
     ]);
     s.aws.prefixListEntries['pl-vpn'] = ['192.168.50.0/24'];
     const f = run(naclDeniesSgAllowed, s);
-    expect(f[0]!.summary).toContain('TCP 22 from 192.168.50.0/24: denied on 22 (rule 50)');
+    expect(f[0]!.summary).toContain('denies TCP 22 from 192.168.50.0/24 (rule 50)');
     expect(f[0]!.fix).toContain('--rule-number 49 --protocol tcp --port-range From=22,To=22 --cidr-block 192.168.50.0/24 --rule-action allow');
+  });
+  it('Noncompliance 4: per port — one SG rule for 20-25, NACL denies 22 and 23 by different rules: one finding each', () => {
+    const f = run(
+      naclDeniesSgAllowed,
+      world(
+        [inbound(50, 'deny', { PortRange: { From: 22, To: 22 } }), inbound(60, 'deny', { PortRange: { From: 23, To: 23 } }), inbound(100, 'allow', { Protocol: '-1' })],
+        [{ IpProtocol: 'tcp', FromPort: 20, ToPort: 25, IpRanges: [{ CidrIp: '192.168.0.0/16' }] }],
+      ),
+    );
+    expect(f).toHaveLength(2);
+    const summaries = f.map((x) => x.summary).sort();
+    expect(summaries[0]).toContain('denies TCP 22 from 192.168.0.0/16 (rule 50)');
+    expect(summaries[1]).toContain('denies TCP 23 from 192.168.0.0/16 (rule 60)');
+    expect(f.map((x) => x.fix).join(' ')).toContain('--port-range From=23,To=23');
   });
   it('Compliance 1: NACL allows what the SG admits', () => {
     expect(run(naclDeniesSgAllowed, world([inbound(100, 'allow', { Protocol: '-1' })], [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }]))).toEqual([]);
   });
   it('Compliance 2: sources inside the interface\'s own subnet never cross the NACL', () => {
     expect(run(naclDeniesSgAllowed, world([], [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.0.1.0/25' }] }]))).toEqual([]);
+  });
+  it('negative control: an IPv6 rule (::/0) in a subnet and VPC without an IPv6 block — no IPv6 traffic can arrive', () => {
+    const entries = [inbound(100, 'allow', { Protocol: '-1' })];
+    const rules = [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Ipv6Ranges: [{ CidrIpv6: '::/0' }] }];
+    expect(run(naclDeniesSgAllowed, world(entries, rules))).toEqual([]);
+    // The same rule once the subnet has an IPv6 block: the NACL has no IPv6 allow, so the * rule denies it.
+    const s = world(entries, rules);
+    s.aws.subnets.find((x) => x.SubnetId === 'subnet-priv')!.Ipv6CidrBlockAssociationSet = [{ Ipv6CidrBlock: '2600:1f14:1:100::/64', Ipv6CidrBlockState: { State: 'associated' } }];
+    s.aws.routeTables.find((t) => t.RouteTableId === 'rtb-priv')!.Routes!.push({ DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: 'eigw-1', State: 'active' });
+    expect(ids(run(naclDeniesSgAllowed, s))).toEqual(['nacl-denies-sg-allowed medium acl-priv']);
+  });
+  it('negative control: no route back to the source (no path can exist), so the NACL deny changes nothing', () => {
+    // 192.168.0.0/16 is neither in the VPC nor routed anywhere once the default route is gone.
+    const s = world([inbound(50, 'deny', { PortRange: { From: 22, To: 22 } }), inbound(100, 'allow', { Protocol: '-1' })], [
+      { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '192.168.0.0/16' }] },
+    ]);
+    const table = s.aws.routeTables.find((t) => t.RouteTableId === 'rtb-priv')!;
+    table.Routes = table.Routes!.filter((r) => r.DestinationCidrBlock !== '0.0.0.0/0');
+    expect(run(naclDeniesSgAllowed, s)).toEqual([]);
+    // With a route to a transit gateway for that block, the path exists again.
+    table.Routes.push({ DestinationCidrBlock: '192.168.0.0/16', TransitGatewayId: 'tgw-1', State: 'active' });
+    expect(ids(run(naclDeniesSgAllowed, s))).toEqual(['nacl-denies-sg-allowed medium acl-priv']);
   });
 });

@@ -1,6 +1,6 @@
 import { emptySnapshot, type Snapshot } from '../../src/model/snapshot';
 import type { Pod, Service, Workload } from '../../src/model/k8s';
-import { buildK8sIndex } from '../../src/resolve/cluster-index';
+import { buildK8sIndex } from '../../src/model/cluster-index';
 import { resolveReference, expandPods } from '../../src/resolve/reference';
 import { parsePortSpec } from '../../src/resolve/flows';
 import { BadInputError } from '../../src/util/errors';

@@ -3,9 +3,13 @@
 import * as path from 'node:path';
 import nock from 'nock';
 import { handler, resetSlackHandler } from '../../src/slack/lambda';
-import { setLogSink } from '../../src/slack/log';
-import { clearSecretsCache } from '../../src/slack/secrets';
+import { setLogSink } from '../../src/util/log';
+import { clearSecretsCache } from '../../src/util/slack-secrets';
 import { limitViolations } from '../../src/render/slack/limits';
+import { snapshotDocuments } from '../../src/baseline/documents';
+import { loadSnapshot } from '../../src/snapshot/load';
+import { saveStoredBaseline } from '../../src/state/baselines';
+import { openStateStore } from '../../src/state/index';
 import { allText, BOT_TOKEN, captureLogs, httpApiEvent, SIGNING_SECRET, slashBody } from './helpers';
 
 let logs: ReturnType<typeof captureLogs>;
@@ -29,6 +33,12 @@ afterAll(() => {
   nock.enableNetConnect();
 });
 
+// A stored baseline for the demo cluster (drift without --baseline, show, history), as `eksnet baseline save` writes it.
+beforeAll(async () => {
+  const demo = await loadSnapshot(path.join(__dirname, '..', '..', 'demo', 'snapshot'));
+  await saveStoredBaseline(openStateStore(process.env), { cluster: 'demo-eks', documents: snapshotDocuments(demo, '2026-11-27T10:00:00Z'), savedBy: 'U0ALICE', collectedAt: '2026-11-27T10:00:00Z' });
+});
+
 async function slash(text: string) {
   const res = await handler(httpApiEvent(slashBody(text)), {});
   expect(res.statusCode).toBe(200);
@@ -42,7 +52,7 @@ it('whoami-reach on the demo cluster names demo-eks and the snapshot', async () 
   expect(limitViolations(body)).toEqual([]);
 });
 
-it.each(['posture', 'addons', 'drift --baseline demo/snapshot', 'posture --json'])('/eksnet %s answers within the limits', async (text) => {
+it.each(['posture', 'addons', 'drift', 'drift --baseline 1', 'baseline show', 'baseline history', 'audit --since 1d', 'posture --json'])('/eksnet %s answers within the limits', async (text) => {
   const body = await slash(text);
   expect(body.response_type).toBe('ephemeral');
   expect(body.text).not.toMatch(/^eksnet: |could not finish/);
@@ -50,14 +60,20 @@ it.each(['posture', 'addons', 'drift --baseline demo/snapshot', 'posture --json'
   expect(limitViolations(body)).toEqual([]);
 });
 
-it('drift refuses a baseline outside the deployment', async () => {
-  for (const p of ['/etc', '../secrets', 'baselines/../../etc']) {
-    expect((await slash(`drift --baseline ${p}`)).text).toBe('eksnet: --baseline must be a path relative to the deployment (e.g. baselines/prod), without ..');
+it('drift --baseline takes only a stored version from Slack, never a path on the server', async () => {
+  for (const p of ['/etc', '../secrets', 'baselines/prod', 'demo/snapshot']) {
+    expect((await slash(`drift --baseline ${p}`)).text).toBe(
+      'eksnet: --baseline takes the version of a stored baseline from Slack (see /eksnet baseline history); snapshot paths work only in the eksnet CLI',
+    );
   }
 });
 
+it('state (server infrastructure) is refused from Slack', async () => {
+  expect((await slash('state init')).text).toBe(":lock: You may not run `/eksnet state`: `state` manages eksnet's own infrastructure and runs only from the eksnet CLI.");
+});
+
 it('baseline (changes state) is refused while no approvers are configured', async () => {
-  const body = await slash('baseline save --out /tmp/x');
+  const body = await slash('baseline save');
   expect(body.text).toBe(
     ':lock: You may not run `/eksnet baseline`: `baseline` changes state, and no approvers are configured (authorization.approvers), so nobody may run it yet.',
   );

@@ -2,8 +2,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import nock from 'nock';
 import { handler, resetSlackHandler } from '../../src/slack/lambda';
-import { setLogSink } from '../../src/slack/log';
-import { clearSecretsCache } from '../../src/slack/secrets';
+import { setLogSink } from '../../src/util/log';
+import { clearSecretsCache } from '../../src/util/slack-secrets';
 import { clearGroupCache } from '../../src/slack/usergroups';
 import { MAX_BODY_BYTES } from '../../src/slack/request';
 import { applyEnv, startLocalAws } from '../state/local-servers';

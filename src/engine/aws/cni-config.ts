@@ -1,5 +1,5 @@
 import type { Snapshot } from '../../model/snapshot';
-import { Cidr } from '../cidr';
+import { Cidr } from '../../model/cidr';
 
 /**
  * The Amazon VPC CNI settings that change how pod traffic meets the VPC, read from the running

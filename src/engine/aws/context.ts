@@ -1,5 +1,5 @@
 import { withFix, type Fix, type LayerName, type LayerResult } from '../../model/result';
-import type { Flow } from '../types';
+import type { Flow } from '../../model/flow';
 import type { CniConfig } from './cni-config';
 import type { NeededResource } from './missing';
 import type { NaclIndex } from './nacl';

@@ -1,8 +1,8 @@
 import type { IpPermission, NetworkAclEntry } from '@aws-sdk/client-ec2';
 import { makeFix, type Fix } from '../../model/result';
-import { INTERNET_ADDRESS, type Address } from '../cidr';
+import { INTERNET_ADDRESS, type Address } from '../../model/cidr';
 import type { Direction } from './security-groups';
-import type { PortRange } from './protocol';
+import type { PortRange } from '../../model/protocol';
 
 /** The peer a new rule should name: a security group (inside the VPC) or a CIDR. */
 export type FixPeer = { groupId: string } | { cidr: string };

@@ -1,4 +1,4 @@
-import { Cidr, type Address } from '../cidr';
+import { Cidr, type Address } from '../../model/cidr';
 
 // "Amazon security groups and network ACLs do not filter traffic destined to and from the following: Amazon Domain
 // Name Services (DNS), Amazon Dynamic Host Configuration Protocol (DHCP), Amazon EC2 instance metadata, Amazon ECS

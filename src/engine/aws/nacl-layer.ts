@@ -1,10 +1,10 @@
 import type { LayerResult } from '../../model/result';
-import type { Address } from '../cidr';
+import type { Address } from '../../model/cidr';
 import { notEvaluated, result, type AwsContext, type PlacedFlow } from './context';
 import { hostCidr, naclFix, type NaclFixPart } from './fixes';
 import { evaluateNacl, freeRuleNumber, ruleName, type CompiledNacl, type Segment } from './nacl';
 import type { Side } from './placement';
-import { EPHEMERAL_FROM, EPHEMERAL_TO, rangeText } from './protocol';
+import { EPHEMERAL_FROM, EPHEMERAL_TO, rangeText } from '../../model/protocol';
 
 // NACLs act only where traffic crosses a subnet boundary, and statelessly: request out, request in, and the
 // response on the client's ephemeral ports (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html).

@@ -1,7 +1,7 @@
 import type { NetworkAcl, NetworkAclEntry } from '@aws-sdk/client-ec2';
 import type { Snapshot } from '../../model/snapshot';
-import { Cidr, cidrMatches, type Address } from '../cidr';
-import { parseProtocol, type PortRange } from './protocol';
+import { Cidr, cidrMatches, type Address } from '../../model/cidr';
+import { parseProtocol, type PortRange } from '../../model/protocol';
 
 // Network ACL semantics (notes §2), https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html:
 // stateless; rules evaluated "in order, starting with the lowest numbered rule"; first match wins; the `*` rule

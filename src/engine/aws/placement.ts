@@ -1,9 +1,9 @@
 import type { NetworkInterface } from '@aws-sdk/client-ec2';
 import type { Node, Pod } from '../../model/k8s';
 import type { Snapshot } from '../../model/snapshot';
-import type { K8sIndex } from '../../resolve/cluster-index';
-import { Cidr, INTERNET_ADDRESS, isPublicAddress, parseAddress, type Address } from '../cidr';
-import type { Endpoint } from '../types';
+import type { K8sIndex } from '../../model/cluster-index';
+import { Cidr, INTERNET_ADDRESS, isPublicAddress, parseAddress, type Address } from '../../model/cidr';
+import type { Endpoint } from '../../model/flow';
 
 /** One network interface, reduced to what the layers read. */
 export interface EniInfo {

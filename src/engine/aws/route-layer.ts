@@ -1,5 +1,5 @@
 import type { LayerResult } from '../../model/result';
-import { isPublicAddress, type Address } from '../cidr';
+import { isPublicAddress, type Address } from '../../model/cidr';
 import { notEvaluated, result, type AwsContext, type PlacedFlow } from './context';
 import type { Side } from './placement';
 import { longestPrefixMatch, type CompiledRoute, type CompiledTable } from './route';

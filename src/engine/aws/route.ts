@@ -1,6 +1,6 @@
 import type { NatGateway, Route, RouteTable } from '@aws-sdk/client-ec2';
 import type { Snapshot } from '../../model/snapshot';
-import { Cidr, cidrMatches, type Address } from '../cidr';
+import { Cidr, cidrMatches, type Address } from '../../model/cidr';
 
 // Route tables (notes §3), https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html: a subnet uses
 // its explicitly associated table, else the VPC's main table; "we use the most specific route that matches the

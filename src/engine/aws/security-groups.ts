@@ -1,8 +1,8 @@
 import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { Snapshot } from '../../model/snapshot';
-import { Cidr, cidrMatches, type Address } from '../cidr';
+import { Cidr, cidrMatches, type Address } from '../../model/cidr';
 import type { EniInfo } from './placement';
-import { parseProtocol } from './protocol';
+import { parseProtocol } from '../../model/protocol';
 
 // Security group semantics (notes §1):
 // https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html — allow-only, the rules of every
@@ -68,6 +68,16 @@ export class SecurityGroupIndex {
 
   has(groupId: string): boolean {
     return this.groups.has(groupId);
+  }
+
+  /** The compiled rules of one group in one direction; undefined when the snapshot does not hold the group. */
+  rulesOf(groupId: string, direction: Direction): readonly CompiledRule[] | undefined {
+    return this.groups.get(groupId)?.[direction];
+  }
+
+  /** A managed prefix list's CIDR blocks; undefined when its entries are not in the snapshot. */
+  prefixListCidrs(id: string): readonly Cidr[] | undefined {
+    return this.prefixLists.get(id);
   }
 
   /** The groups the snapshot holds that belong to one of these VPCs. */

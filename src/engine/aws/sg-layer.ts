@@ -1,5 +1,5 @@
 import type { LayerResult } from '../../model/result';
-import { INTERNET_ADDRESS, isPublicAddress } from '../cidr';
+import { INTERNET_ADDRESS, isPublicAddress } from '../../model/cidr';
 import { notEvaluated, result, type AwsContext, type PlacedFlow } from './context';
 import { hostCidr, securityGroupFix, type FixPeer } from './fixes';
 import type { Side } from './placement';

@@ -1,6 +1,6 @@
 import type { Pod } from '../../model/k8s';
-import { cidrMatches, type Address } from '../cidr';
-import type { Endpoint, Flow } from '../types';
+import { cidrMatches, type Address } from '../../model/cidr';
+import type { Endpoint, Flow } from '../../model/flow';
 import type { CompiledPeer, CompiledPolicy, Direction } from './compile';
 import type { NetpolEvaluator } from './evaluate';
 

@@ -1,7 +1,7 @@
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../../model/k8s';
 import type { Protocol } from '../../model/result';
-import { Cidr } from '../cidr';
-import { CompiledSelector } from './selector';
+import { Cidr } from '../../model/cidr';
+import { CompiledSelector } from '../../model/selector';
 
 // Compiled form of networking.k8s.io/v1 NetworkPolicy; field meanings from
 // https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/

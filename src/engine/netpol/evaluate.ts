@@ -1,10 +1,10 @@
 import type { Pod } from '../../model/k8s';
 import type { LayerName, LayerResult } from '../../model/result';
-import { NAMESPACE_NAME_LABEL, type K8sIndex } from '../../resolve/cluster-index';
-import { cidrMatches } from '../cidr';
-import type { Endpoint, Flow } from '../types';
+import { NAMESPACE_NAME_LABEL, type K8sIndex } from '../../model/cluster-index';
+import { cidrMatches } from '../../model/cidr';
+import type { Endpoint, Flow } from '../../model/flow';
 import type { CompiledPeer, CompiledPolicy, CompiledPort, CompiledRule, Direction } from './compile';
-import type { Tri } from './selector';
+import type { Tri } from '../../model/selector';
 
 // Semantics: https://kubernetes.io/docs/concepts/services-networking/network-policies/
 

@@ -1,11 +1,11 @@
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, Pod, Workload } from '../../model/k8s';
 import { makeFix, type Fix } from '../../model/result';
 import type { Snapshot } from '../../model/snapshot';
-import { NAMESPACE_NAME_LABEL } from '../../resolve/cluster-index';
-import { INTERNET_ADDRESS } from '../cidr';
-import type { Endpoint, Flow } from '../types';
+import { NAMESPACE_NAME_LABEL } from '../../model/cluster-index';
+import { INTERNET_ADDRESS } from '../../model/cidr';
+import type { Endpoint, Flow } from '../../model/flow';
 import type { Direction } from './compile';
-import { CompiledSelector } from './selector';
+import { CompiledSelector } from '../../model/selector';
 import { toYaml } from './yaml-emit';
 
 /** Labels that differ between pods of one workload, so a fix must not select on them. */

@@ -1,8 +1,8 @@
 import { withFix, type LayerResult } from '../../model/result';
 import type { Snapshot } from '../../model/snapshot';
 import type { Pod } from '../../model/k8s';
-import type { K8sIndex } from '../../resolve/cluster-index';
-import type { Endpoint, Flow } from '../types';
+import type { K8sIndex } from '../../model/cluster-index';
+import type { Endpoint, Flow } from '../../model/flow';
 import { NetpolClasses, type NetpolEndpointClass } from './classes';
 import { compilePolicy, type CompiledPolicy, type Direction } from './compile';
 import { detectEnforcement, policyExemption, type Enforcement, type PolicyExemption } from './enforcement';

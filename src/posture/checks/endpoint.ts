@@ -1,6 +1,6 @@
 import type { Cluster } from '@aws-sdk/client-eks';
 import type { Finding } from '../../model/result';
-import { Cidr } from '../../engine/cidr';
+import { Cidr } from '../../model/cidr';
 import type { PostureContext } from '../context';
 import { notEvaluated } from '../findings';
 import type { PostureCheck } from '../types';

@@ -1,10 +1,11 @@
 import type { NetworkAcl } from '@aws-sdk/client-ec2';
 import type { Finding } from '../../model/result';
-import { NaclIndex, evaluateNacl } from '../../engine/aws/nacl';
-import { Cidr, INTERNET_ADDRESS } from '../../engine/cidr';
+import { evaluateNacl } from '../../engine/aws/nacl';
+import { describeSegment, evaluateNaclOverBlock, type PeerBlockDecision } from '../../engine/aws/nacl-block';
+import { Cidr, INTERNET_ADDRESS } from '../../model/cidr';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
-import { describeSegment, evaluateNaclOverBlock, freeRuleNumber, type PeerBlockDecision } from '../nacl-walk';
+import { freeRuleNumber } from '../nacl-walk';
 import type { PostureCheck } from '../types';
 
 // NACLs are stateless: a response goes to the client's ephemeral port, which for Linux is 32768-60999, and must be
@@ -39,7 +40,7 @@ export const naclBlocksEphemeralReturn: PostureCheck = {
     let subnets = [...new Set(ctx.nodes.map((n) => n.subnetId).filter((s): s is string => !!s))];
     if (subnets.length === 0) subnets = ctx.snap.aws.cluster?.resourcesVpcConfig?.subnetIds ?? [];
     if (subnets.length === 0) return [notEvaluated(ctx, this.id, 'no node subnet or cluster subnet is known')];
-    const index = new NaclIndex(ctx.snap);
+    const index = ctx.nacls;
     const byAcl = new Map<string, { acl: NetworkAcl; subnets: string[] }>();
     const noAcl: string[] = [];
     for (const subnetId of subnets) {
@@ -116,7 +117,7 @@ export const naclBlocksEphemeralReturn: PostureCheck = {
 function hasDefaultRoute(ctx: PostureContext, subnetId: string): boolean | undefined {
   const table = ctx.routeTableFor(subnetId);
   if (!table) return undefined;
-  return (table.Routes ?? []).some((r) => r.State !== 'blackhole' && (Cidr.tryParse(r.DestinationCidrBlock)?.isWholeInternet ?? false));
+  return table.routes.some((r) => !r.blackhole && r.cidr.family === 4 && r.cidr.isWholeInternet);
 }
 
 /** Subnets holding a running pod that declares a UDP container port (CoreDNS's 53/UDP, for one). */
@@ -127,7 +128,7 @@ function udpServerSubnets(ctx: PostureContext): Set<string> {
     if (!ip) continue;
     const containers = [...(pod.spec?.containers ?? [])];
     if (!containers.some((c) => (c.ports ?? []).some((p) => (p.protocol ?? 'TCP').toUpperCase() === 'UDP'))) continue;
-    const subnetId = ctx.eniHolding(ip)?.SubnetId ?? ctx.subnetContaining(ip);
+    const subnetId = ctx.eniHolding(ip)?.subnetId ?? ctx.subnetContaining(ip);
     if (subnetId) out.add(subnetId);
   }
   return out;

@@ -1,5 +1,5 @@
 import type { Finding } from '../../model/result';
-import { podIps } from '../../resolve/cluster-index';
+import { podIps } from '../../model/cluster-index';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
 import type { PostureCheck } from '../types';
@@ -18,7 +18,7 @@ export const podInPublicSubnet: PostureCheck = {
     for (const pod of ctx.k8s.pods) {
       if (pod.spec?.hostNetwork) continue;
       const eni = podIps(pod).map((ip) => ctx.eniHolding(ip)).find((e) => e !== undefined);
-      const subnetId = eni?.SubnetId;
+      const subnetId = eni?.subnetId;
       if (!subnetId || nodeSubnets.has(subnetId) || ctx.isPublicSubnet(subnetId) !== true) continue;
       const list = bySubnet.get(subnetId) ?? [];
       list.push(`${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`);

@@ -1,6 +1,5 @@
-import type { Route } from '@aws-sdk/client-ec2';
+import type { CompiledRoute } from '../../engine/aws/route';
 import type { Finding } from '../../model/result';
-import { Cidr } from '../../engine/cidr';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
 import type { PostureCheck } from '../types';
@@ -20,7 +19,7 @@ export const privateSubnetNoEgress: PostureCheck = {
     for (const [subnetId, nodes] of nodesBySubnet) {
       if (ctx.isPublicSubnet(subnetId) !== false) continue;
       const table = ctx.routeTableFor(subnetId)!;
-      const problem = egressProblem(ctx, table.Routes ?? []);
+      const problem = egressProblem(ctx, table.routes);
       if (!problem) continue;
       const nat = ctx.snap.aws.natGateways.find(
         (g) => g.State === 'available' && g.ConnectivityType !== 'private' && (!ctx.vpcId || g.VpcId === ctx.vpcId),
@@ -30,7 +29,7 @@ export const privateSubnetNoEgress: PostureCheck = {
         severity: 'medium',
         object: subnetId,
         summary: `${subnetId} is a private subnet with ${nodes.length} node(s) (${listSome(nodes)}) and ${problem}, so its nodes and pods cannot reach the internet (image registries, AWS APIs) unless the cluster is built as a private cluster with VPC endpoints (Amazon EKS User Guide: private clusters; Amazon VPC User Guide: NAT gateways).`,
-        fix: `aws ec2 ${problem.startsWith('no ') ? 'create-route' : 'replace-route'} --route-table-id ${table.RouteTableId} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${nat?.NatGatewayId ?? 'NAT_GATEWAY_ID_IN_A_PUBLIC_SUBNET'}`,
+        fix: `aws ec2 ${problem.startsWith('no ') ? 'create-route' : 'replace-route'} --route-table-id ${table.id} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${nat?.NatGatewayId ?? 'NAT_GATEWAY_ID_IN_A_PUBLIC_SUBNET'}`,
       });
     }
     return findings;
@@ -38,21 +37,13 @@ export const privateSubnetNoEgress: PostureCheck = {
 };
 
 /** Why the route table gives no way out for IPv4, or undefined when its default route leads somewhere. */
-function egressProblem(ctx: PostureContext, routes: Route[]): string | undefined {
-  const defaults = routes.filter((r) => {
-    const c = Cidr.tryParse(r.DestinationCidrBlock);
-    return c?.family === 4 && c.isWholeInternet;
-  });
-  const route = defaults[0];
+function egressProblem(ctx: PostureContext, routes: CompiledRoute[]): string | undefined {
+  const route = routes.find((r) => r.cidr.family === 4 && r.cidr.isWholeInternet);
   if (!route) return 'no route for 0.0.0.0/0';
-  if (route.State === 'blackhole') return `its 0.0.0.0/0 route is a blackhole (its target ${target(route)} no longer exists)`;
-  if (route.NatGatewayId) {
-    const nat = ctx.snap.aws.natGateways.find((g) => g.NatGatewayId === route.NatGatewayId);
-    if (nat && nat.State !== 'available') return `its 0.0.0.0/0 route points at ${route.NatGatewayId}, which is ${nat.State}`;
+  if (route.blackhole) return `its 0.0.0.0/0 route is a blackhole (its target ${route.target} no longer exists)`;
+  if (route.kind === 'nat') {
+    const nat = ctx.routes.natGateways.get(route.target);
+    if (nat && nat.State !== 'available') return `its 0.0.0.0/0 route points at ${route.target}, which is ${nat.State}`;
   }
   return undefined;
-}
-
-function target(r: Route): string {
-  return r.NatGatewayId ?? r.GatewayId ?? r.TransitGatewayId ?? r.NetworkInterfaceId ?? r.VpcPeeringConnectionId ?? r.InstanceId ?? 'unknown';
 }

@@ -2,7 +2,7 @@ import type { IpPermission } from '@aws-sdk/client-ec2';
 import type { Finding, Severity } from '../../model/result';
 import { SEVERITY_ORDER } from '../../model/result';
 import { describePorts, rulePorts, type RulePorts } from '../ip-permissions';
-import { Cidr, parseAddress } from '../../engine/cidr';
+import { Cidr, parseAddress } from '../../model/cidr';
 import type { PostureContext } from '../context';
 import { notEvaluated } from '../findings';
 import type { PostureCheck } from '../types';

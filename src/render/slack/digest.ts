@@ -79,49 +79,153 @@ function pushChangeLines(budget: BlockBudget, changes: Change[], limit: number):
   return shown;
 }
 
-/** The daily digest: counts by severity, the worst changes, what could not be compared, and how to see all. */
-export function renderDriftDigest(ctx: DigestContext, changes: Change[], notes: string[]): SlackMessage {
-  const counts = severityCounts(changes);
-  const budget = new BlockBudget();
+/** action_ids of the digest's buttons; each button's value is only the id of a record in the state store. */
+export const DRIFT_ACCEPT_ACTION = 'eksnet_drift_accept';
+export const DRIFT_SNOOZE_ACTION = 'eksnet_drift_snooze';
+export const DRIFT_ACCEPT_ALL_ACTION = 'eksnet_drift_accept_all';
+export const DRIFT_ACTIONS = /^eksnet_drift_(accept|snooze|accept_all)$/;
+/** block_id of a change's buttons (`drift:<change key>`) and of "Accept all". */
+export const changeBlockId = (key: string) => `drift:${key}`;
+export const ACCEPT_ALL_BLOCK_ID = 'drift-all';
+
+/** One change of a digest: what it is, its record's id for the buttons, and how it stands. */
+export interface DigestItem {
+  change: Change;
+  /** The change's record key (src/digest/lifecycle.ts). */
+  key: string;
+  /** The button value: the record's id. */
+  recordId: string;
+  firstSeen: string;
+  /** The frequent check already alerted it in this form at this time. */
+  alertedAt?: string;
+}
+
+export interface DigestSections {
+  new: DigestItem[];
+  open: DigestItem[];
+  resolved: Change[];
+  snoozed: number;
+  /** Value of "Accept all" (the digest record's id). */
+  acceptAllId?: string;
+}
+
+const hhmm = (iso: string) => `${iso.slice(11, 16)} UTC`;
+
+function daysOpen(firstSeen: string, now = Date.now()): string {
+  const days = Math.floor((now - Date.parse(firstSeen)) / 86_400_000);
+  return days <= 0 ? 'open since today' : `open ${days} day${days === 1 ? '' : 's'}`;
+}
+
+function itemLine(item: DigestItem, open: boolean, now?: number): string {
+  const c = item.change;
+  const head = `${SEVERITY_ICON[c.severity]} *${c.kind}* \`${escapeMrkdwn(truncate(c.id, 200))}\` ${c.change}`;
+  // Alerted already: the alert carried the text; the digest only points at it.
+  if (item.alertedAt && !open) return `${head} — alerted at ${hhmm(item.alertedAt)}`;
+  return `${head}${open ? ` _(${daysOpen(item.firstSeen, now)})_` : ''} — ${escapeMrkdwn(truncate(c.summary, 500))}`;
+}
+
+function buttons(item: DigestItem): Block {
+  return {
+    type: 'actions',
+    block_id: changeBlockId(item.key),
+    elements: [
+      { type: 'button', action_id: DRIFT_ACCEPT_ACTION, text: { type: 'plain_text', text: 'Accept into baseline' }, style: 'primary', value: item.recordId },
+      { type: 'button', action_id: DRIFT_SNOOZE_ACTION, text: { type: 'plain_text', text: 'Snooze 7 days' }, value: item.recordId },
+    ],
+  };
+}
+
+/**
+ * The daily digest: what is NEW since the last digest, what is STILL OPEN (with its age), what was
+ * RESOLVED; each listed change with "Accept into baseline" and "Snooze 7 days", and "Accept all".
+ */
+export function renderDriftDigest(ctx: DigestContext, sections: DigestSections, notes: string[]): SlackMessage {
+  const listed = [...sections.new, ...sections.open];
+  const counts = severityCounts(listed.map((i) => i.change));
+  const budget = new BlockBudget(4, 1500);
   budget.push(header(`Drift digest — ${ctx.cluster}`));
   budget.push(context(escapeMrkdwn(sourceLine(ctx))));
-  if (changes.length === 0) {
-    budget.push(section(':white_check_mark: No drift: the security groups, NACLs, route tables, NetworkPolicies, SecurityGroupPolicies, CNI settings and add-ons match the baseline.'));
-  } else {
-    budget.push(section(`*${changes.length} change${changes.length === 1 ? '' : 's'} since the baseline*\n${countsLine(counts)}`));
-    const sorted = bySeverity(changes);
-    const shown = pushChangeLines(budget, sorted, DIGEST_TOP);
-    if (shown < sorted.length) budget.pushReserved(moreNote(`…and ${sorted.length - shown} more change${sorted.length - shown === 1 ? '' : 's'}.`, ctx.cliCommand));
+  const parts = [`*${sections.new.length} new*`, `*${sections.open.length} still open*`, `*${sections.resolved.length} resolved*`];
+  if (sections.snoozed) parts.push(`${sections.snoozed} snoozed`);
+  budget.push(section(`${parts.join(' · ')}${listed.length ? `\n${countsLine(counts)}` : ''}`));
+  let shown = 0;
+  const shownItems: DigestItem[] = [];
+  const list = (title: string, items: DigestItem[], open: boolean) => {
+    if (!items.length) return;
+    if (!budget.push(section(title))) return;
+    for (const item of bySeverityItems(items)) {
+      if (!budget.fits(section(itemLine(item, open, ctx.now))) || budget.blocks.length + 2 + 4 > LIMITS.blocks) return;
+      budget.push(section(itemLine(item, open, ctx.now)));
+      budget.push(buttons(item));
+      shownItems.push(item);
+      shown++;
+    }
+  };
+  list('*New since the last digest*', sections.new, false);
+  list('*Still open*', sections.open, true);
+  if (sections.resolved.length) {
+    const lines = sections.resolved.slice(0, 10).map((c) => `:white_check_mark: *${c.kind}* \`${escapeMrkdwn(truncate(c.id, 200))}\` — back to the baseline`);
+    if (sections.resolved.length > 10) lines.push(`…and ${sections.resolved.length - 10} more`);
+    budget.push(section(`*Resolved*\n${lines.join('\n')}`));
   }
-  if (notes.length) budget.pushReserved(context(escapeMrkdwn(notes.map((n) => `note: ${n}`).join('\n'))));
-  const summary = changes.length === 0 ? 'no drift' : SEVERITY_ORDER.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(', ');
+  if (shown < listed.length) budget.pushReserved(moreNote(`…and ${listed.length - shown} more change${listed.length - shown === 1 ? '' : 's'} (no buttons here).`, ctx.cliCommand));
+  if (sections.acceptAllId && shownItems.length > 1) {
+    budget.pushReserved({
+      type: 'actions',
+      block_id: ACCEPT_ALL_BLOCK_ID,
+      elements: [{ type: 'button', action_id: DRIFT_ACCEPT_ALL_ACTION, text: { type: 'plain_text', text: `Accept all ${shownItems.length} into baseline` }, value: sections.acceptAllId, confirm: acceptAllConfirm(shownItems.length) }],
+    });
+  }
+  if (notes.length) budget.pushReserved(context(escapeMrkdwn(truncate(notes.map((n) => `note: ${n}`).join('\n'), 1500))));
+  const summary = [`${sections.new.length} new`, `${sections.open.length} still open`, `${sections.resolved.length} resolved`].join(', ');
   return { text: `Drift digest for ${ctx.cluster}: ${summary}`, blocks: budget.blocks };
 }
 
-/** The alert sent at once beside the digest when a change is critical: every critical change the message can hold. */
-export function renderCriticalAlert(ctx: DigestContext, changes: Change[]): SlackMessage | undefined {
-  const critical = changes.filter((c) => c.severity === 'critical');
+function acceptAllConfirm(n: number) {
+  return {
+    title: { type: 'plain_text' as const, text: 'Accept all into the baseline?' },
+    text: { type: 'plain_text' as const, text: `The cluster's baseline will gain these ${n} changes (and nothing else).` },
+    confirm: { type: 'plain_text' as const, text: 'Accept all' },
+    deny: { type: 'plain_text' as const, text: 'Cancel' },
+  };
+}
+
+function bySeverityItems(items: DigestItem[]): DigestItem[] {
+  return items.map((item, i) => ({ item, i })).sort((a, b) => severityRank(a.item.change.severity) - severityRank(b.item.change.severity) || a.i - b.i).map((x) => x.item);
+}
+
+/** A quiet day (nothing new, open or resolved): one line. */
+export function renderQuietDay(ctx: DigestContext, snoozed: number): SlackMessage {
+  const text = `:white_check_mark: ${ctx.cluster}: no drift from baseline ${ctx.baseline}${snoozed ? ` (${snoozed} snoozed change${snoozed === 1 ? '' : 's'} not shown)` : ''}.`;
+  return { text, blocks: [section(escapeMrkdwn(text).replace(/^:white_check_mark: ([^:]+):/, ':white_check_mark: *$1*:'))] };
+}
+
+/** The alert sent at once for new critical changes: every one the message can hold. */
+export function renderCriticalAlert(ctx: DigestContext, critical: Change[]): SlackMessage | undefined {
   if (critical.length === 0) return undefined;
   const budget = new BlockBudget();
-  const title = `:rotating_light: *Critical drift on ${escapeMrkdwn(ctx.cluster)}*: ${critical.length} critical change${critical.length === 1 ? '' : 's'} since the baseline`;
+  const title = `:rotating_light: *Critical drift on ${escapeMrkdwn(ctx.cluster)}*: ${critical.length} new critical change${critical.length === 1 ? '' : 's'} since the baseline`;
   budget.push(section(title));
   const shown = pushChangeLines(budget, critical, critical.length);
   if (shown < critical.length) budget.pushReserved(moreNote(`…and ${critical.length - shown} more critical changes.`, ctx.cliCommand));
-  else budget.pushReserved(context(escapeMrkdwn(`${sourceLine(ctx)} \`${truncate(ctx.cliCommand, 1500)}\` prints every change.`)));
+  else budget.pushReserved(context(escapeMrkdwn(`${sourceLine(ctx)} \`${truncate(ctx.cliCommand, 1500)}\` prints every change; the daily digest has buttons to accept or snooze them.`)));
   return { text: `Critical drift on ${ctx.cluster}: ${critical.map((c) => c.summary).join('; ')}`, blocks: budget.blocks };
 }
 
 /** No baseline to compare with: say so, and how to save one (the digest never stays silent). */
-export function renderNoBaseline(cluster: string, where: string | undefined): SlackMessage {
+export function renderNoBaseline(cluster: string): SlackMessage {
+  const how = `Save one from Slack with \`/eksnet baseline save --cluster ${cluster}\` (approvers), or with \`eksnet baseline save --cluster ${cluster}\`.`;
   const blocks: Block[] = [header(`Drift digest — ${cluster}`)];
-  const how = where
-    ? `Save one with \`eksnet baseline save --cluster ${cluster} --out ${where}\` and deploy it with eksnet (the scheduled job reads \`${where}\`).`
-    : `Save one with \`eksnet baseline save --cluster ${cluster} --out baselines/${cluster}\`, then set \`baseline: baselines/${cluster}\` for the cluster in the eksnet configuration (or EKSNET_BASELINE_DIR=baselines) and deploy it.`;
   blocks.push(section(`:information_source: No drift digest for *${escapeMrkdwn(cluster)}*: there is no baseline to compare with yet. ${escapeMrkdwn(how)}`));
   return { text: `No drift digest for ${cluster}: no baseline yet. ${how}`, blocks };
 }
 
-/** A digest that could not run: one sentence and a reference for the logs. */
+/** A drift run that could not compare: why, never "no drift". */
+export function renderDriftFailure(cluster: string, why: string, ref: string): SlackMessage {
+  return { text: `:warning: drift check failed: ${why} (cluster ${cluster}; reference ${ref} in the eksnet logs has the details).` };
+}
+
+/** A job that could not run: one sentence and a reference for the logs. */
 export function renderJobFailure(job: string, cluster: string, ref: string, hint?: string): SlackMessage {
   const why = hint ? ` (${hint})` : '';
   return { text: `:warning: eksnet could not run the ${job} for ${cluster}${why}; reference ${ref} in the eksnet logs has the details.` };

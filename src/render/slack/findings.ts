@@ -1,5 +1,7 @@
 import type { AddonsData } from '../../../commands/addons';
-import type { DriftData } from '../../../commands/drift';
+import type { DriftData, DriftDetail } from '../../../commands/drift';
+import { attributionKey } from '../../drift/attribution';
+import { attributionText } from '../text/drift';
 import type { PostureData } from '../../../commands/posture';
 import type { CommandResult } from '../../../commands/types';
 import { SEVERITY_ORDER, type Severity } from '../../model/result';
@@ -69,7 +71,10 @@ export function renderDriftSlack(result: CommandResult<DriftData>, opts: SlackRe
   return severityList(
     'Drift since the baseline',
     result.data.changes,
-    (c) => `${SEVERITY_ICON[c.severity]} *${c.kind}* \`${escapeMrkdwn(c.id)}\` ${c.change} — ${escapeMrkdwn(c.summary)}`,
+    (c) => {
+      const who = (result.detail as DriftDetail | undefined)?.attribution?.[attributionKey(c)];
+      return `${SEVERITY_ICON[c.severity]} *${c.kind}* \`${escapeMrkdwn(c.id)}\` ${c.change} — ${escapeMrkdwn(c.summary)}${who ? `\n_by ${escapeMrkdwn(truncate(attributionText(who), 400))}_` : ''}`;
+    },
     'no drift, the traffic controls match',
     result,
     opts,

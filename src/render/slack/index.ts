@@ -4,6 +4,8 @@ import { enforceLimits } from './limits';
 import type { SlackMessage, SlackRenderOptions } from './types';
 import { renderReachSlack } from './whoami-reach';
 import { renderAddonsSlack, renderDriftSlack, renderPostureSlack } from './findings';
+import { renderBaselineSlack } from './baseline';
+import { renderAuditSlack } from './audit';
 
 export type SlackRenderer = (result: CommandResult<any>, opts: SlackRenderOptions) => SlackMessage;
 
@@ -13,6 +15,8 @@ const RENDERERS: Record<string, SlackRenderer> = {
   posture: renderPostureSlack,
   drift: renderDriftSlack,
   addons: renderAddonsSlack,
+  baseline: renderBaselineSlack,
+  audit: renderAuditSlack,
 };
 
 

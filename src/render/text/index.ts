@@ -5,6 +5,9 @@ import { renderPostureText } from './posture';
 import { renderDriftText } from './drift';
 import { renderBaselineText } from './baseline';
 import { renderSnapshotText } from './snapshot';
+import { renderAuditText } from './audit';
+import { renderStateText } from './state';
+import { renderJobsText } from './jobs';
 import { renderConfigText } from './config';
 
 type TextRenderer = (result: CommandResult<any>) => string;
@@ -17,6 +20,9 @@ const RENDERERS: Record<string, TextRenderer> = {
   drift: renderDriftText,
   baseline: renderBaselineText,
   snapshot: renderSnapshotText,
+  audit: renderAuditText,
+  state: renderStateText,
+  jobs: renderJobsText,
   config: (r) => renderConfigText(r.data),
 };
 

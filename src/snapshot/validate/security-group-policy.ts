@@ -1,4 +1,4 @@
-import { child, index, isObject, listField, objectField, Problems } from './field';
+import { index, listField, objectField, Problems } from './field';
 import { dns1123SubdomainErrors } from './names';
 import { validateLabelSelector } from './selector';
 

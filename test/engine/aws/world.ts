@@ -1,12 +1,12 @@
 // Builds small snapshots in code, in the describe-* JSON shapes (notes §8), for the AWS layer tests.
 import type { IpPermission, NetworkAclEntry, NetworkInterface, Route } from '@aws-sdk/client-ec2';
 import { buildAwsEngine, type AwsEngine } from '../../../src/engine/aws';
-import { INTERNET_ADDRESS, parseAddress } from '../../../src/engine/cidr';
-import type { Endpoint, Flow } from '../../../src/engine/types';
+import { INTERNET_ADDRESS, parseAddress } from '../../../src/model/cidr';
+import type { Endpoint, Flow } from '../../../src/model/flow';
 import type { Pod } from '../../../src/model/k8s';
 import type { LayerName, LayerResult, Protocol } from '../../../src/model/result';
 import { emptySnapshot, type Snapshot } from '../../../src/model/snapshot';
-import { buildK8sIndex } from '../../../src/resolve/cluster-index';
+import { buildK8sIndex } from '../../../src/model/cluster-index';
 
 export type PeerSpec = { cidr: string } | { cidr6: string } | { group: string } | { pl: string };
 

@@ -2,10 +2,10 @@
 import type { ContainerPort, K8sObject, NetworkPolicy, Pod, Workload } from '../../../src/model/k8s';
 import type { LayerResult, Protocol } from '../../../src/model/result';
 import { emptySnapshot, type Snapshot } from '../../../src/model/snapshot';
-import { buildK8sIndex, podIps } from '../../../src/resolve/cluster-index';
-import { INTERNET_ADDRESS, parseAddress } from '../../../src/engine/cidr';
+import { buildK8sIndex, podIps } from '../../../src/model/cluster-index';
+import { INTERNET_ADDRESS, parseAddress } from '../../../src/model/cidr';
 import { buildNetpolEngine, type NetpolEngine } from '../../../src/engine/netpol';
-import type { Endpoint, Flow } from '../../../src/engine/types';
+import type { Endpoint, Flow } from '../../../src/model/flow';
 
 let nextIp = 1;
 

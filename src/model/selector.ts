@@ -1,4 +1,4 @@
-import type { LabelSelector } from '../../model/k8s';
+import type { LabelSelector } from './k8s';
 
 /** A match that may depend on labels the snapshot does not hold. */
 export type Tri = boolean | 'unknown';

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { CommandArgs, LoadedState, StateInfo } from '../commands/types';
-import { loadConfig, type EksnetConfig } from './config';
-import { loadSnapshot } from './snapshot/load';
-import type { Snapshot } from './model/snapshot';
-import { BadInputError } from './util/errors';
+import type { CommandArgs, LoadedState, StateInfo } from './types';
+import { loadConfig, type EksnetConfig } from '../src/config';
+import { loadSnapshot } from '../src/snapshot/load';
+import type { Snapshot } from '../src/model/snapshot';
+import { BadInputError } from '../src/util/errors';
 
 /** The package's root directory (holds package.json), from src/ under Jest or dist/src after the build. */
 function packageRoot(): string {
@@ -64,7 +64,7 @@ export async function loadState(args: CommandArgs, env: NodeJS.ProcessEnv = proc
   const config = loadConfig(env);
   const target = pickCluster(args, config);
   if (target) {
-    const { collectSnapshot } = await import('./collect/index');
+    const { collectSnapshot } = await import('../src/collect/index');
     const collected = await collectSnapshot(target, { fresh: args.flags.fresh === true, cacheSeconds: config.cacheSeconds });
     const info = infoFromSnapshot('live', target.name, collected.snapshot);
     return { snapshot: collected.snapshot, info: { ...info, cluster: target.name, region: target.region, collectedAt: collected.collectedAt } };

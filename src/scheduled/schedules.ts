@@ -8,6 +8,7 @@ import type { JobName } from './types';
  */
 export const SCHEDULES: Record<JobName, { expression: string; what: string }> = {
   'drift-digest': { expression: 'cron(0 7 * * ? *)', what: 'daily drift digest (and critical alerts), 07:00 UTC' },
+  'drift-check': { expression: 'cron(0/15 * * * ? *)', what: 'frequent drift check: alerts on new critical changes, every 15 minutes' },
   'addon-check': { expression: 'cron(0 8 ? * MON *)', what: 'add-on upgrade offers, Mondays 08:00 UTC' },
 };
 
@@ -16,7 +17,7 @@ const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 /**
  * An EventBridge cron expression as a five-field node-cron pattern. EventBridge numbers weekdays 1-7 from
  * Sunday where cron uses 0-6, and uses `?` for "no value"; only the forms SCHEDULES uses (numbers,
- * `*`, `?`, weekday names, year `*`) are accepted.
+ * `*`, `?`, `N/M` increments, weekday names, year `*`) are accepted.
  */
 export function toNodeCron(expression: string): string {
   const m = /^cron\((.+)\)$/.exec(expression.trim());
@@ -25,7 +26,8 @@ export function toNodeCron(expression: string): string {
   if (fields.length !== 6) throw new Error(`cron() needs six fields: ${expression}`);
   const [min, hour, dom, month, dow, year] = fields as [string, string, string, string, string, string];
   if (year !== '*') throw new Error(`only year * is supported: ${expression}`);
-  const plain = (f: string) => (f === '?' ? '*' : f);
+  // `0/15` (from 0, every 15) is `0-59/15` for node-cron.
+  const plain = (f: string, max = 59) => (f === '?' ? '*' : f.replace(/^(\d+)\/(\d+)$/, `$1-${max}/$2`));
   const weekday = (f: string) =>
     f === '?' || f === '*'
       ? '*'
@@ -39,5 +41,5 @@ export function toNodeCron(expression: string): string {
             return String(n - 1);
           })
           .join(',');
-  return [plain(min), plain(hour), plain(dom), plain(month), weekday(dow)].join(' ');
+  return [plain(min), plain(hour, 23), plain(dom, 31), plain(month, 12), weekday(dow)].join(' ');
 }

@@ -1,4 +1,4 @@
-import type { Protocol } from '../../model/result';
+import type { Protocol } from './result';
 
 /** IANA protocol numbers of the flows eksnet checks. */
 export const PROTOCOL_NUMBER: Record<Protocol, number> = { TCP: 6, UDP: 17, SCTP: 132 };
@@ -25,4 +25,10 @@ export function parseProtocol(text: string | undefined): number | 'all' | undefi
   if (t in named) return named[t];
   const n = Number(t);
   return Number.isInteger(n) && n >= 0 && n <= 255 ? n : undefined;
+}
+
+/** A Kubernetes protocol field (absent means TCP, as the API server defaults it). */
+export function normaliseProtocol(p: string | undefined): Protocol {
+  const u = (p ?? 'TCP').toUpperCase();
+  return u === 'UDP' ? 'UDP' : u === 'SCTP' ? 'SCTP' : 'TCP';
 }

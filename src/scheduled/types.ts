@@ -1,5 +1,5 @@
 /** The scheduled jobs, by the name their schedule's input carries. */
-export const JOB_NAMES = ['drift-digest', 'addon-check'] as const;
+export const JOB_NAMES = ['drift-digest', 'drift-check', 'addon-check'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /**
@@ -14,14 +14,18 @@ export interface JobEvent {
   executionId?: string;
   /** EventBridge (rule) scheduled events. */
   time?: string;
+  /** Only this cluster (`eksnet jobs run JOB --cluster C`); absent = every cluster with a channel. */
+  cluster?: string;
 }
 
 /** What one job did for one cluster (returned by the handler, and logged). */
 export interface ClusterOutcome {
   cluster: string;
-  outcome: 'posted' | 'duplicate' | 'no-baseline' | 'nothing-to-offer' | 'failed';
-  /** Messages posted (a digest and an alert count two). */
+  outcome: 'posted' | 'duplicate' | 'no-baseline' | 'nothing-to-offer' | 'nothing-new' | 'quiet' | 'failed';
+  /** Messages delivered by this run (a digest and an alert count two). */
   posted: number;
+  /** Messages queued but not delivered yet (the next run delivers them). */
+  pending?: number;
   ref?: string;
 }
 

@@ -1,6 +1,6 @@
-import type { K8sObject, Pod, Service, Workload } from '../model/k8s';
-import type { Snapshot } from '../model/snapshot';
-import { canonicalIp } from '../engine/cidr';
+import type { K8sObject, Pod, Service, Workload } from './k8s';
+import type { Snapshot } from './snapshot';
+import { canonicalIp } from './cidr';
 
 /**
  * Lookup tables over the Kubernetes side of a snapshot, built once and shared by every query
@@ -85,4 +85,28 @@ export function buildK8sIndex(snap: Snapshot): K8sIndex {
     namespacesWithObject,
     workloads,
   };
+}
+
+export interface SliceEndpoint {
+  address: string;
+  /** The slice's ports: `name` matches the Service port's name, `port` is where traffic goes. */
+  ports: { name?: string; port?: number; protocol?: string }[];
+}
+
+/** Service key → the endpoints its EndpointSlices list (what Services without a selector send to). */
+export function buildSlices(snap: Snapshot): Map<string, SliceEndpoint[]> {
+  const out = new Map<string, SliceEndpoint[]>();
+  for (const slice of snap.k8s.endpointSlices) {
+    const svc = slice.metadata.labels?.['kubernetes.io/service-name'];
+    if (!svc) continue;
+    const key = `${slice.metadata.namespace ?? 'default'}/${svc}`;
+    const list = out.get(key) ?? [];
+    for (const ep of slice.endpoints ?? []) {
+      // Endpoints not ready are not sent traffic (EndpointSlice conditions.ready; absent means ready).
+      if ((ep as { conditions?: { ready?: boolean } }).conditions?.ready === false) continue;
+      for (const address of ep.addresses ?? []) list.push({ address, ports: slice.ports ?? [] });
+    }
+    out.set(key, list);
+  }
+  return out;
 }
