@@ -10,6 +10,7 @@ import { checkCommandAccess, type GroupMembers } from './authorize';
 import type { ListenerDeps } from './dispatch';
 import { describeError, log, newReference } from '../util/log';
 import { refusalMessage } from './messages';
+import { resolveSlackScope } from './scope';
 import { groupMembersVia } from './usergroups';
 
 /**
@@ -28,6 +29,8 @@ export type ApprovalOutcome =
 export interface ApprovalDeps {
   env: NodeJS.ProcessEnv;
   members: GroupMembers;
+  /** The channel the button was clicked in (scope: resolveSlackScope). */
+  channelId?: string;
   /** The EKS client for a cluster (tests and local runs may replace it). */
   eks?: (target: UpgradeTarget) => EKSClient;
 }
@@ -55,13 +58,16 @@ export async function approveUpgrade(offer: AddonOffer, userId: string, ref: str
   const config = loadConfig(deps.env);
   const access = await checkCommandAccess(APPROVE_UPGRADE, userId, config, deps.members);
   if (!access.allowed) return { kind: 'reply', message: refusalMessage(what, access.reason) };
-  const cluster = config.clusters.find((c) => c.name === offer.cluster);
+  // The same scope as slash commands: the cluster (and its region and role) from the configuration, in a channel allowed to reach it.
+  const scope = resolveSlackScope(config, { channelId: deps.channelId, cluster: offer.cluster, defaultRegion: deps.env.AWS_REGION ?? deps.env.AWS_DEFAULT_REGION });
+  if (!scope.allowed) return { kind: 'reply', message: refusalMessage(what, scope.reason) };
+  const cluster = scope.cluster;
   if (!cluster) return { kind: 'reply', message: refusalMessage(what, `cluster ${offer.cluster} is not in the eksnet configuration`) };
   if (deps.env.EKSNET_SNAPSHOT) {
     return { kind: 'reply', message: ephemeral(`:information_source: Add-on upgrades need a live cluster: eksnet is answering from a snapshot (EKSNET_SNAPSHOT), so nothing was changed.`) };
   }
 
-  const target: UpgradeTarget = { cluster: cluster.name, region: cluster.region ?? deps.env.AWS_REGION ?? deps.env.AWS_DEFAULT_REGION, roleArn: cluster.roleArn };
+  const target: UpgradeTarget = { cluster: cluster.name, region: cluster.region, roleArn: cluster.roleArn };
   // Loaded on the first click only: the EKS client and STS credentials stay out of the Slack function's cold start.
   const { currentAddonVersion, eksClientFor, startAddonUpgrade } = await import('../addons/upgrade');
   const eks = (deps.eks ?? eksClientFor)(target);
@@ -108,7 +114,8 @@ export function registerApprovalListener(app: App, deps: ListenerDeps): void {
         return;
       }
       log.info('add-on upgrade clicked', { ref, user: userId, cluster: offer.cluster, addon: offer.addon, from: offer.from, to: offer.to });
-      const outcome = await approveUpgrade(offer, userId, ref, { env: deps.env, members: groupMembersVia(client, { env: deps.env, store: deps.store }) });
+      const channelId = 'channel' in body && body.channel ? body.channel.id : undefined;
+      const outcome = await approveUpgrade(offer, userId, ref, { env: deps.env, members: groupMembersVia(client, { env: deps.env, store: deps.store }), channelId });
       if (outcome.kind === 'reply') {
         await reply(outcome.message);
         return;

@@ -31,7 +31,7 @@ const list = (names: string[]) => names.map((n) => escapeControl(n)).join(', ');
 /**
  * Which cluster a Slack request may reach — the one check slash commands, "Share" and every button call:
  * - `channels` configured: an unlisted channel reaches nothing; a listed one only its clusters (default: its
- *   defaultCluster, or its only cluster);
+ *   defaultCluster, or its only cluster); a cluster's own `channel` counts as listed for that cluster;
  * - `clusters` configured: nothing outside them is reachable from Slack;
  * - no cluster configured at all: a live cluster cannot be named from Slack (fail closed);
  * - the region and role are the configuration's: a `--region` that differs is refused, never used.
@@ -40,7 +40,10 @@ export function resolveSlackScope(config: EksnetConfig, req: ScopeRequest): Scop
   const channels = config.channels;
   let name = req.cluster;
   if (Object.keys(channels).length > 0) {
-    const entry = req.channelId !== undefined && Object.hasOwn(channels, req.channelId) ? channels[req.channelId] : undefined;
+    // A cluster's own `channel` (where its digests and offers are posted) counts as a channel of that cluster.
+    const own = req.channelId === undefined ? [] : config.clusters.filter((c) => c.channel === req.channelId).map((c) => c.name);
+    const listed = req.channelId !== undefined && Object.hasOwn(channels, req.channelId) ? channels[req.channelId] : undefined;
+    const entry = listed ? { ...listed, clusters: [...new Set([...listed.clusters, ...own])] } : own.length > 0 ? { clusters: own, defaultCluster: undefined } : undefined;
     if (!entry) return { allowed: false, reason: 'this channel is not configured to query any cluster (channels in the eksnet configuration)' };
     name ??= entry.defaultCluster ?? (entry.clusters.length === 1 ? entry.clusters[0] : undefined);
     if (name === undefined) return { allowed: false, reason: `this channel may query ${list(entry.clusters) || 'no cluster'}; name one with --cluster NAME` };

@@ -138,7 +138,7 @@ describe('a configuration error', () => {
 
   it('config check runs in the CLI only', async () => {
     const { body } = await slash('config check');
-    expect(body.text).toMatch(/^eksnet: config runs in the eksnet CLI only/);
+    expect(body.text).toMatch(/^:lock: You may not run `\/eksnet config`: `config` .*runs only from the eksnet CLI/);
   });
 });
 
