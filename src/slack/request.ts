@@ -97,8 +97,21 @@ export function malformedBody(body: string, contentType: 'form' | 'json'): strin
     }
     if (!isObject(payload) || !isString(payload.type)) return 'payload without a type';
     if (!isObject(payload.user) || !isString(payload.user.id)) return 'payload without a user';
+    // Fields Bolt and the listeners read: when present, of the type Slack sends.
+    for (const key of ['team', 'channel', 'enterprise', 'container', 'message', 'view', 'state']) {
+      if (key in payload && !isObject(payload[key])) return `payload ${key} is not an object`;
+    }
+    for (const key of ['team', 'channel', 'enterprise']) {
+      if (isObject(payload[key]) && !isString((payload[key] as Record<string, unknown>).id)) return `payload ${key} without an id`;
+    }
+    for (const key of ['response_url', 'trigger_id', 'api_app_id', 'token']) {
+      if (key in payload && !isString(payload[key])) return `payload ${key} is not a string`;
+    }
     if (payload.type === 'block_actions') {
-      if (!Array.isArray(payload.actions) || payload.actions.length === 0 || !payload.actions.every((a) => isObject(a) && isString(a.action_id))) return 'block_actions payload without actions';
+      if (!Array.isArray(payload.actions) || payload.actions.length === 0) return 'block_actions payload without actions';
+      const wellFormed = (a: unknown) =>
+        isObject(a) && isString(a.action_id) && ['type', 'block_id', 'value', 'action_ts'].every((k) => !(k in a) || isString(a[k]));
+      if (!payload.actions.every(wellFormed)) return 'block_actions payload with a malformed action';
     }
     return undefined;
   }

@@ -104,6 +104,10 @@ describe('metadata (ValidateObjectMeta): labels are string maps', () => {
     ['labels as a string', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: 'app=web' } }, /metadata\.labels: Invalid value: "app=web": must be a map/],
     ['a number as a label value', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', labels: { v: 1 } } }, /metadata\.labels\.v: Invalid value: 1: must be a string/],
     ['no name', { apiVersion: 'v1', kind: 'Pod', metadata: {} }, /metadata\.name: Required value/],
+    // Types from the core/v1 OpenAPI schema (containerPort int32, podIP string, ConfigMap data map[string]string).
+    ['a containerPort that is a string', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', ports: [{ containerPort: '80' }] }] } }, /spec\.containers\[0\]\.ports\[0\]\.containerPort: Invalid value: "80": must be an integer/],
+    ['a podIP that is a number', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, status: { podIP: 10 } }, /status\.podIP: Invalid value: 10: must be a string/],
+    ['ConfigMap data with a number', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 1 } }, /data\.a: Invalid value: 1: must be a string/],
     ['workload selector operator', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { selector: { matchExpressions: [{ key: 'a', operator: 'Is' }] } } }, /spec\.selector\.matchExpressions\[0\]\.operator: Unsupported value/],
   ])('%s is refused', (_name, obj, message) => {
     expect(validateK8sObject(obj)).toMatch(message);
@@ -138,6 +142,10 @@ describe('EC2 documents: the EC2 API reference limits (CreateNetworkAclEntry, Ip
     ['IpRanges not a list', 'SecurityGroups', sgWith({ IpRanges: { CidrIp: '10.0.0.0/8' } }), /IpRanges: Invalid value: .*must be a list/],
     ['subnet CIDR in the wrong family', 'Subnets', [{ SubnetId: 'subnet-1', CidrBlock: '2001:db8::/64' }], /Subnets\[0\] \(subnet-1\): CidrBlock: .*must be an IPv4 CIDR block/],
     ['route to a /33', 'RouteTables', [{ RouteTableId: 'rtb-1', Routes: [{ DestinationCidrBlock: '0.0.0.0/33' }] }], /Routes\[0\]\.DestinationCidrBlock/],
+    // Data types of the EC2 API reference (API_Route: GatewayId is a String; API_NetworkAclEntry: Egress a Boolean).
+    ['a route target that is not a string', 'RouteTables', [{ RouteTableId: 'rtb-1', Routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 42 }] }], /Routes\[0\]\.GatewayId: Invalid value: 42: must be a string/],
+    ['Egress that is not a boolean', 'NetworkAcls', acl([entry({ Egress: 'false' })]), /Entries\[0\]\.Egress: Invalid value: "false": must be true or false/],
+    ['Groups that is not a list', 'NetworkInterfaces', [{ NetworkInterfaceId: 'eni-1', Groups: 'sg-1' }], /NetworkInterfaces\[0\] \(eni-1\): Groups: Invalid value: "sg-1": must be a list/],
     ['an item that is not an object', 'SecurityGroups', ['sg-1'], /SecurityGroups\[0\]: Invalid value: "sg-1": must be an object/],
     ['a list that is not a list', 'SecurityGroups', { GroupId: 'sg-1' }, /SecurityGroups: Invalid value: .*must be a list/],
   ])('%s is refused', (_name, key, items, message) => {

@@ -1,5 +1,6 @@
 import { escapeControl } from '../../util/escape';
 import { child, index, isObject, listField, Problems } from './field';
+import { checkShape, EC2_SHAPES } from './shape';
 import { ipFamily, parseCidr } from './names';
 
 // EC2 documents checked against the limits the EC2 API documents, so that nothing EC2 would refuse (or never
@@ -227,7 +228,9 @@ export function validateEc2List(key: string, items: unknown): string | undefined
       return p.first;
     }
     const before = p.list.length;
-    check?.(p, item);
+    const shape = EC2_SHAPES[key.replace(/^Reservations\[\d+\]\./, '')];
+    if (shape) checkShape(p, '', item, shape);
+    if (p.list.length === before) check?.(p, item);
     if (p.list.length > before) {
       const id = objectId(item);
       return `${key}[${i}]${id ? ` (${escapeControl(id)})` : ''}: ${p.list[before]}`;

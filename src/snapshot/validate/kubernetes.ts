@@ -3,6 +3,7 @@ import { NETWORK_POLICY_SOURCE, validateNetworkPolicy } from './networkpolicy';
 import { SGP_SOURCE, validateSecurityGroupPolicy } from './security-group-policy';
 import { SERVICE_SOURCE, validateService } from './service';
 import { validateLabelSelector, validateLabels } from './selector';
+import { checkShape, K8S_SHAPES } from './shape';
 
 const WORKLOADS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
 
@@ -30,6 +31,9 @@ export function validateK8sObject(obj: Record<string, any>): string | undefined 
     if (!isObject(meta.annotations)) p.invalid('metadata.annotations', meta.annotations, 'must be a map of string keys to string values');
     else for (const [k, v] of Object.entries(meta.annotations)) if (typeof v !== 'string') p.invalid(`metadata.annotations.${k}`, v, 'must be a string');
   }
+  if (p.first) return p.first;
+  const shape = K8S_SHAPES[kind];
+  if (shape) checkShape(p, '', obj, shape);
   if (p.first) return p.first;
   if (kind === 'NetworkPolicy') return validateNetworkPolicy(obj, p).first;
   if (kind === 'SecurityGroupPolicy') return validateSecurityGroupPolicy(obj, p).first;
