@@ -1,5 +1,8 @@
 // Issue 10: requests probed as an attacker and a careless operator would, into the real `slack` Lambda handler.
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import nock from 'nock';
 import { handler, resetSlackHandler } from '../../src/slack/lambda';
 import { setLogSink } from '../../src/util/log';
@@ -120,6 +123,18 @@ describe('timestamps and replays', () => {
       undo();
       await aws.stop();
     }
+  });
+});
+
+describe('an invalid object in the snapshot', () => {
+  it('the answer names the file, the object and the rule, and analyses nothing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'eksnet-invalid-'));
+    writeFileSync(path.join(dir, 'np.yaml'), 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow, namespace: shop}\nspec:\n  podSelector: {}\n  ingress:\n  - ports: [{port: 80, endPort: 70}]\n');
+    process.env.EKSNET_SNAPSHOT = dir;
+    const { body } = await slash('whoami-reach shop/frontend shop/payments');
+    expect(body.response_type).toBe('ephemeral');
+    expect(body.text).toBe(`eksnet: ${path.join(dir, 'np.yaml')}: NetworkPolicy shop/allow: spec.ingress[0].ports[0].endPort: Invalid value: 70: must be greater than or equal to \`port\` (Kubernetes ValidateNetworkPolicy)`);
+    expect(body.blocks).toBeUndefined();
   });
 });
 
