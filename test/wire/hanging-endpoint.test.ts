@@ -9,7 +9,7 @@ import { clearEksTokenCache } from '../../src/collect/eks-token';
 import { setLogSink } from '../../src/util/log';
 import { clearSecretsCache } from '../../src/util/slack-secrets';
 import { BOT_TOKEN, captureLogs, SIGNING_SECRET, SLACK_API } from '../slack/helpers';
-import { DEMO_SNAPSHOT, slackPosts } from '../jobs/helpers';
+import { slackPosts } from '../jobs/helpers';
 import { fakeAwsEnv, writeKubeconfig } from './env';
 import { installFakeCloud } from './fake-cloud';
 import { CLUSTER, shopCloud } from './shop-cluster';
@@ -101,13 +101,13 @@ describe('a scheduled job with a cluster whose EKS endpoint never answers', () =
     try {
       process.env.EKSNET_CONFIG_JSON = JSON.stringify({
         clusters: [
-          { name: 'stuck', region: 'us-east-1', channel: 'C0STUCK', baseline: DEMO_SNAPSHOT },
-          { name: 'next', region: 'us-east-1', channel: 'C0NEXT', baseline: DEMO_SNAPSHOT },
+          { name: 'stuck', region: 'us-east-1', channel: 'C0STUCK' },
+          { name: 'next', region: 'us-east-1', channel: 'C0NEXT' },
         ],
       });
       const posted = slackPosts(SLACK_API);
       const started = Date.now();
-      const summary = await handler({ job: 'drift-digest', scheduledTime: '2026-11-27T07:00:00Z', executionId: 'hang-test' });
+      const summary = await handler({ job: 'addon-check', scheduledTime: '2026-11-27T07:00:00Z', executionId: 'hang-test' });
       expect(Date.now() - started).toBeLessThan(20_000);
       expect(summary.clusters.map((c) => [c.cluster, c.outcome])).toEqual([
         ['stuck', 'failed'],
@@ -117,7 +117,7 @@ describe('a scheduled job with a cluster whose EKS endpoint never answers', () =
       expect(eks.seen.some((s) => s.startsWith('GET /clusters/next'))).toBe(true);
       // Each channel is told, in one sentence with a reference.
       expect(posted.map((p) => p.channel)).toEqual(['C0STUCK', 'C0NEXT']);
-      expect(logs.lines.some((l) => l.includes('drift digest failed') && l.includes('stuck') && /TimeoutError|did not answer|timed out/i.test(l))).toBe(true);
+      expect(logs.lines.some((l) => l.includes('add-on check failed') && l.includes('stuck') && /TimeoutError|did not answer|timed out/i.test(l))).toBe(true);
     } finally {
       logs.restore();
       await eks.close();
