@@ -98,7 +98,7 @@ describe('a scheduled job with a cluster whose EKS endpoint never answers', () =
       res.end(JSON.stringify({ message: 'No cluster found for name: next.' }));
       return true;
     });
-    restoreEnv = fakeAwsEnv({ AWS_ENDPOINT_URL_EKS: eks.url, AWS_MAX_ATTEMPTS: '2', EKSNET_HTTP_TIMEOUT_MS: '400' });
+    restoreEnv = fakeAwsEnv({ AWS_ENDPOINT_URL_EKS: eks.url, AWS_MAX_ATTEMPTS: '2', EKSNET_HTTP_TIMEOUT_MS: '1000' });
     const logs = captureLogs(setLogSink);
     try {
       process.env.EKSNET_CONFIG_JSON = JSON.stringify({
