@@ -13,4 +13,5 @@ module.exports = {
   testEnvironmentOptions: { globalsCleanup: 'off' },
   // The AWS SDK's multi-line Node-version notice (Node 20 here) would repeat in every suite's output.
   setupFiles: ['<rootDir>/test/setup-env.js'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup-after-env.js'],
 };

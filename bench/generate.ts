@@ -24,6 +24,8 @@ export interface GenerateOptions {
   securityGroupRules?: number;
   /** Subnets in all; 6 of them public. */
   subnets?: number;
+  /** Addresses per subnet (a power of two): 1024 (/22) by default; larger clusters need more. */
+  subnetSize?: number;
 }
 
 export interface GeneratedDocument {
@@ -59,7 +61,25 @@ const DEFAULTS: Required<GenerateOptions> = {
   securityGroups: 300,
   securityGroupRules: 5000,
   subnets: 60,
+  subnetSize: 1024,
 };
+
+/**
+ * The options of a cluster `scale` times the default (issue 14: at 10, 50,000 pods, 10,000 Services,
+ * 20,000 NetworkPolicies, 3,000 security groups holding 50,000 rules, 2,000 nodes). Subnets stay 60 but grow
+ * to /20 past scale 2, so the pods' addresses fit (the VPC becomes a /14).
+ */
+export function scaledOptions(scale: number): GenerateOptions {
+  if (!Number.isInteger(scale) || scale < 1) throw new Error(`--scale must be a whole number from 1 (got ${scale})`);
+  if (scale === 1) return {};
+  return {
+    namespaces: DEFAULTS.namespaces * scale,
+    nodes: DEFAULTS.nodes * scale,
+    securityGroups: DEFAULTS.securityGroups * scale,
+    securityGroupRules: DEFAULTS.securityGroupRules * scale,
+    subnetSize: scale > 2 ? 4096 : 2048,
+  };
+}
 
 type Json = Record<string, unknown>;
 
@@ -67,7 +87,6 @@ const ACCOUNT = '111122223333';
 const REGION = 'us-west-2';
 const CLUSTER = 'bench-eks';
 const VPC_ID = 'vpc-0be0c400000000001';
-const VPC_CIDR = '10.0.0.0/16';
 const AZS = ['us-west-2a', 'us-west-2b', 'us-west-2c'];
 const PUBLIC_SUBNETS = 6;
 const SERVICE_NAMES = [
@@ -154,6 +173,9 @@ const privateIp = (ip: string, primary: boolean): Json => ({ PrivateIpAddress: i
 
 export function generateCluster(options: GenerateOptions = {}): GeneratedCluster {
   const o = { ...DEFAULTS, ...options };
+  const subnetBits = Math.log2(o.subnetSize);
+  if (!Number.isInteger(subnetBits)) throw new Error('generateCluster: subnetSize must be a power of two');
+  const VPC_CIDR = `10.0.0.0/${32 - Math.ceil(Math.log2(o.subnets * o.subnetSize))}`;
   const rand = prng(o.seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const chance = (p: number): boolean => rand() < p;
@@ -175,13 +197,13 @@ export function generateCluster(options: GenerateOptions = {}): GeneratedCluster
   const vpcBase = ipToInt('10.0.0.0');
   const subnets: SubnetInfo[] = [];
   for (let i = 0; i < o.subnets; i++) {
-    const base = vpcBase + i * 1024; // /22 each: 60 of them fit in the /16
+    const base = vpcBase + i * o.subnetSize; // /22 each by default: 60 of them fit in the /16
     subnets.push({
       id: ids.next('subnet'),
-      cidr: `${intToIp(base)}/22`,
+      cidr: `${intToIp(base)}/${32 - subnetBits}`,
       az: AZS[i % AZS.length]!,
       public: i < PUBLIC_SUBNETS,
-      pool: new SubnetPool(base, 1024),
+      pool: new SubnetPool(base, o.subnetSize),
     });
   }
   const publicSubnets = subnets.filter((s) => s.public);
@@ -692,10 +714,11 @@ export function writeCluster(outDir: string, cluster: GeneratedCluster): void {
 if (require.main === module) {
   const outDir = process.argv[2];
   if (!outDir) {
-    process.stderr.write('usage: node dist/bench/generate.js OUTDIR\n');
+    process.stderr.write('usage: node dist/bench/generate.js OUTDIR [--scale N]\n');
     process.exit(2);
   }
-  const cluster = generateCluster();
+  const at = process.argv.indexOf('--scale');
+  const cluster = generateCluster(at > 0 ? scaledOptions(Number(process.argv[at + 1])) : {});
   writeCluster(outDir, cluster);
   process.stdout.write(`${JSON.stringify({ outDir, ...cluster.counts, tenPodServices: cluster.tenPodServices })}\n`);
 }

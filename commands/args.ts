@@ -3,7 +3,7 @@ import type { CommandArgs } from './types';
 
 /** Flags that take a value; every other known flag is a switch. */
 export const VALUE_FLAGS = new Set(['snapshot', 'cluster', 'region', 'batch', 'baseline', 'out', 'since', 'version', 'at']);
-const SWITCH_FLAGS = new Set(['json', 'fresh', 'share', 'help']);
+const SWITCH_FLAGS = new Set(['json', 'fresh', 'share', 'help', 'verbose']);
 
 /**
  * Split an invocation's words (CLI argv after the subcommand, or a Slack command's text) into
@@ -16,6 +16,10 @@ export function parseArgs(argv: string[]): CommandArgs {
     const arg = argv[i]!;
     if (arg === '-h') {
       flags.help = true;
+      continue;
+    }
+    if (arg === '-v') {
+      flags.verbose = true;
       continue;
     }
     if (!arg.startsWith('--') || arg === '--') {

@@ -2,9 +2,9 @@ import { snapshotDocuments } from '../src/baseline/documents';
 import { saveBaseline } from '../src/baseline/store';
 import { recordAudit } from '../src/state/audit';
 import { baselineHistory, saveStoredBaseline, storedBaselineMeta, type BaselineMeta } from '../src/state/baselines';
-import { BadInputError, EksnetError } from '../src/util/errors';
+import { BadInputError, ExplainedError } from '../src/util/errors';
 import { actorOf, clusterFor, stateStore } from './state-access';
-import type { Command, CommandArgs, CommandResult } from './types';
+import type { Command, CommandArgs, CommandContext, CommandResult } from './types';
 
 /** `baseline save --out DIR`: the files written. */
 export interface BaselineSaveData {
@@ -69,7 +69,7 @@ function result(data: BaselineData, detail: BaselineDetail, extra: Partial<Comma
   return { command: 'baseline', data, exitCode: 0, notices: [], detail, ...extra };
 }
 
-async function saveToDirectory(args: CommandArgs, out: string, ctx: Parameters<Command['run']>[1]): Promise<CommandResult<BaselineData>> {
+async function saveToDirectory(args: CommandArgs, out: string, ctx: CommandContext): Promise<CommandResult<BaselineData>> {
   const state = await ctx.loadState(args);
   const collectedAt = state.info.collectedAt ?? new Date().toISOString();
   const saved = await saveBaseline(out, snapshotDocuments(state.snapshot, collectedAt));
@@ -105,7 +105,7 @@ export const baselineCommand: Command<BaselineData> = {
       const collectedAt = state.info.collectedAt ?? new Date().toISOString();
       const savedBy = actorOf(ctx);
       const meta = await saveStoredBaseline(store, { cluster, documents: snapshotDocuments(state.snapshot, collectedAt), savedBy, collectedAt, reason: 'save' });
-      if (!meta) throw new EksnetError(`the baseline of ${cluster} changed while saving; run baseline save again`);
+      if (!meta) throw new ExplainedError(`the baseline of ${cluster} changed while saving; run baseline save again`);
       await recordAudit(store, {
         actor: savedBy,
         action: 'baseline-save',
@@ -126,7 +126,7 @@ export const baselineCommand: Command<BaselineData> = {
     const version = parseVersion(args.flags.version);
     const meta = await storedBaselineMeta(store, cluster, version);
     if (!meta) {
-      if (version === undefined) throw new EksnetError(noBaselineMessage(cluster));
+      if (version === undefined) throw new ExplainedError(noBaselineMessage(cluster));
       const newest = (await baselineHistory(store, cluster))[0];
       throw new BadInputError(`cluster ${cluster} has no baseline version ${version} (${newest ? `versions 1-${newest.version}; see eksnet baseline history` : 'none saved yet'})`);
     }

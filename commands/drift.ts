@@ -6,11 +6,10 @@ import { driftReport } from '../src/drift';
 import { attributeChanges, type Attribution } from '../src/drift/attribution';
 import { loadSnapshot } from '../src/snapshot/load';
 import { baselineHistory, loadStoredBaseline } from '../src/state/baselines';
-import { BadInputError, EksnetError } from '../src/util/errors';
+import { BadInputError, ExplainedError } from '../src/util/errors';
 import { noBaselineMessage } from './baseline';
 import { clusterFor, stateStore } from './state-access';
-import type { CommandArgs, CommandContext, LoadedState } from './types';
-import type { Command } from './types';
+import type { Command, CommandArgs, CommandContext, LoadedState } from './types';
 
 /** Exactly what `eksnet drift --json` prints (CONTRACT §2). */
 export interface DriftData {
@@ -44,7 +43,7 @@ async function storedBaseline(args: CommandArgs, ctx: CommandContext, version: n
   const store = stateStore(ctx);
   const stored = await loadStoredBaseline(store, cluster, version);
   if (!stored) {
-    if (version === undefined) throw new EksnetError(`${noBaselineMessage(cluster)}, or compare against a snapshot with --baseline PATH`);
+    if (version === undefined) throw new ExplainedError(`${noBaselineMessage(cluster)}, or compare against a snapshot with --baseline PATH`);
     const newest = (await baselineHistory(store, cluster))[0];
     throw new BadInputError(`cluster ${cluster} has no baseline version ${version} (${newest ? `versions 1-${newest.version}; see eksnet baseline history` : 'none saved yet'})`);
   }
@@ -60,7 +59,7 @@ const CLOUDTRAIL_TIMEOUT_MS = 10_000;
  * Who made each change. CloudTrail is asked only about a live cluster, in its Region and with the
  * cluster's role; a snapshot may come from anywhere, so its AWS changes stay "unknown".
  */
-async function attribution(changes: Change[], state: LoadedState, since: string | undefined, ctx: CommandContext): Promise<Record<string, Attribution>> {
+export async function attribution(changes: Change[], state: LoadedState, since: string | undefined, ctx: Pick<CommandContext, 'env'>): Promise<Record<string, Attribution>> {
   const now = new Date();
   const sinceDate = since && !Number.isNaN(Date.parse(since)) ? new Date(since) : undefined;
   let cloudtrail: import('@aws-sdk/client-cloudtrail').CloudTrailClient | undefined;

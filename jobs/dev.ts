@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { parseArgs } from '../commands/args';
-import { parseAt, parseJob, runJobNow, runScheduledJob } from '../src/scheduled/run';
+import { parseAt, parseJob, runJobNow } from '../src/scheduled/run';
+import { runScheduledJob } from './local';
 import { SCHEDULES, toNodeCron } from '../src/scheduled/schedules';
 import { slackPoster } from '../src/scheduled/slack-post';
 import { JOB_NAMES, type JobName } from '../src/scheduled/types';

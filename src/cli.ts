@@ -4,6 +4,7 @@ import { COMMANDS, findCommand } from '../commands/index';
 import type { Command, CommandContext, CommandResult, StateInfo } from '../commands/types';
 import { describeState } from './render/text/state-line';
 import { renderText } from './render/text/index';
+import { terminalOptions } from './render/text/layout';
 import { loadState } from '../commands/source';
 import { BadInputError, errorMessage } from './util/errors';
 import { escapeControl } from './util/escape';
@@ -13,6 +14,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   readStdin: () => Promise<string>;
   env: NodeJS.ProcessEnv;
+  /** The terminal stdout is, if any: text answers wrap to its width and use colour (unless NO_COLOR). */
+  terminal?: { isTTY?: boolean; columns?: number };
 }
 
 const processIo: CliIo = {
@@ -24,6 +27,7 @@ const processIo: CliIo = {
     return Buffer.concat(chunks).toString('utf8');
   },
   env: process.env,
+  terminal: process.stdout,
 };
 
 export function usage(): string {
@@ -36,7 +40,7 @@ export function usage(): string {
 }
 
 export function commandHelp(c: Command): string {
-  return [`Usage: eksnet ${c.usage}`, '', c.summary, '', 'Examples:', ...c.examples.map((e) => `  eksnet ${e}`), '', 'Every command takes --snapshot PATH, --cluster NAME, --region R and --json.'].join('\n') + '\n';
+  return [`Usage: eksnet ${c.usage}`, '', c.summary, '', 'Examples:', ...c.examples.map((e) => `  eksnet ${e}`), '', 'Every command takes --snapshot PATH, --cluster NAME, --region R, --json and -v/--verbose (every flow and layer).'].join('\n') + '\n';
 }
 
 export function makeContext(io: CliIo, seen: { state?: StateInfo } = {}): CommandContext {
@@ -73,7 +77,7 @@ function printStateWarnings(state: StateInfo | undefined, io: CliIo): void {
   for (const m of state?.missing ?? []) io.stderr(`eksnet: warning: ${m.resource} was not collected (${m.reason}); layers that need it are not evaluated.\n`);
 }
 
-function printResult(result: CommandResult, json: boolean, io: CliIo): void {
+function printResult(result: CommandResult, json: boolean, io: CliIo, verbose = false): void {
   if (result.state?.mode === 'demo') io.stderr('eksnet: no cluster configured and no --snapshot: using the bundled demo snapshot (cluster demo-eks).\n');
   printStateWarnings(result.state, io);
   // The JSON shapes are fixed, so a live answer's age goes to stderr (text answers carry it inline).
@@ -83,7 +87,7 @@ function printResult(result: CommandResult, json: boolean, io: CliIo): void {
     if (result.jsonLines) io.stdout(result.jsonLines.map((l) => JSON.stringify(l)).join('\n') + (result.jsonLines.length ? '\n' : ''));
     else io.stdout(JSON.stringify(result.data, null, 2) + '\n');
   } else {
-    io.stdout(renderText(result));
+    io.stdout(renderText(result, terminalOptions(io.terminal ?? {}, io.env, verbose)));
   }
 }
 
@@ -117,7 +121,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return 0;
     }
     const result = await command.run(args, makeContext(io, seen));
-    printResult(result, args.flags.json === true, io);
+    printResult(result, args.flags.json === true, io, args.flags.verbose === true);
     return result.exitCode;
   } catch (err) {
     // Bad input gets exactly one line (CONTRACT §2); any other failure is told with the data's gaps first.

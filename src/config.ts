@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+// js-yaml, as the snapshot loader: one YAML library in every bundle (test/deploy/package.test.ts).
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { z } from 'zod';
 import { BadInputError } from './util/errors';
 import { escapeControl } from './util/escape';
@@ -17,6 +18,17 @@ const ClusterSchema = z.strictObject({
   channel: z.string().optional(),
   /** Baseline directory the scheduled drift digest compares with (default: EKSNET_BASELINE_DIR/<name>). */
   baseline: z.string().optional(),
+  /** Add-on upgrades: who may approve on this cluster (user / user group ids; default authorization.approvers). */
+  approvers: z.array(z.string()).optional(),
+  /** Add-on upgrades: approvals needed (2 = two different approvers) and how long an offer stays valid. */
+  approvals: z
+    .object({ required: z.union([z.literal(1), z.literal(2)]).default(1), offerTtlDays: z.number().positive().default(7) })
+    .strict()
+    .optional(),
+  /** Add-on upgrades run with this role (session name eksnet-<Slack user id>); default EKSNET_UPGRADE_ROLE_ARN. */
+  upgradeRoleArn: z.string().optional(),
+  /** A `whoami-reach --batch` file (with `expect`) re-run after a successful upgrade. */
+  assertions: z.string().optional(),
 });
 
 const ChannelSchema = z.strictObject({ clusters: z.array(z.string()).default([]), defaultCluster: z.string().optional() });
@@ -37,6 +49,8 @@ const ConfigSchema = z.strictObject({
   channels: z.record(z.string(), ChannelSchema).default({}),
   /** Slack: who may run what. Absent = read-only commands for everyone, changes for no one. */
   authorization: AuthorizationSchema.default({ commands: {}, approvers: [] }),
+  /** Posture: ports a load balancer's security group may open to the world (AWS Security Hub EC2.18 authorizedTcpPorts). */
+  posture: z.strictObject({ authorizedPorts: z.array(z.number().int().min(0).max(65535)).default([80, 443]) }).default({ authorizedPorts: [80, 443] }),
   /** The daily drift digest: on a quiet day (nothing new, open or resolved) post one line, or nothing. */
   digest: z.strictObject({ quietDays: z.enum(['line', 'silent']).default('line') }).default({ quietDays: 'line' }),
 });
@@ -73,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EksnetConfig {
 
 function parseConfigText(text: string, origin: string): unknown {
   try {
-    return parseYaml(text);
+    return loadYaml(text, { schema: CORE_SCHEMA });
   } catch (err) {
     throw new ConfigError('(syntax)', `config ${escapeControl(origin)}: ${escapeControl((err as Error).message.split('\n')[0]!)}`);
   }

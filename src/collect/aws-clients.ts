@@ -58,7 +58,7 @@ export function makeAwsClients(target: { region?: string; roleArn?: string }, ti
   const common = {
     ...(target.region ? { region: target.region } : {}),
     ...(credentials ? { credentials } : {}),
-    // A timeout that aborts the request (awsRequestHandler sets throwOnRequestTimeout; requestTimeout alone only warns).
+    // Timeouts that fire (a bare requestTimeout only warns): a hung endpoint fails its call, not the run.
     requestHandler: awsRequestHandler(timeoutMs),
   };
   return { eks: new EKSClient(common), ec2: new EC2Client(common), credentials, region: target.region };

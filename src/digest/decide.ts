@@ -19,11 +19,18 @@ export type DecisionOutcome =
 const SNOOZE_DAYS = 7;
 const hhmm = (iso?: string) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : 'earlier');
 
-async function openRecords(store: StateStore, cluster: string, keys: string[]): Promise<ChangeRecord[]> {
+/** A change as a button named it: its record, and the form (content hash) the message showed. */
+export interface Target {
+  key: string;
+  hash: string;
+}
+
+/** The records still open in the form the message showed (a change that changed since is not decided on sight unseen). */
+async function openRecords(store: StateStore, cluster: string, targets: Target[]): Promise<ChangeRecord[]> {
   const out: ChangeRecord[] = [];
-  for (const key of keys) {
-    const r = (await store.getRecord<ChangeRecord>(partition(cluster), key))?.data;
-    if (r && r.status === 'open') out.push(r);
+  for (const t of targets) {
+    const r = (await store.getRecord<ChangeRecord>(partition(cluster), t.key))?.data;
+    if (r && r.status === 'open' && r.hash === t.hash) out.push(r);
   }
   return out;
 }
@@ -33,11 +40,12 @@ async function openRecords(store: StateStore, cluster: string, keys: string[]): 
  * these changes (src/digest/accept.ts), saved only if the current version is still the one it was derived
  * from (a save meanwhile makes it derive again from that one).
  */
-export async function acceptChanges(store: StateStore, cluster: string, keys: string[], userId: string, now: Date = new Date()): Promise<DecisionOutcome> {
-  const records = await openRecords(store, cluster, keys);
+export async function acceptChanges(store: StateStore, cluster: string, targets: Target[], userId: string, now: Date = new Date()): Promise<DecisionOutcome> {
+  const records = await openRecords(store, cluster, targets);
   if (records.length === 0) {
-    const one = keys.length === 1 ? (await store.getRecord<ChangeRecord>(partition(cluster), keys[0]!))?.data : undefined;
-    if (one?.status === 'accepted') return { kind: 'nothing', reason: `already accepted into baseline v${one.acceptedVersion} by <@${one.acceptedBy}> at ${hhmm(one.acceptedAt)}` };
+    const one = targets.length === 1 ? (await store.getRecord<ChangeRecord>(partition(cluster), targets[0]!.key))?.data : undefined;
+    if (one?.status === 'open' && one.hash !== targets[0]!.hash) return { kind: 'nothing', reason: 'the change has changed since this message was posted; the next digest shows it as it is now' };
+    if (one?.status === 'accepted' && one.hash === targets[0]!.hash) return { kind: 'nothing', reason: `already accepted into baseline v${one.acceptedVersion} by <@${one.acceptedBy}> at ${hhmm(one.acceptedAt)}` };
     return { kind: 'nothing', reason: 'the change is no longer open (resolved, accepted or changed since this digest): the next digest shows where it stands' };
   }
   // One accept at a time per set of changes: a double click or a Slack retry finds the claim taken.
@@ -91,11 +99,11 @@ export async function acceptChanges(store: StateStore, cluster: string, keys: st
 }
 
 /** Snooze a change for 7 days (in its current form: a further change shows again). */
-export async function snoozeChange(store: StateStore, cluster: string, key: string, userId: string, now: Date = new Date()): Promise<DecisionOutcome> {
+export async function snoozeChange(store: StateStore, cluster: string, target: Target, userId: string, now: Date = new Date()): Promise<DecisionOutcome> {
   const until = new Date(now.getTime() + SNOOZE_DAYS * 86_400_000).toISOString();
   let already: ChangeRecord | undefined;
-  const { record, written } = await updateRecord(store, cluster, key, (r) => {
-    if (!r || r.status !== 'open') return undefined;
+  const { record, written } = await updateRecord(store, cluster, target.key, (r) => {
+    if (!r || r.status !== 'open' || r.hash !== target.hash) return undefined;
     if (isSnoozed(r, now)) {
       already = r;
       return undefined;
@@ -103,7 +111,7 @@ export async function snoozeChange(store: StateStore, cluster: string, key: stri
     return { ...r, snoozedHash: r.hash, snoozedUntil: until, snoozedBy: userId };
   });
   if (already) return { kind: 'nothing', reason: `already snoozed by <@${already.snoozedBy}> until ${hhmm(already.snoozedUntil)}` };
-  if (!written || !record) return { kind: 'nothing', reason: 'the change is no longer open (resolved, accepted or changed since this digest)' };
+  if (!written || !record) return { kind: 'nothing', reason: 'the change is no longer open as this message shows it (resolved, accepted or changed since)' };
   await recordAudit(store, { actor: userId, action: 'drift-snooze', cluster, subject: record.id, detail: `${record.kind} ${record.change}; snoozed until ${until}`, outcome: 'ok' });
   return { kind: 'snoozed', until, record };
 }

@@ -43,6 +43,20 @@ export interface ChangeRecord {
   resolvedOn?: string;
   /** Document key of the owner object as this change left it (for Accept), when the change has one owner. */
   captured?: string;
+  /** Who made the change and when (src/drift/attribution.ts), looked up once per form of the change. */
+  changedBy?: string;
+}
+
+/** Who made each change, by change key: looked up by the caller for changes `needsAttribution` names. */
+export type ChangedBy = Map<string, string>;
+
+/** The changes whose record has no attribution for their current form yet (new, or changed further). */
+export async function needsAttribution(store: StateStore, cluster: string, changes: Change[]): Promise<Change[]> {
+  const records = new Map((await listRecords(store, cluster)).map((r) => [r.data.key, r.data]));
+  return changes.filter((c) => {
+    const r = records.get(changeKey(c));
+    return !r || r.status === 'resolved' || r.hash !== contentHash(c) || !r.changedBy;
+  });
 }
 
 export const partition = (cluster: string) => `drift#${cluster}`;
@@ -125,7 +139,7 @@ function fresh(c: Change, cluster: string, key: string, hash: string, now: strin
  * (or seen resolved, or changed further: then it is new again, and earlier alerts, snoozes and accepts no
  * longer apply to it), else only `lastSeen`. The owner object is captured for Accept.
  */
-async function observe(store: StateStore, cluster: string, c: Change, current: Snapshot, now: Date, extra: (r: ChangeRecord) => ChangeRecord | undefined): Promise<ChangeRecord | undefined> {
+async function observe(store: StateStore, cluster: string, c: Change, current: Snapshot, now: Date, extra: (r: ChangeRecord) => ChangeRecord | undefined, by?: ChangedBy): Promise<ChangeRecord | undefined> {
   const key = changeKey(c);
   const hash = contentHash(c);
   const iso = now.toISOString();
@@ -143,6 +157,8 @@ async function observe(store: StateStore, cluster: string, c: Change, current: S
       if (r && r.status === 'open') next.firstSeen = r.firstSeen;
     } else next = { ...r, lastSeen: iso, severity: c.severity };
     if (capturedKey) next.captured = capturedKey;
+    const who = by?.get(key);
+    if (who && !next.changedBy) next.changedBy = who;
     return extra(next);
   });
   return record;
@@ -152,7 +168,7 @@ async function observe(store: StateStore, cluster: string, c: Change, current: S
  * The daily digest's view of a cluster, recorded: every reported change observed, those a digest shows
  * today marked (NEW today stays NEW if the run is retried), and records no longer reported resolved.
  */
-export async function reconcileForDigest(store: StateStore, cluster: string, changes: Change[], current: Snapshot, now: Date, day: string): Promise<DigestView> {
+export async function reconcileForDigest(store: StateStore, cluster: string, changes: Change[], current: Snapshot, now: Date, day: string, by?: ChangedBy): Promise<DigestView> {
   const view: DigestView = { new: [], open: [], resolved: [], snoozed: 0 };
   const reported = new Set<string>();
   for (const c of changes) {
@@ -162,7 +178,7 @@ export async function reconcileForDigest(store: StateStore, cluster: string, cha
       if (isSnoozed(r, now)) return r;
       if (r.digestedHash !== r.hash) return { ...r, status: 'open', digestedHash: r.hash, newOn: day };
       return { ...r, status: 'open' };
-    });
+    }, by);
     if (!record || record.status === 'accepted') continue;
     if (isSnoozed(record, now)) {
       view.snoozed++;
@@ -196,10 +212,10 @@ export async function reconcileForDigest(store: StateStore, cluster: string, cha
  * made from these changes), then marks them with `markAlerted`, so a run that dies in between is redone
  * with the same alert key rather than losing the alert.
  */
-export async function alertCandidates(store: StateStore, cluster: string, changes: Change[], current: Snapshot, now: Date): Promise<ChangeRecord[]> {
+export async function alertCandidates(store: StateStore, cluster: string, changes: Change[], current: Snapshot, now: Date, by?: ChangedBy): Promise<ChangeRecord[]> {
   const out: ChangeRecord[] = [];
   for (const c of changes.filter((x) => x.severity === 'critical')) {
-    const record = await observe(store, cluster, c, current, now, (r) => r);
+    const record = await observe(store, cluster, c, current, now, (r) => r, by);
     if (!record || record.alertedHash === record.hash || isSnoozed(record, now) || record.status === 'accepted') continue;
     out.push(record);
   }

@@ -1,4 +1,5 @@
-import { LookupEventsCommand, type CloudTrailClient, type Event as TrailEvent } from '@aws-sdk/client-cloudtrail';
+// Types only at load: renderers import attributionKey, and the SDK client loads only when a lookup is made.
+import type { CloudTrailClient, Event as TrailEvent } from '@aws-sdk/client-cloudtrail';
 import type { K8sObject } from '../model/k8s';
 import type { Change } from '../model/result';
 import type { Snapshot } from '../model/snapshot';
@@ -216,6 +217,7 @@ export async function attributeChanges(changes: Change[], current: Snapshot, opt
       if (wait > 0) await sleep(wait);
       calls++;
       try {
+        const { LookupEventsCommand } = await import('@aws-sdk/client-cloudtrail');
         const res = await client.send(
           new LookupEventsCommand({
             LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: entry.resourceName }],

@@ -1,5 +1,5 @@
 import type { Cluster } from '@aws-sdk/client-eks';
-import { parse as parseYaml } from 'yaml';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import type { Change, Severity } from '../model/result';
 import type { Snapshot } from '../model/snapshot';
 import { canonicalSet, compareText, stableStringify } from './canonical';
@@ -9,7 +9,7 @@ import { worst } from './severity';
 export function canonicalConfigurationValues(text: string | undefined): string {
   if (!text || !text.trim()) return '';
   try {
-    return stableStringify(parseYaml(text)); // YAML 1.2 is a superset of JSON
+    return stableStringify(loadYaml(text, { schema: CORE_SCHEMA })); // YAML 1.2 is a superset of JSON
   } catch {
     return text.trim();
   }

@@ -65,6 +65,20 @@ export interface LayerResult {
   reason: string;
   objects: string[];
   fix?: Fix;
+  /** nacl-return only: which of the client's ephemeral ports the NACLs block (not printed by --json). */
+  returnGap?: ReturnGap;
+}
+
+/** The client ports a return path blocks, out of the ephemeral range checked (a partial block fails intermittently). */
+export interface ReturnGap {
+  range: { from: number; to: number };
+  blocked: { from: number; to: number }[];
+}
+
+/** Attach the blocked part of the ephemeral range to a nacl-return layer (like `fix`, never enumerable). */
+export function withReturnGap<T extends LayerResult>(result: T, gap: ReturnGap): T {
+  Object.defineProperty(result, 'returnGap', { value: gap, enumerable: false, writable: true, configurable: true });
+  return result;
 }
 
 export type FlowVerdict = 'allowed' | 'denied';

@@ -9,6 +9,7 @@ import { PlacementIndex, type EniInfo } from '../engine/aws/placement';
 import { RouteIndex, type CompiledTable } from '../engine/aws/route';
 import { SecurityGroupIndex } from '../engine/aws/security-groups';
 import { missingResources } from '../engine/aws/missing';
+import { parseConfigurationValues } from '../engine/netpol/enforcement';
 
 /** A node as posture sees it: where it sits in the VPC. */
 export interface NodePlacement {
@@ -190,6 +191,22 @@ export class PostureContext {
     const containers: Container[] = this.awsNode?.spec?.template?.spec?.containers ?? [];
     const container = containers.find((c) => c.name === 'aws-node') ?? containers[0];
     return container?.env?.find((e) => e.name === name)?.value;
+  }
+
+  /** The managed vpc-cni add-on's configurationValues, `env` (aws-node container) or `init.env` (init container) entry. */
+  cniAddonValue(section: 'env' | 'init', name: string): string | undefined {
+    const addon = this.snap.aws.addons.find((a) => a.addonName === 'vpc-cni');
+    const values = parseConfigurationValues(addon?.configurationValues);
+    const holder = section === 'env' ? values?.env : (values?.init as { env?: unknown } | undefined)?.env;
+    const v = holder && typeof holder === 'object' ? (holder as Record<string, unknown>)[name] : undefined;
+    return v === undefined || v === null ? undefined : String(v);
+  }
+
+  /** A VPC CNI setting as it runs: the aws-node DaemonSet when the snapshot holds it, else the add-on's configuration values. */
+  cniSetting(section: 'env' | 'init', name: string): { value?: string; source: 'daemonset' | 'addon' | 'unknown' } {
+    if (this.awsNode) return { value: section === 'env' ? this.cniEnv(name) : this.cniInitEnv(name), source: 'daemonset' };
+    const value = this.cniAddonValue(section, name);
+    return { value, source: value !== undefined ? 'addon' : 'unknown' };
   }
 
   /** An environment variable of an aws-node init container (aws-vpc-cni-init), e.g. DISABLE_TCP_EARLY_DEMUX. */

@@ -1,16 +1,16 @@
 import { SEVERITY_ORDER, type Finding, type Severity } from '../model/result';
+import { NOT_EVALUATED_ID, type CheckFinding } from './pack';
 import type { PostureContext } from './context';
 
-export const NOT_EVALUATED = 'check-not-evaluated';
+export const NOT_EVALUATED = NOT_EVALUATED_ID;
 
 /**
  * The finding a check reports when the snapshot lacks what it needs (never a silent pass). It concerns the whole
  * cluster, so `object` is the cluster name (CONTRACT §2 `eksnet posture`); the check is named in the summary.
  */
-export function notEvaluated(ctx: Pick<PostureContext, 'clusterName'>, checkId: string, missing: string): Finding {
+export function notEvaluated(ctx: Pick<PostureContext, 'clusterName'>, checkId: string, missing: string): CheckFinding {
   return {
     id: NOT_EVALUATED,
-    severity: 'info',
     object: ctx.clusterName,
     summary: `The ${checkId} check was not evaluated: ${missing}.`,
     fix: 'Collect a complete snapshot (eksnet snapshot --out DIR) with permission to read the missing resources, then run posture again.',

@@ -2,20 +2,21 @@ import type { Finding } from '../model/result';
 import type { Snapshot } from '../model/snapshot';
 import { errorMessage } from '../util/errors';
 import { CHECKS } from './checks/index';
-import { PostureContext } from './context';
+import { PostureContext, DEFAULT_POSTURE_OPTIONS, type PostureOptions } from './context';
 import { NOT_EVALUATED, sortFindings } from './findings';
+import { withSeverity } from './pack';
 import type { PostureCheck } from './types';
 
 /**
- * Run every check over one snapshot. A check that throws is reported as a `check-not-evaluated` finding
+ * Run every check over one snapshot; the pack (./pack.ts) gives each finding its severity. A check that throws is reported as a `check-not-evaluated` finding
  * naming the error, never as a silent pass (cdk-nag's applyRule does the same).
  */
-export function runPosture(snap: Snapshot, checks: PostureCheck[] = CHECKS): Finding[] {
-  const ctx = new PostureContext(snap);
+export function runPosture(snap: Snapshot, checks: PostureCheck[] = CHECKS, options: PostureOptions = DEFAULT_POSTURE_OPTIONS): Finding[] {
+  const ctx = new PostureContext(snap, options);
   const findings: Finding[] = [];
   for (const check of checks) {
     try {
-      findings.push(...check.run(ctx));
+      findings.push(...check.run(ctx).map(withSeverity));
     } catch (err) {
       findings.push({
         id: NOT_EVALUATED,

@@ -188,7 +188,48 @@ export function resolveReference(idx: K8sIndex, text: string): ResolvedRef {
     }
   }
   const what = kind ? `${kindWord} ${name}` : name;
-  throw new BadInputError(`unknown endpoint ${escapeControl(ref)}: no ${kind ? what : 'service, workload or pod named ' + name}${namespace ? ` in namespace ${escapeControl(namespace)}` : ''}`);
+  const guess = didYouMean(idx, namespace, kindWord, name, kind);
+  throw new BadInputError(
+    `unknown endpoint ${escapeControl(ref)}: no ${kind ? what : 'service, workload or pod named ' + escapeControl(name)}${namespace ? ` in namespace ${escapeControl(namespace)}` : ''}${guess.length ? `; did you mean ${escapeControl(guess.join(' or '))}?` : ''}`,
+  );
+}
+
+/** Levenshtein distance (insert, delete, substitute), stopping early past `max`. */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      best = Math.min(best, cur[j]!);
+    }
+    if (best > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * The names in the snapshot closest to a reference that did not resolve, written as the user wrote it (with the
+ * namespace and kind when they gave them): at most three, within a third of the name's length (at least 2 edits).
+ */
+function didYouMean(idx: K8sIndex, namespace: string | undefined, kindWord: string | undefined, name: string, kind: string | undefined): string[] {
+  const names = new Set<string>();
+  const add = (ns: string | undefined, n: string) => names.add(namespace !== undefined ? `${ns ?? 'default'}/${n}` : n);
+  if (!kind || kind === 'service') for (const s of idx.services) add(s.metadata.namespace, s.metadata.name);
+  if (!kind || kind === 'Deployment' || kind === 'StatefulSet' || kind === 'DaemonSet') {
+    for (const w of idx.workloads) if (!kind || w.kind === kind) add(w.object.metadata.namespace, w.object.metadata.name);
+  }
+  if (kind === 'pod') for (const p of idx.pods) add(p.metadata.namespace, p.metadata.name);
+  const typed = namespace !== undefined ? `${namespace}/${name}` : name;
+  const max = Math.max(2, Math.floor(typed.length / 3));
+  const scored = [...names].map((n) => ({ n, d: editDistance(typed, n, max) })).filter((x) => x.d <= max && x.d > 0);
+  if (scored.length === 0) return [];
+  const best = Math.min(...scored.map((x) => x.d));
+  const write = (n: string) => (kindWord ? (namespace !== undefined ? n.replace('/', `/${kindWord}/`) : `${kindWord}/${n}`) : n);
+  return scored.filter((x) => x.d === best).map((x) => write(x.n)).sort().slice(0, 3);
 }
 
 function resolveIp(idx: K8sIndex, text: string): ResolvedRef {

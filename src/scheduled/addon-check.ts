@@ -1,5 +1,7 @@
-import { addonStatuses } from '../addons/status';
-import { renderAddonOffer } from '../render/slack/addon-offer';
+import { buildOffers } from '../addons/offer-build';
+import { newBatchId, saveOfferBatch } from '../addons/offers';
+import { renderOfferMessage } from '../render/slack/addon-offer';
+import { recordAudit } from '../state/audit';
 import { renderJobFailure } from '../render/slack/digest';
 import { describeError, log, newReference } from '../util/log';
 import { clustersFor, deliverAll, type JobContext } from './context';
@@ -9,8 +11,11 @@ import type { ClusterOutcome } from './types';
 
 const JOB = 'addon-check';
 
-/** One cluster: offer an "Upgrade" button per managed add-on behind its newest compatible version. */
-async function checkCluster(ctx: JobContext, cluster: ScheduledCluster): Promise<ClusterOutcome> {
+/**
+ * One cluster: an offer per add-on (managed or self-managed) with a version it may move to (src/addons/offer-rules.ts),
+ * each a record in the state store whose id is all its "Upgrade" button carries; every offer is an audit event.
+ */
+export async function checkCluster(ctx: JobContext, cluster: ScheduledCluster): Promise<ClusterOutcome> {
   const name = cluster.name;
   const run = runKey(JOB, name, ctx.day);
   if (!(await claimRun(ctx.store, run, ctx.now()))) {
@@ -22,14 +27,33 @@ async function checkCluster(ctx: JobContext, cluster: ScheduledCluster): Promise
   let outcome: ClusterOutcome['outcome'] = 'posted';
   try {
     const state = await ctx.loadCluster(name);
-    const offer = renderAddonOffer(name, addonStatuses(state.snapshot));
-    if (!offer) {
-      log.info('add-on check: every add-on is on its newest compatible version', { cluster: name });
+    const { meta, offers } = buildOffers(state.snapshot, {
+      cluster: name,
+      channel: cluster.channel,
+      region: cluster.region,
+      batch: newBatchId(),
+      required: cluster.approvals?.required ?? 1,
+      ttlDays: cluster.approvals?.offerTtlDays ?? 7,
+      now: ctx.now(),
+    });
+    if (offers.length === 0) {
+      log.info('add-on check: every add-on is on its newest compatible version', { cluster: name, notes: meta.notes });
       outcome = 'nothing-to-offer';
     } else {
+      await saveOfferBatch(ctx.store, meta, offers);
       key = `${run}#offer`;
-      await ctx.outbox.enqueue(key, cluster.channel, offer);
-      log.info('add-on upgrades offered', { cluster: name, day: ctx.day, mode: state.info.mode });
+      await ctx.outbox.enqueue(key, cluster.channel, renderOfferMessage(meta, offers, ctx.now()));
+      for (const o of offers) {
+        await recordAudit(ctx.store, {
+          actor: 'eksnet',
+          action: 'upgrade-offer',
+          cluster: name,
+          subject: o.id,
+          detail: `${o.addon} ${o.from} → ${o.to} (${o.action}); compatibilities ${o.evidence.compatibilities.join(', ')}; expires ${o.expiresAt}${o.notOffered ? `; not offered: ${o.notOffered}` : ''}`,
+          outcome: 'ok',
+        });
+      }
+      log.info('add-on upgrades offered', { cluster: name, day: ctx.day, mode: state.info.mode, offers: offers.map((o) => o.id) });
     }
   } catch (err) {
     log.error('add-on check failed', { ref, cluster: name, error: describeError(err) });

@@ -1,7 +1,7 @@
 import { renderDriftFailure } from '../render/slack/digest';
 import { describeError, log, newReference } from '../util/log';
 import { clustersFor, deliverAll, type JobContext } from './context';
-import { compareCluster } from './drift-compare';
+import { compareCluster, whoChanged } from './drift-compare';
 import { queueAlert } from './drift-digest';
 import { claimRun, finishRun, releaseRun, runKey, runSlot } from './idempotency';
 import type { ScheduledCluster } from './targets';
@@ -14,7 +14,7 @@ const JOB = 'drift-check';
  * once per change in one form (its content hash), again only when it changes further. It posts nothing
  * else: no baseline is the digest's to say, and a failed collection is said once a day.
  */
-async function checkCluster(ctx: JobContext, cluster: ScheduledCluster): Promise<ClusterOutcome> {
+export async function checkCluster(ctx: JobContext, cluster: ScheduledCluster): Promise<ClusterOutcome> {
   const name = cluster.name;
   const run = runKey(JOB, name, runSlot(ctx.time));
   if (!(await claimRun(ctx.store, run, ctx.now()))) return { cluster: name, outcome: 'duplicate', posted: 0 };
@@ -26,7 +26,8 @@ async function checkCluster(ctx: JobContext, cluster: ScheduledCluster): Promise
       const key = runKey('drift-check-failed', name, ctx.day);
       if (await ctx.outbox.enqueue(key, cluster.channel, renderDriftFailure(name, cmp.why, ref))) queued.push(key);
     } else if (cmp.kind === 'ok') {
-      const alert = await queueAlert(ctx, cluster, cmp);
+      const by = await whoChanged(ctx, name, cmp, cmp.changes.filter((c) => c.severity === 'critical'));
+      const alert = await queueAlert(ctx, cluster, cmp, by);
       if (alert) queued.push(alert);
     }
     await finishRun(ctx.store, run);

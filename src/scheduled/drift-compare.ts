@@ -1,4 +1,7 @@
+import { attribution } from '../../commands/drift';
 import type { StateInfo } from '../../commands/types';
+import { changeKey, needsAttribution, type ChangedBy } from '../digest/lifecycle';
+import { attributionKey, type Attribution } from '../drift/attribution';
 import { driftReport } from '../drift';
 import type { Change } from '../model/result';
 import type { Snapshot } from '../model/snapshot';
@@ -60,4 +63,27 @@ export async function compareCluster(ctx: JobContext, cluster: ScheduledCluster,
     now: ctx.time.getTime(),
   };
   return { kind: 'ok', changes: report.changes, notes: [...baseline.warnings.map((w) => `baseline: ${w}`), ...report.notes], current: state.snapshot, state: state.info, baseline: m, digest };
+}
+
+function whoText(a: Attribution | undefined): string {
+  if (!a) return 'changed by unknown';
+  const when = a.at ? ` at ${a.at.slice(0, 16).replace('T', ' ')} UTC` : '';
+  return `changed by ${a.by}${when}${a.event ? ` (${a.event})` : ''}`;
+}
+
+/**
+ * Who made the changes not attributed yet (src/drift/attribution.ts: CloudTrail for AWS objects,
+ * managedFields for Kubernetes ones, "unknown" otherwise) — once per form of a change, so the frequent
+ * check and the daily digest do not ask CloudTrail again for what they already know.
+ */
+export async function whoChanged(ctx: JobContext, cluster: string, cmp: Extract<Comparison, { kind: 'ok' }>, changes: Change[] = cmp.changes): Promise<ChangedBy> {
+  const todo = await needsAttribution(ctx.store, cluster, changes);
+  if (todo.length === 0) return new Map();
+  try {
+    const found = await attribution(todo, { snapshot: cmp.current, info: cmp.state }, cmp.baseline.collectedAt, { env: ctx.env });
+    return new Map(todo.map((c) => [changeKey(c), whoText(found[attributionKey(c)])]));
+  } catch (err) {
+    log.warn('who-changed-it lookup failed; the digest says unknown', { cluster, error: describeError(err) });
+    return new Map();
+  }
 }

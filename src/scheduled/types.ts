@@ -33,6 +33,8 @@ export interface JobSummary {
   job: JobName | 'unknown';
   key?: string;
   clusters: ClusterOutcome[];
+  /** The dispatcher on Lambda: the clusters a message was queued for (their outcomes come from the consumers). */
+  queued?: string[];
 }
 
 export function isJobName(v: unknown): v is JobName {

@@ -64,7 +64,13 @@ export function defaultDispatcher(env: NodeJS.ProcessEnv = process.env): Dispatc
 export async function answerJob(job: SlackJob, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const message = await runJob(job, env);
   try {
-    await postToResponseUrl(job.responseUrl, message);
+    if (job.replaceOriginal && message.response_type === 'in_channel') {
+      // An ephemeral "Working on…" cannot become a channel message: remove it, then post the answer.
+      await postToResponseUrl(job.responseUrl, { text: '', delete_original: true });
+      await postToResponseUrl(job.responseUrl, { ...message, replace_original: false });
+    } else {
+      await postToResponseUrl(job.responseUrl, { ...message, replace_original: job.replaceOriginal === true });
+    }
   } catch (err) {
     log.error('could not post the answer to response_url', { ref: job.ref, command: job.command, error: describeError(err) });
   }

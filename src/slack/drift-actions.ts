@@ -21,12 +21,14 @@ import { groupMembersVia } from './usergroups';
 const DRIFT_ACCEPT = { name: 'drift-accept', readOnly: false } as Pick<Command, 'name' | 'readOnly'> as Command;
 
 /** What a button names: a change record, or a digest record (for "Accept all"). */
-export type ButtonTarget = { type: 'change'; cluster: string; key: string } | { type: 'digest'; cluster: string; day: string };
+export type ButtonTarget = { type: 'change'; cluster: string; key: string; hash: string } | { type: 'digest'; cluster: string; day: string };
 
+/** `change:<cluster>:<key>.<hash>` (src/scheduled/drift-digest.ts) or `digest:<cluster>:<day>`. */
 export function parseButtonValue(value: string | undefined): ButtonTarget | undefined {
-  const m = /^(change|digest):([A-Za-z0-9][A-Za-z0-9_-]*):([A-Za-z0-9-]+)$/.exec(value ?? '');
-  if (!m) return undefined;
-  return m[1] === 'change' ? { type: 'change', cluster: m[2]!, key: m[3]! } : { type: 'digest', cluster: m[2]!, day: m[3]! };
+  const change = /^change:([A-Za-z0-9][A-Za-z0-9_-]*):([0-9a-f]+)\.([0-9a-f]+)$/.exec(value ?? '');
+  if (change) return { type: 'change', cluster: change[1]!, key: change[2]!, hash: change[3]! };
+  const digest = /^digest:([A-Za-z0-9][A-Za-z0-9_-]*):(\d{4}-\d{2}-\d{2})$/.exec(value ?? '');
+  return digest ? { type: 'digest', cluster: digest[1]!, day: digest[2]! } : undefined;
 }
 
 export interface Click {
@@ -69,15 +71,15 @@ export async function decideClick(click: Click, deps: { env: NodeJS.ProcessEnv; 
   let outcome: DecisionOutcome;
   let blockIds: string[];
   if (click.target.type === 'digest') {
-    const digest = (await store.getRecord<{ keys: string[] }>(`digest#${cluster}`, click.target.day))?.data;
+    const digest = (await store.getRecord<{ items: { key: string; hash: string }[] }>(`digest#${cluster}`, click.target.day))?.data;
     if (!digest) return { kind: 'ephemeral', text: ':information_source: This digest is no longer in eksnet\'s records; the next digest has buttons.' };
-    outcome = await acceptChanges(store, cluster, digest.keys, click.userId, now);
+    outcome = await acceptChanges(store, cluster, digest.items, click.userId, now);
     blockIds = outcome.kind === 'accepted' ? [...outcome.records.map((r) => changeBlockId(r.key)), ACCEPT_ALL_BLOCK_ID] : [];
   } else if (click.action === 'snooze') {
-    outcome = await snoozeChange(store, cluster, click.target.key, click.userId, now);
+    outcome = await snoozeChange(store, cluster, click.target, click.userId, now);
     blockIds = [changeBlockId(click.target.key)];
   } else {
-    outcome = await acceptChanges(store, cluster, [click.target.key], click.userId, now);
+    outcome = await acceptChanges(store, cluster, [click.target], click.userId, now);
     blockIds = [changeBlockId(click.target.key)];
   }
   if (outcome.kind === 'nothing') return { kind: 'ephemeral', text: `:information_source: Nothing done: ${outcome.reason}.` };

@@ -3,10 +3,12 @@
 // The `slack` function must answer Slack within 3 s, so it never collects live state: that is the worker's
 // job. Bundling the live collector (@kubernetes/client-node, the EC2 client: ~9 MB of JavaScript) into it
 // would only slow every cold start, because V8 parses the whole bundle at require() time. For the slack
-// entry point, commands/source.ts's dynamic import of ../src/collect/index resolves to a stub that says where live
-// collection runs. Likewise @slack/socket-mode (with undici and ws), which Bolt's App module requires
+// entry point, every import of src/collect/index (commands/source.ts's and commands/snapshot.ts's lazy ones)
+// resolves to a stub that says where live collection runs (test/deploy/package.test.ts checks the bundle). Likewise @slack/socket-mode (with undici and ws), which Bolt's App module requires
 // at load time although only Socket Mode (the local dev runner) uses it.
 'use strict';
+
+const path = require('node:path');
 
 const STUB = `
 exports.collectSnapshot = async function collectSnapshot() {
@@ -20,12 +22,15 @@ function isSlackEntry(build) {
   return list.some((e) => /src[\\/]slack[\\/]lambda(\.ts)?$/.test(typeof e === 'string' ? e : e.in));
 }
 
+/** src/collect/index, however it is imported (commands/source.ts and commands/snapshot.ts both do, lazily). */
+const COLLECTOR = path.resolve(__dirname, '..', 'collect', 'index');
+
 const liveCollectorOnlyInWorker = {
   name: 'eksnet-live-collector-only-in-worker',
   setup(build) {
     if (!isSlackEntry(build)) return;
-    build.onResolve({ filter: /^\.\.\/src\/collect\/index$/ }, (args) =>
-      /commands[\\/]source\.ts$/.test(args.importer) ? { path: 'eksnet-live-collector-stub', namespace: 'eksnet-stub' } : undefined,
+    build.onResolve({ filter: /(^|[\\/])collect[\\/]index(\.ts)?$/ }, (args) =>
+      path.resolve(args.resolveDir, args.path).replace(/\.ts$/, '') === COLLECTOR ? { path: 'eksnet-live-collector-stub', namespace: 'eksnet-stub' } : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'eksnet-stub' }, () => ({ contents: STUB, loader: 'js' }));
   },
@@ -49,4 +54,23 @@ const noSocketModeOnLambda = {
   },
 };
 
-module.exports = [liveCollectorOnlyInWorker, noSocketModeOnLambda];
+// Add-on upgrades run in the worker too (src/slack/upgrade-dispatch.ts invokes it): the slack bundle leaves out the
+// upgrade worker (EKS writes, the Kubernetes client) and its inline fallback says where upgrades run.
+const UPGRADE_WORKER_STUB = `
+exports.handleUpgradeWork = async function handleUpgradeWork() {
+  throw new Error('add-on upgrades run in the worker function: set EKSNET_WORKER_FUNCTION for the slack function');
+};
+`;
+
+const upgradeWorkerOnlyInWorker = {
+  name: 'eksnet-upgrade-worker-only-in-worker',
+  setup(build) {
+    if (!isSlackEntry(build)) return;
+    build.onResolve({ filter: /^\.\/upgrade-worker$/ }, (args) =>
+      /src[\\/]slack[\\/]upgrade-dispatch\.ts$/.test(args.importer) ? { path: 'eksnet-upgrade-worker-stub', namespace: 'eksnet-upgrade-stub' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'eksnet-upgrade-stub' }, () => ({ contents: UPGRADE_WORKER_STUB, loader: 'js' }));
+  },
+};
+
+module.exports = [liveCollectorOnlyInWorker, noSocketModeOnLambda, upgradeWorkerOnlyInWorker];

@@ -11,6 +11,10 @@ export interface SlackJob {
   share: boolean;
   /** Reference id for the logs. */
   ref: string;
+  /** The user who clicked "Share in channel" (the answer says who shared it). */
+  sharedBy?: string;
+  /** The answer replaces the message this response_url belongs to ("Working on…"). */
+  replaceOriginal?: boolean;
 }
 
 /** The words of a job as one command line, quoting words that need it. */

@@ -10,7 +10,8 @@ export async function postToResponseUrl(url: string, message: SlackMessage, time
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: JSON.stringify({ replace_original: false, ...enforceLimits(message) }),
+    // delete_original must be the sole attribute (https://docs.slack.dev/interactivity/handling-user-interaction).
+    body: JSON.stringify(message.delete_original ? { delete_original: true } : { replace_original: false, ...enforceLimits(message) }),
     signal: AbortSignal.timeout(timeoutMs),
   });
   if (!res.ok) {

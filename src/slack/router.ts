@@ -5,9 +5,12 @@ import { ConfigError, loadConfig } from '../config';
 import type { SlackMessage } from '../render/slack/types';
 import { escapeControl } from '../util/escape';
 import { BadInputError, errorMessage } from '../util/errors';
+import { recordAudit } from '../state/audit';
+import { openStateStore } from '../state/index';
+import { describeError, log } from '../util/log';
 import { checkCommandAccess, invocationReadOnly, type GroupMembers } from './authorize';
 import type { SlackJob } from './job';
-import { badInputMessage, commandHelpMessage, misconfiguredMessage, refusalMessage, usageMessage } from './messages';
+import { badInputMessage, commandHelpMessage, misconfiguredMessage, refusalMessage, SERVER_PATH_FLAGS, usageMessage } from './messages';
 import { resolveSlackScope } from './scope';
 
 export interface Invocation {
@@ -25,9 +28,6 @@ export type Route =
   | { kind: 'reply'; message: SlackMessage }
   /** Run the command: `inline` when the answer comes from a snapshot (fast), else hand it to the worker. */
   | { kind: 'run'; job: SlackJob; command: Command; args: CommandArgs; inline: boolean; cluster?: string };
-
-/** Flags that name files on the server to read or write: never taken from Slack. */
-const SERVER_PATH_FLAGS = ['snapshot', 'batch', 'out'];
 
 /** From Slack, --baseline names a stored baseline by its version, never a path on the server. */
 function baselinePath(value: string | boolean | undefined): boolean {
@@ -47,6 +47,28 @@ function withoutFlags(words: string[], names: string[]): string[] {
     out.push(w);
   }
   return out;
+}
+
+/**
+ * A refused state change is an audit event (CONTRACT `eksnet audit`: "refusal"), action named like the
+ * change itself (`baseline-save`). The refusal is answered even when the store cannot record it.
+ */
+async function auditRefusal(command: Command, words: string[], userId: string, reason: string, defaultCluster: string | undefined, env: NodeJS.ProcessEnv): Promise<void> {
+  let verb: string | undefined;
+  let cluster: string | undefined;
+  try {
+    const args = parseArgs(words);
+    verb = args.words[0];
+    cluster = typeof args.flags.cluster === 'string' ? args.flags.cluster : undefined;
+  } catch {
+    // words that do not parse: the command's name alone
+  }
+  const action = verb && /^[a-z][a-z-]*$/.test(verb) ? `${command.name}-${verb}` : command.name;
+  try {
+    await recordAudit(openStateStore(env), { actor: userId, action, cluster: cluster ?? defaultCluster ?? '-', subject: command.name, detail: reason, outcome: 'refused' });
+  } catch (err) {
+    log.warn('could not record a refusal in the audit trail', { action, user: userId, error: describeError(err) });
+  }
 }
 
 /**
@@ -74,21 +96,25 @@ export async function routeInvocation(inv: Invocation, members: GroupMembers, en
   if (command.cliOnly) {
     return { kind: 'reply', message: refusalMessage(`\`${inv.slash} ${command.name}\``, `\`${command.name}\` manages eksnet's own infrastructure and runs only from the eksnet CLI`) };
   }
-  const access = await checkCommandAccess(command, inv.userId, config, members, invocationReadOnly(command, rest));
-  if (!access.allowed) return { kind: 'reply', message: refusalMessage(`\`${inv.slash} ${command.name}\``, access.reason) };
+  const readOnly = invocationReadOnly(command, rest);
+  const access = await checkCommandAccess(command, inv.userId, config, members, readOnly);
+  if (!access.allowed) {
+    if (!readOnly) await auditRefusal(command, rest, inv.userId, access.reason, config.defaultCluster, env);
+    return { kind: 'reply', message: refusalMessage(`\`${inv.slash} ${command.name}\``, access.reason) };
+  }
 
   let args: CommandArgs;
   try {
     args = parseArgs(rest);
   } catch (err) {
-    if (err instanceof BadInputError) return { kind: 'reply', message: badInputMessage(err.message) };
+    if (err instanceof BadInputError) return { kind: 'reply', message: badInputMessage(err.message, inv.slash, command.name) };
     throw err;
   }
   if (args.flags.help) return { kind: 'reply', message: commandHelpMessage(inv.slash, command) };
   const serverPath = SERVER_PATH_FLAGS.find((f) => args.flags[f] !== undefined);
-  if (serverPath) return { kind: 'reply', message: badInputMessage(`--${serverPath} names a file on the server and is not available from Slack; use the eksnet CLI`) };
+  if (serverPath) return { kind: 'reply', message: badInputMessage(`--${serverPath} names a file on the server and is not available from Slack; use the eksnet CLI`, inv.slash, command.name) };
   if (baselinePath(args.flags.baseline)) {
-    return { kind: 'reply', message: badInputMessage(`--baseline takes the version of a stored baseline from Slack (see ${inv.slash} baseline history); snapshot paths work only in the eksnet CLI`) };
+    return { kind: 'reply', message: badInputMessage(`--baseline takes the version of a stored baseline from Slack (see ${inv.slash} baseline history); snapshot paths work only in the eksnet CLI`, inv.slash, command.name) };
   }
 
   const flagText = (f: string) => (typeof args.flags[f] === 'string' ? (args.flags[f] as string) : undefined);

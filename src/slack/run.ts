@@ -6,10 +6,12 @@ import { LIMITS } from '../render/slack/limits';
 import type { SlackMessage } from '../render/slack/types';
 import { loadState } from '../../commands/source';
 import { ConfigError } from '../config';
-import { BadInputError } from '../util/errors';
+import { BadInputError, ExplainedError } from '../util/errors';
 import { cliCommandFor, type SlackJob } from './job';
 import { describeError, log } from '../util/log';
 import { badInputMessage, failureMessage, misconfiguredMessage } from './messages';
+import { context } from '../render/slack/limits';
+import { STATE_ICONS } from '../render/palette';
 
 /** What a "Share in channel" button carries: the command's words (≤ 2000 characters, else no button). */
 export function shareValue(job: SlackJob): string | undefined {
@@ -56,6 +58,9 @@ export async function runJob(job: SlackJob, env: NodeJS.ProcessEnv = process.env
       shareValue: job.share ? undefined : shareValue(job),
       json: args.flags.json === true,
     });
+    if (job.sharedBy && /^[UW][A-Z0-9]+$/.test(job.sharedBy)) {
+      message.blocks = [...(message.blocks ?? []), context(`${STATE_ICONS.shared.slack} Shared by <@${job.sharedBy}>`)];
+    }
     log.info('command answered', { ref: job.ref, command: job.command, user: job.userId, channel: job.channelId, ms: Date.now() - started, mode: result.state?.mode });
     return { ...message, response_type: job.share ? 'in_channel' : 'ephemeral' };
   } catch (err) {
@@ -65,7 +70,11 @@ export async function runJob(job: SlackJob, env: NodeJS.ProcessEnv = process.env
     }
     if (err instanceof BadInputError) {
       log.info('bad input', { ref: job.ref, command: job.command, user: job.userId, message: err.message });
-      return badInputMessage(err.message);
+      return badInputMessage(err.message, '/eksnet', job.command);
+    }
+    if (err instanceof ExplainedError) {
+      log.info('command could not answer', { ref: job.ref, command: job.command, user: job.userId, message: err.message });
+      return { response_type: 'ephemeral', text: `:warning: ${err.message.split('\n')[0]}` };
     }
     log.error('command failed', { ref: job.ref, command: job.command, user: job.userId, channel: job.channelId, error: describeError(err) });
     return failureMessage(job.command, job.ref, failureHint(err));

@@ -14,6 +14,12 @@ export class EksnetError extends Error {
   }
 }
 
+/**
+ * A failure (exit 1) that eksnet explains in its own words — no SDK text, nothing secret — so Slack shows the
+ * message itself rather than "could not finish" (e.g. "no baseline is saved for cluster prod: save one with …").
+ */
+export class ExplainedError extends EksnetError {}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

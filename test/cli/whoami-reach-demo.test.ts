@@ -83,7 +83,7 @@ describe('whoami-reach on the demo snapshot', () => {
   it('offers a NetworkPolicy fix for a denial, in the text output too', async () => {
     const r = await runCli(['whoami-reach', 'shop/frontend', 'shop/payments', '--snapshot', DEMO]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^DENIED/);
+    expect(r.stdout).toMatch(/^⛔ DENIED/);
     expect(r.stdout).toContain('kind: NetworkPolicy');
     expect(r.stdout).toContain('✘ networkpolicy-ingress');
   });

@@ -122,28 +122,3 @@ describe('eksnet config check', () => {
   });
 });
 
-describe('scope on the add-on upgrade button (approveUpgrade)', () => {
-  const env = {
-    EKSNET_SNAPSHOT: 'demo/snapshot',
-    EKSNET_CONFIG_JSON: JSON.stringify({
-      clusters: [{ name: 'prod', region: 'eu-west-1', channel: 'C0PROD' }, { name: 'dev', region: 'eu-west-1' }],
-      channels: { C0DEV: { clusters: ['dev'] } },
-      authorization: { approvers: ['U0ALICE'] },
-    }),
-  };
-  const offer = { cluster: 'prod', addon: 'vpc-cni', from: 'v1.19.0-eksbuild.1', to: 'v1.19.2-eksbuild.5' };
-  const members = async () => [];
-
-  it('a click in a channel that may not reach the cluster is refused before EKS is called', async () => {
-    const { approveUpgrade } = await import('../../src/slack/approval');
-    const out = await approveUpgrade(offer as never, 'U0ALICE', 'ref1', { env, members, channelId: 'C0DEV', eks: () => { throw new Error('EKS must not be called'); } });
-    expect(out).toMatchObject({ kind: 'reply' });
-    expect((out as { message: { text: string } }).message.text).toContain('this channel may query only dev, not prod');
-  });
-
-  it("the cluster's own channel may approve (here it stops at snapshot mode, after the scope check)", async () => {
-    const { approveUpgrade } = await import('../../src/slack/approval');
-    const out = await approveUpgrade(offer as never, 'U0ALICE', 'ref2', { env, members, channelId: 'C0PROD' });
-    expect((out as { message: { text: string } }).message.text).toContain('Add-on upgrades need a live cluster');
-  });
-});

@@ -68,14 +68,17 @@ describe('drift digest life cycle', () => {
     // The alert carried the text; the digest points at it.
     expect(text).toContain(`:red_circle: *SecurityGroupRule* \`${SSH}\` added — alerted at 07:00 UTC`);
     expect(text).not.toContain('admits 0.0.0.0/0');
+    // Who changed it (src/drift/attribution.ts): CloudTrail is not asked about a snapshot, and the digest says so.
+    expect(text).toContain('alerted at 07:00 UTC\n      _changed by unknown (CloudTrail: not looked up for a snapshot)_');
+    expect(allText(alert)).toContain('_changed by unknown (CloudTrail: not looked up for a snapshot)_');
     const actions = d!.blocks!.filter((b) => b.type === 'actions');
     expect(actions).toHaveLength(1);
     expect(actions[0].elements.map((e: any) => [e.action_id, e.text.text])).toEqual([
       ['eksnet_drift_accept', 'Accept into baseline'],
       ['eksnet_drift_snooze', 'Snooze 7 days'],
     ]);
-    // A button carries only the id of a record in the store.
-    expect(actions[0].elements[0].value).toMatch(/^change:demo-eks:[0-9a-f]{24}$/);
+    // A button carries only the id of a record in the store (and the form of the change it showed).
+    expect(actions[0].elements[0].value).toMatch(/^change:demo-eks:[0-9a-f]{24}\.[0-9a-f]{16}$/);
     for (const m of posted) expect(limitViolations(m)).toEqual([]);
   });
 

@@ -21,7 +21,11 @@ beforeAll(async () => {
   nock.enableNetConnect('127.0.0.1');
   slack = await new SlackStandIn().start();
 });
-afterAll(() => slack.stop());
+afterAll(async () => {
+  // nock's net-connect setting outlives this file in an in-band run: give the next suite nock's default back.
+  nock.enableNetConnect();
+  await slack.stop();
+});
 beforeEach(async () => {
   slack.received.length = 0;
   clearSecretsCache();

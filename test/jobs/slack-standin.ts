@@ -60,6 +60,7 @@ export class SlackStandIn {
     if (typeof body.blocks === 'string') body.blocks = JSON.parse(body.blocks);
     const url = req.url ?? '';
     const method = url.startsWith('/response/') ? 'response' : url.replace(/^\/api\//, '').split('?')[0]!;
+    if (method === 'response') body.__path = url.slice('/response/'.length);
     const record: Received = { method, body, at: Date.now() };
     this.received.push(record);
     const next = this.scripts.get(method)?.shift();

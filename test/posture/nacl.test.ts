@@ -38,7 +38,7 @@ describe('nacl-blocks-ephemeral-return', () => {
     expect(ids(f)).toEqual(['nacl-blocks-ephemeral-return high acl-priv']);
     expect(f[0]!.summary).toContain('inbound from the internet (responses to connections the nodes and pods open): 32768-60999 (the final * rule)');
     expect(f[0]!.fix).toBe(
-      'aws ec2 create-network-acl-entry --network-acl-id acl-priv --ingress --rule-number 32766 --protocol tcp --port-range From=32768,To=60999 --cidr-block 0.0.0.0/0 --rule-action allow',
+      'aws ec2 create-network-acl-entry --network-acl-id acl-priv --ingress --rule-number 110 --protocol tcp --port-range From=32768,To=60999 --cidr-block 0.0.0.0/0 --rule-action allow',
     );
   });
   it('Noncompliance 2: allows 1024-50000 only — part of the range is denied, named', () => {
@@ -52,7 +52,7 @@ describe('nacl-blocks-ephemeral-return', () => {
       inbound(100, 'allow', { PortRange: { From: 1024, To: 65535 } }),
     ]));
     expect(f[0]!.summary).toContain('40000-40010 (rule 90)');
-    expect(f[0]!.fix).toContain('--rule-number 89');
+    expect(f[0]!.fix).toContain('--rule-number 10');
   });
   it('Noncompliance 4: an allow for the VPC only does not admit the internet', () => {
     const f = run(naclBlocksEphemeralReturn, withNacl([inbound(100, 'allow', { CidrBlock: '10.0.0.0/16', PortRange: { From: 1024, To: 65535 } })]));
@@ -70,7 +70,7 @@ describe('nacl-blocks-ephemeral-return', () => {
     expect(ids(f)).toEqual(['nacl-blocks-ephemeral-return high acl-priv']);
     expect(f[0]!.summary).toContain('outbound to 10.0.0.0/16 (responses to clients in other subnets): 32768-49151 (the final * rule)');
     expect(f[0]!.fix).toBe(
-      'aws ec2 create-network-acl-entry --network-acl-id acl-priv --egress --rule-number 32766 --protocol tcp --port-range From=32768,To=60999 --cidr-block 10.0.0.0/16 --rule-action allow',
+      'aws ec2 create-network-acl-entry --network-acl-id acl-priv --egress --rule-number 130 --protocol tcp --port-range From=32768,To=60999 --cidr-block 10.0.0.0/16 --rule-action allow',
     );
   });
   it('Compliance 1: ephemeral range allowed from anywhere', () => {
@@ -146,7 +146,7 @@ describe('nacl-blocks-ephemeral-return: first match over the whole peer space, U
     expect(ids(f)).toEqual(['nacl-blocks-ephemeral-return high acl-shared']);
     expect(f[0]!.summary).toContain('UDP outbound to 10.0.0.0/16 (UDP replies such as DNS responses to clients in other subnets): 32768-60999 (the final * rule)');
     expect(f[0]!.summary).not.toContain('TCP');
-    expect(f[0]!.fix).toContain('--egress --rule-number 32766 --protocol udp --port-range From=32768,To=60999 --cidr-block 10.0.0.0/16');
+    expect(f[0]!.fix).toContain('--egress --rule-number 120 --protocol udp --port-range From=32768,To=60999 --cidr-block 10.0.0.0/16');
   });
   it('Noncompliance 9: UDP responses from a DNS server in another subnet are dropped inbound', () => {
     const f = run(naclBlocksEphemeralReturn, everyPath([rule(100, false, '6', '0.0.0.0/0', 'allow'), rule(110, false, '17', '0.0.0.0/0', 'allow', 53, 53), rule(100, true, '-1', '0.0.0.0/0', 'allow'), ...star]));
@@ -156,7 +156,7 @@ describe('nacl-blocks-ephemeral-return: first match over the whole peer space, U
     const f = run(naclBlocksEphemeralReturn, everyPath([inboundAll, rule(100, true, '-1', '10.0.0.0/16', 'allow'), ...star]));
     expect(ids(f)).toEqual(['nacl-blocks-ephemeral-return high acl-shared']);
     expect(f[0]!.summary).toContain('TCP outbound to the internet (replies to internet clients of the nodes and load balancers there): 32768-60999 (the final * rule)');
-    expect(f[0]!.fix).toContain('--egress --rule-number 32766 --protocol tcp --port-range From=32768,To=60999 --cidr-block 0.0.0.0/0');
+    expect(f[0]!.fix).toContain('--egress --rule-number 110 --protocol tcp --port-range From=32768,To=60999 --cidr-block 0.0.0.0/0');
   });
   it('Compliance 4: the same NACL on private (NAT) subnets only: no internet client can open a connection there', () => {
     const s = withNacl([inbound(100, 'allow', { Protocol: '-1' }), rule(100, true, '-1', '10.0.0.0/16', 'allow'), rule(32767, true, '-1', '0.0.0.0/0', 'deny')]);
@@ -204,7 +204,7 @@ describe('nacl-denies-sg-allowed', () => {
     );
     expect(ids(f)).toEqual(['nacl-denies-sg-allowed medium acl-priv']);
     expect(f[0]!.summary).toContain('denies TCP 443 from 0.0.0.0/0 (rule 100), which sg-web admits (tcp 443 from 0.0.0.0/0)');
-    expect(f[0]!.fix).toContain('--rule-number 99 --protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0');
+    expect(f[0]!.fix).toContain('--rule-number 10 --protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0');
   });
   it('Noncompliance 2: NACL admits only the VPC, SG admits the internet: the rest of the internet is named as blocks', () => {
     const f = run(
@@ -222,7 +222,7 @@ describe('nacl-denies-sg-allowed', () => {
     s.aws.prefixListEntries['pl-vpn'] = ['192.168.50.0/24'];
     const f = run(naclDeniesSgAllowed, s);
     expect(f[0]!.summary).toContain('denies TCP 22 from 192.168.50.0/24 (rule 50)');
-    expect(f[0]!.fix).toContain('--rule-number 49 --protocol tcp --port-range From=22,To=22 --cidr-block 192.168.50.0/24 --rule-action allow');
+    expect(f[0]!.fix).toContain('--rule-number 10 --protocol tcp --port-range From=22,To=22 --cidr-block 192.168.50.0/24 --rule-action allow');
   });
   it('Noncompliance 4: per port — one SG rule for 20-25, NACL denies 22 and 23 by different rules: one finding each', () => {
     const f = run(

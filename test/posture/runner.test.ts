@@ -1,3 +1,5 @@
+import { CHECKS } from '../../src/posture/checks/index';
+import { PACK } from '../../src/posture/pack';
 import { runPosture } from '../../src/posture/runner';
 import { sortFindings } from '../../src/posture/findings';
 import type { PostureCheck } from '../../src/posture/types';
@@ -28,9 +30,24 @@ describe('posture runner', () => {
     expect(runPosture(s).filter((x) => x.id === 'check-not-evaluated').map((x) => x.object)).toContain('from-collection');
   });
   it('other checks still run after one throws', () => {
-    const ok: PostureCheck = { id: 'ok', run: () => [{ id: 'ok', severity: 'high', object: 'x', summary: 's', fix: 'f' }] };
+    const ok: PostureCheck = { id: 'sgp-group-missing', run: () => [{ id: 'sgp-group-missing', object: 'x', summary: 's', fix: 'f' }] };
     const broken: PostureCheck = { id: 'broken', run: () => { throw new Error('boom'); } };
-    expect(ids(runPosture(compliantWorld(), [broken, ok]))).toEqual(['ok high x', 'check-not-evaluated info demo (broken)']);
+    expect(ids(runPosture(compliantWorld(), [broken, ok]))).toEqual(['sgp-group-missing high x', 'check-not-evaluated info demo (broken)']);
+  });
+  it('severity comes from the pack, not the check: a finding id the pack does not know is a bug, reported as not evaluated', () => {
+    const unknown: PostureCheck = { id: 'no-such-check', run: () => [{ id: 'no-such-check', object: 'x', summary: 's', fix: 'f' }] };
+    const f = runPosture(compliantWorld(), [unknown]);
+    expect(ids(f)).toEqual(['check-not-evaluated info demo (no-such-check)']);
+    expect(f[0]!.summary).toContain('has no entry in the pack');
+  });
+  it('every check has a pack entry with a title and an https documentation link, and every variant it may name', () => {
+    for (const check of CHECKS) {
+      const entry = PACK[check.id];
+      expect(entry).toBeDefined();
+      expect(entry!.title.length).toBeGreaterThan(5);
+      expect(entry!.doc).toMatch(/^https:\/\//);
+    }
+    expect(Object.keys(PACK).sort()).toEqual([...new Set([...CHECKS.map((c) => c.id), 'check-not-evaluated'])].sort());
   });
   it('sorts by severity, then id, then object', () => {
     const f = (id: string, severity: any, object: string) => ({ id, severity, object, summary: '', fix: '' });

@@ -1,17 +1,82 @@
 import { sgOpenToWorld } from '../../src/posture/checks/sg-open-to-world';
 import { sgRuleStaleReference } from '../../src/posture/checks/sg-rule-stale-reference';
-import { compliantWorld, ids, run, sg } from './world';
+import { compliantWorld, eni, ids, run, sg } from './world';
 
 // Rules open to 0.0.0.0/0 or ::/0 admit the whole internet: https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
 // High-risk ports: AWS Security Hub EC2.19 https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-19
 // Kubelet/API ports: https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html
 
+/** The group on node n1's interface, in a subnet and VPC with IPv6 blocks (so IPv6 rules can matter). */
 function withGroup(group: ReturnType<typeof sg>) {
   const s = compliantWorld();
   s.aws.securityGroups.push(group);
+  s.aws.networkInterfaces.find((e) => e.NetworkInterfaceId === 'eni-n1')!.Groups!.push({ GroupId: group.GroupId });
+  dualStack(s);
+  return s;
+}
+
+function dualStack(s: ReturnType<typeof compliantWorld>) {
+  s.aws.vpcs[0]!.Ipv6CidrBlockAssociationSet = [{ Ipv6CidrBlock: '2600:1f14:1::/56', Ipv6CidrBlockState: { State: 'associated' } }];
+  s.aws.subnets.find((x) => x.SubnetId === 'subnet-priv')!.Ipv6CidrBlockAssociationSet = [{ Ipv6CidrBlock: '2600:1f14:1:1::/64', Ipv6CidrBlockState: { State: 'associated' } }];
+}
+
+/** A load balancer's group: on an NLB interface and an ALB interface in the public subnet. */
+function onLoadBalancer(group: ReturnType<typeof sg>) {
+  const s = compliantWorld();
+  s.aws.securityGroups.push(group);
+  s.aws.networkInterfaces.push(
+    eni('eni-nlb', 'subnet-pub', '10.0.101.50', [group.GroupId!], { InterfaceType: 'network_load_balancer', Description: 'ELB net/k8s-shop-web/0123456789abcdef' }),
+    eni('eni-alb', 'subnet-pub', '10.0.101.51', [group.GroupId!], { Description: 'ELB app/k8s-shop-api/0123456789abcdef', RequesterId: 'amazon-elb' }),
+  );
   return s;
 }
 const tcp = (from: number, to: number, cidr = '0.0.0.0/0') => ({ IpProtocol: 'tcp', FromPort: from, ToPort: to, IpRanges: [{ CidrIp: cidr }] });
+
+describe('sg-open-to-world: authorised ports (Security Hub EC2.18) and what the group is attached to', () => {
+  // EC2.18: "Security groups should only allow unrestricted incoming traffic for authorized ports" (authorizedTcpPorts
+  // default 80, 443): https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-18
+  const web = () => sg('sg-web-lb', [tcp(80, 80), tcp(443, 443)]);
+  it('Compliance: a load balancer\'s group open to the world on 80 and 443 is its purpose', () => {
+    expect(run(sgOpenToWorld, onLoadBalancer(web()))).toEqual([]);
+  });
+  it('Noncompliance: the same group on a node interface is a finding (443 high)', () => {
+    expect(ids(run(sgOpenToWorld, withGroup(web())))).toEqual(['sg-open-to-world high sg-web-lb']);
+  });
+  it('Noncompliance: a load balancer\'s group open on a port that is not authorised (8080) is still a finding', () => {
+    const f = run(sgOpenToWorld, onLoadBalancer(sg('sg-lb', [tcp(443, 443), tcp(8080, 8080)])));
+    expect(ids(f)).toEqual(['sg-open-to-world medium sg-lb']);
+    expect(f[0]!.summary).toContain('TCP 8080');
+    expect(f[0]!.summary).not.toContain('TCP 443');
+  });
+  it('configurable: posture.authorizedPorts [8443] makes 8443 fine and 443 a finding on a load balancer', () => {
+    const s = onLoadBalancer(sg('sg-lb', [tcp(443, 443), tcp(8443, 8443)]));
+    const f = run(sgOpenToWorld, s, { authorizedPorts: [8443] });
+    expect(ids(f)).toEqual(['sg-open-to-world high sg-lb']);
+    expect(f[0]!.summary).toContain('TCP 443');
+    expect(f[0]!.summary).not.toContain('8443');
+  });
+  it('negative control: a range spanning authorised ports (80-443) is not authorised', () => {
+    expect(ids(run(sgOpenToWorld, onLoadBalancer(sg('sg-lb', [tcp(80, 443)]))))).toEqual(['sg-open-to-world high sg-lb']);
+  });
+});
+
+describe('sg-open-to-world: IPv6 only where IPv6 traffic can arrive', () => {
+  const v6 = () => sg('sg-v6', [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, Ipv6Ranges: [{ CidrIpv6: '::/0' }] }]);
+  it('negative control: ::/0 on a node group in a subnet and VPC without IPv6 blocks is no finding', () => {
+    const s = compliantWorld();
+    s.aws.securityGroups.push(v6());
+    s.aws.networkInterfaces.find((e) => e.NetworkInterfaceId === 'eni-n1')!.Groups!.push({ GroupId: 'sg-v6' });
+    expect(run(sgOpenToWorld, s)).toEqual([]);
+  });
+  it('Noncompliance: the same rule once the subnet has an IPv6 block', () => {
+    expect(ids(run(sgOpenToWorld, withGroup(v6())))).toEqual(['sg-open-to-world critical sg-v6']);
+  });
+  it('negative control: a group on no interface in a VPC without IPv6', () => {
+    const s = compliantWorld();
+    s.aws.securityGroups.push(v6());
+    expect(run(sgOpenToWorld, s)).toEqual([]);
+  });
+});
 
 describe('sg-open-to-world', () => {
   it.each([

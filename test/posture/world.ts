@@ -2,7 +2,8 @@ import type { NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Subnet } 
 import type { K8sObject, NetworkPolicy, Node, Pod, SecurityGroupPolicy, Workload } from '../../src/model/k8s';
 import type { Finding } from '../../src/model/result';
 import { emptySnapshot, type AwsResource, type K8sKind, type Snapshot } from '../../src/model/snapshot';
-import { PostureContext } from '../../src/posture/context';
+import { PostureContext, type PostureOptions } from '../../src/posture/context';
+import { withSeverity } from '../../src/posture/pack';
 import type { PostureCheck } from '../../src/posture/types';
 
 /**
@@ -72,8 +73,9 @@ export function markPresent(s: Snapshot, extra: (AwsResource | K8sKind)[] = []):
   return s;
 }
 
-export function run(check: PostureCheck, s: Snapshot): Finding[] {
-  return check.run(new PostureContext(s));
+/** One check as the runner runs it: its findings with the pack's severities. */
+export function run(check: PostureCheck, s: Snapshot, options?: PostureOptions): Finding[] {
+  return check.run(new PostureContext(s, options)).map(withSeverity);
 }
 
 export function subnet(id: string, cidr: string, extra: Partial<Subnet> = {}): Subnet {

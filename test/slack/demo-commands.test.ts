@@ -47,7 +47,7 @@ async function slash(text: string) {
 
 it('whoami-reach on the demo cluster names demo-eks and the snapshot', async () => {
   const body = await slash('whoami-reach shop/frontend shop/checkout');
-  expect(body.blocks[0].text.text).toMatch(/^:white_check_mark: \*ALLOWED\*  shop\/svc\/frontend → shop\/svc\/checkout/);
+  expect(body.blocks[0].text.text).toBe(':white_check_mark: *ALLOWED* shop/svc/frontend → shop/svc/checkout 8080/TCP: 4 of 4 flows allowed');
   expect(body.blocks[1].elements[0].text).toMatch(/^cluster demo-eks \(snapshot demo\/snapshot/);
   expect(limitViolations(body)).toEqual([]);
 });
@@ -63,7 +63,7 @@ it.each(['posture', 'addons', 'drift', 'drift --baseline 1', 'baseline show', 'b
 it('drift --baseline takes only a stored version from Slack, never a path on the server', async () => {
   for (const p of ['/etc', '../secrets', 'baselines/prod', 'demo/snapshot']) {
     expect((await slash(`drift --baseline ${p}`)).text).toBe(
-      'eksnet: --baseline takes the version of a stored baseline from Slack (see /eksnet baseline history); snapshot paths work only in the eksnet CLI',
+      ':warning: --baseline takes the version of a stored baseline from Slack (see /eksnet baseline history); snapshot paths work only in the eksnet CLI; `/eksnet help drift` shows the usage.',
     );
   }
 });
@@ -79,7 +79,13 @@ it('baseline (changes state) is refused while no approvers are configured', asyn
   );
 });
 
-it('help lists every registered subcommand', async () => {
+it('help lists only what works from Slack: no subcommand or example that needs a server file', async () => {
   const text = allText(await slash('help'));
-  for (const name of ['whoami-reach', 'drift', 'baseline', 'addons', 'posture']) expect(text).toContain(`\`/eksnet ${name}\``);
+  for (const name of ['whoami-reach', 'drift', 'addons', 'posture']) expect(text).toContain(`\`/eksnet ${name}\``);
+  expect(text).not.toContain('`/eksnet snapshot');
+  expect(text).not.toMatch(/`\/eksnet [^`]*(--batch|--out|--snapshot)/);
+  // Every example help shows is accepted by the router (nothing refused as a server path).
+  const examples = [...text.matchAll(/`\/eksnet ((?:whoami-reach|posture|drift|addons)[^`]*)`/g)].map((m) => m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
+  expect(examples.length).toBeGreaterThan(3);
+  for (const e of examples) expect(allText(await slash(e))).not.toMatch(/names a file on the server/);
 });

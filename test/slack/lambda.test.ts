@@ -1,5 +1,8 @@
 // The `slack` Lambda handler driven with signed API Gateway HTTP API v2 events, asserted at the wire.
 import nock from 'nock';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { COMMANDS } from '../../commands/index';
 import type { Command } from '../../commands/types';
 import { handler, resetSlackHandler } from '../../src/slack/lambda';
@@ -9,7 +12,7 @@ import { clearGroupCache } from '../../src/slack/usergroups';
 import { limitViolations } from '../../src/render/slack/limits';
 import { allText, BOT_TOKEN, buttonBody, captureLogs, FIXTURE_SNAPSHOT, httpApiEvent, RESPONSE_HOST, RESPONSE_PATH, SIGNING_SECRET, SLACK_API, slashBody, isolateEnv } from './helpers';
 
-const ENV_KEYS = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL', 'EKSNET_SNAPSHOT', 'EKSNET_CONFIG_JSON', 'EKSNET_CONFIG', 'EKSNET_CLUSTER', 'EKSNET_WORKER_FUNCTION', 'SLACK_SECRETS_SSM_PREFIX'];
+const ENV_KEYS = ['EKSNET_STATE_DIR', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL', 'EKSNET_SNAPSHOT', 'EKSNET_CONFIG_JSON', 'EKSNET_CONFIG', 'EKSNET_CLUSTER', 'EKSNET_WORKER_FUNCTION', 'SLACK_SECRETS_SSM_PREFIX'];
 const clearEnv = isolateEnv(ENV_KEYS);
 let logs: ReturnType<typeof captureLogs>;
 
@@ -19,6 +22,8 @@ beforeEach(() => {
   process.env.SLACK_BOT_TOKEN = BOT_TOKEN;
   process.env.SLACK_API_URL = `${SLACK_API}/api/`;
   process.env.EKSNET_SNAPSHOT = FIXTURE_SNAPSHOT;
+  // Share claims live in the state store: a fresh directory per test.
+  process.env.EKSNET_STATE_DIR = mkdtempSync(path.join(tmpdir(), 'eksnet-slack-'));
   clearSecretsCache();
   clearGroupCache();
   resetSlackHandler();
@@ -36,19 +41,19 @@ async function slash(text: string, opts: Parameters<typeof slashBody>[1] = {}) {
 }
 
 describe('whoami-reach answered from a snapshot (EKSNET_SNAPSHOT)', () => {
-  it('acks with the Block Kit answer: verdict first, cluster and data age, one line per layer, blocking objects, the fix', async () => {
+  it('acks with the Block Kit answer: verdict first, cluster and data age, one line per blocking layer, the fix once as code', async () => {
     const { res, body } = await slash('whoami-reach shop/frontend shop/payments');
     expect(res.statusCode).toBe(200);
     expect(body.response_type).toBe('ephemeral');
-    expect(body.blocks[0].text.text).toMatch(/^:no_entry: \*DENIED\*  shop\/svc\/frontend → shop\/svc\/payments/);
+    expect(body.blocks[0].text.text).toBe(':no_entry: *DENIED* shop/svc/frontend → shop/svc/payments 8443/TCP: 0 of 1 flow allowed');
     expect(body.blocks[1].elements[0].text).toMatch(/^cluster fixture-eks \(snapshot .*slack-snapshot, collected .* ago\)/);
     const text = allText(body);
-    expect(text).toContain(':x: *networkpolicy-ingress* — NetworkPolicy/shop/payments-from-checkout isolates pod shop/payments-6f7a-klmno');
-    expect(text).toContain('`NetworkPolicy/shop/payments-from-checkout`');
-    expect(text).toContain(':white_check_mark: *networkpolicy-egress*');
-    expect(text).toContain(':grey_question: *security-group-ingress* _(not-evaluated)_');
-    expect(text).toMatch(/\*Fix for networkpolicy-ingress\* \(networkpolicy\)[^]*```\napiVersion: networking.k8s.io\/v1\nkind: NetworkPolicy/);
-    expect(text).toContain('This answer covers only the evaluated layers; not evaluated:');
+    expect(text).toContain(':no_entry: *networkpolicy-ingress* — NetworkPolicy shop/payments-from-checkout isolates shop/payments pods for ingress, and none admits shop/frontend on TCP 8443.');
+    // Layers with the same reason are one line; the allowing layer is in the "pass" line.
+    expect(text).toContain(':grey_question: *security-group-egress, nacl-outbound, route, nacl-return* not evaluated — No network interface in the snapshot holds 10.0.1.10');
+    expect(text).toContain(':white_check_mark: networkpolicy-egress: pass  ·  This answer covers only the evaluated layers.');
+    // The fix is code to copy, escaped as Slack's rule asks (<< shows as typed).
+    expect(text).toMatch(/\*Fix\*\n```\nkubectl apply -f - &lt;&lt;'EOF'\napiVersion: networking.k8s.io\/v1\nkind: NetworkPolicy/);
     // Ephemeral answers carry a "Share in channel" button with the words to run again.
     const actions = body.blocks.find((b: any) => b.type === 'actions');
     expect(actions.elements[0]).toMatchObject({ action_id: 'eksnet_share', value: JSON.stringify({ c: 'whoami-reach', a: ['shop/frontend', 'shop/payments'] }) });
@@ -66,21 +71,24 @@ describe('whoami-reach answered from a snapshot (EKSNET_SNAPSHOT)', () => {
     const { body } = await slash('whoami-reach shop/frontend');
     const text = allText(body);
     expect(text).toContain('*Reach map of shop/svc/frontend*');
-    expect(text).toContain('*shop/svc/frontend can reach* (1 of 2 services)\n:white_check_mark: shop/checkout  80/TCP');
-    expect(text).toContain('Denied: 1 other service.');
+    expect(text).toContain('*shop/svc/frontend reaches* 1 of 2 services\n:white_check_mark: *shop/checkout*  80/TCP :white_check_mark:');
+    // Denied Services are named, not only counted.
+    expect(text).toContain(':no_entry: denied (1): shop/payments');
   });
 
-  it('a bad reference is one ephemeral line, the same the CLI prints for exit status 2', async () => {
+  it('a bad reference is one ephemeral line, the one the CLI prints for exit status 2, and what to do next', async () => {
     const { res, body } = await slash('whoami-reach nope shop/payments');
     expect(res.statusCode).toBe(200);
-    expect(body).toEqual({ response_type: 'ephemeral', text: 'eksnet: unknown endpoint nope: no service, workload or pod named nope' });
+    expect(body).toEqual({ response_type: 'ephemeral', text: ':warning: unknown endpoint nope: no service, workload or pod named nope; `/eksnet help whoami-reach` shows the usage.' });
+    const { body: typo } = await slash('whoami-reach shop/frontend shop/paymnets');
+    expect(typo.text).toBe(':warning: unknown endpoint shop/paymnets: no service, workload or pod named paymnets in namespace shop; did you mean shop/payments?');
   });
 
   it('malformed words are refused before anything runs', async () => {
     const { body } = await slash('whoami-reach shop/frontend shop/payments --bogus');
-    expect(body).toEqual({ response_type: 'ephemeral', text: 'eksnet: unknown option --bogus' });
+    expect(body).toEqual({ response_type: 'ephemeral', text: ':warning: unknown option --bogus; `/eksnet help whoami-reach` shows the usage.' });
     const { body: snap } = await slash('whoami-reach a b --snapshot /etc');
-    expect(snap.text).toBe('eksnet: --snapshot names a file on the server and is not available from Slack; use the eksnet CLI');
+    expect(snap.text).toBe(':warning: --snapshot names a file on the server and is not available from Slack; use the eksnet CLI; `/eksnet help whoami-reach` shows the usage.');
   });
 });
 
@@ -96,13 +104,14 @@ describe('router', () => {
 
   it.each(['', 'help'])('"%s" shows usage', async (text) => {
     const { body } = await slash(text);
-    expect(allText(body)).toContain('*Usage:* `/eksnet <subcommand> [args]`');
+    expect(allText(body)).toContain('*Usage:* `/eksnet &lt;subcommand&gt; [args]`');
   });
 
   it('help SUBCOMMAND and --help show that subcommand', async () => {
     for (const t of ['help whoami-reach', 'whoami-reach --help']) {
       const { body } = await slash(t);
-      expect(body.text).toBe('Usage: /eksnet whoami-reach FROM [TO [PORT[/PROTOCOL]]] | whoami-reach --batch FILE');
+      // Only what works from Slack: --batch reads a server file.
+      expect(body.text).toBe('Usage: /eksnet whoami-reach FROM [TO [PORT[/PROTOCOL]]]');
     }
   });
 });
@@ -239,7 +248,7 @@ describe('live collection is handed to the worker', () => {
     expect(res.statusCode).toBe(200);
     expect(body.response_type).toBe('ephemeral');
     // Issue 10: the job carries the configuration's cluster and region, never a user's.
-    expect(body.text).toBe(':hourglass_flowing_sand: Working on `/eksnet whoami-reach shop/frontend shop/payments --cluster prod --region eu-west-1` (cluster prod); the answer follows here shortly.');
+    expect(body.text).toBe(':arrows_counterclockwise: Working on `/eksnet whoami-reach shop/frontend shop/payments --cluster prod --region eu-west-1` (cluster prod); the answer replaces this message shortly.');
     expect(lambda.isDone()).toBe(true);
     expect(payload.eksnetJob).toMatchObject({
       command: 'whoami-reach',
@@ -248,6 +257,8 @@ describe('live collection is handed to the worker', () => {
       channelId: 'C0001',
       responseUrl: RESPONSE_HOST + RESPONSE_PATH,
       share: true,
+      // The worker's answer takes the place of "Working on…".
+      replaceOriginal: true,
     });
   });
 
@@ -257,7 +268,7 @@ describe('live collection is handed to the worker', () => {
     try {
       const lambda = nock('https://lambda.eu-west-1.amazonaws.com').post('/2015-03-31/functions/eksnet-dev-worker/invocations').reply(202);
       const { body } = await slash('whoami-reach shop/frontend shop/payments');
-      expect(body.text).toMatch(/^:hourglass_flowing_sand: Working on/);
+      expect(body.text).toMatch(/^:arrows_counterclockwise: Working on/);
       expect(lambda.isDone()).toBe(true);
     } finally {
       delete process.env.EKSNET_SLACK_ASYNC;
@@ -276,7 +287,7 @@ describe('live collection is handed to the worker', () => {
     await slash('whoami-reach shop/frontend shop/payments');
     expect(hooks.isDone()).toBe(true);
     const ref = /reference ([0-9a-f]{8})/.exec(posted.text)![1];
-    expect(posted.text).toBe(`:warning: eksnet could not finish \`whoami-reach\`; reference ${ref} in the eksnet logs has the details.`);
+    expect(posted.text).toBe(`:warning: eksnet could not finish \`whoami-reach\`. Try again in a minute; if it fails again, give reference ${ref} to whoever runs eksnet (the logs have the details).`);
     expect(posted.text).not.toContain('arn:aws');
     const line = logs.lines.find((l) => l.includes(ref) && l.includes('"level":"error"'))!;
     expect(JSON.parse(line)).toMatchObject({ msg: 'could not hand the job to the worker', ref });
@@ -298,6 +309,41 @@ describe('the "Share in channel" button (interactivity on the same route)', () =
     expect(hooks.isDone()).toBe(true);
     expect(posted).toMatchObject({ response_type: 'in_channel', replace_original: false });
     expect(posted.blocks[0].text.text).toMatch(/^:no_entry: \*DENIED\*/);
+  });
+
+  it('posts once and says who shared: a second click (or a redelivery) gets "already shared"', async () => {
+    const posts: any[] = [];
+    nock(RESPONSE_HOST)
+      .post(RESPONSE_PATH, (b) => {
+        posts.push(b);
+        return true;
+      })
+      .times(3)
+      .reply(200, 'ok');
+    const click = (user: string) => handler(httpApiEvent(buttonBody('eksnet_share', JSON.stringify({ c: 'whoami-reach', a: ['shop/frontend', 'shop/payments'] }), { user })), {});
+    await click('U0001');
+    await click('U0002');
+    await click('U0001');
+    expect(posts.map((p) => p.response_type)).toEqual(['in_channel', 'ephemeral', 'ephemeral']);
+    expect(allText(posts[0])).toContain(':mega: Shared by <@U0001>');
+    expect(posts[1].text).toBe(':mega: This answer is already shared in the channel.');
+  });
+
+  it('a refused click does not use up the share: an allowed person can still share', async () => {
+    process.env.EKSNET_CONFIG_JSON = JSON.stringify({ authorization: { commands: { 'whoami-reach': ['U0LISTED'] } } });
+    const posts: any[] = [];
+    nock(RESPONSE_HOST)
+      .post(RESPONSE_PATH, (b) => {
+        posts.push(b);
+        return true;
+      })
+      .times(2)
+      .reply(200, 'ok');
+    const value = JSON.stringify({ c: 'whoami-reach', a: ['shop/frontend', 'shop/payments'] });
+    await handler(httpApiEvent(buttonBody('eksnet_share', value, { user: 'U0STRANGER' })), {});
+    await handler(httpApiEvent(buttonBody('eksnet_share', value, { user: 'U0LISTED' })), {});
+    expect(posts.map((p) => p.response_type)).toEqual(['ephemeral', 'in_channel']);
+    expect(allText(posts[1])).toContain('Shared by <@U0LISTED>');
   });
 
   it('re-checks authorisation for the person who clicks', async () => {
@@ -322,7 +368,7 @@ describe('failures and secrets', () => {
     try {
       const { body } = await slash('whoami-reach shop/frontend shop/payments');
       const ref = /reference ([0-9a-f]{8})/.exec(body.text)![1];
-      expect(body).toEqual({ response_type: 'ephemeral', text: `:warning: eksnet could not finish \`whoami-reach\`; reference ${ref} in the eksnet logs has the details.` });
+      expect(body).toEqual({ response_type: 'ephemeral', text: `:warning: eksnet could not finish \`whoami-reach\`. Try again in a minute; if it fails again, give reference ${ref} to whoever runs eksnet (the logs have the details).` });
       const line = logs.lines.find((l) => l.includes(ref) && l.includes('command failed'))!;
       expect(JSON.parse(line).error.stack).toContain('boom');
       expect(logs.lines.join('\n')).not.toContain(BOT_TOKEN);

@@ -1,8 +1,9 @@
-import type { IpPermission, NetworkAclEntry } from '@aws-sdk/client-ec2';
+import type { IpPermission, NetworkAcl, NetworkAclEntry } from '@aws-sdk/client-ec2';
 import { makeFix, type Fix } from '../../model/result';
 import { INTERNET_ADDRESS, type Address } from '../../model/cidr';
 import type { Direction } from './security-groups';
 import type { PortRange } from '../../model/protocol';
+import { MAX_USER_RULE, type CompiledNacl } from './nacl';
 
 /** The peer a new rule should name: a security group (inside the VPC) or a CIDR. */
 export type FixPeer = { groupId: string } | { cidr: string };
@@ -94,4 +95,32 @@ export function naclFix(parts: NaclFixPart[], description: string): Fix {
     text: built.map((b) => b.text).join('\n'),
     object: built.length === 1 ? built[0]!.object : built.map((b) => b.object),
   });
+}
+
+/** What `naclRuleNumber` needs of a NACL: its compiled entries, or the API's `Entries`. */
+export type NaclRules = Pick<CompiledNacl, 'ingress' | 'egress'> | Pick<NetworkAcl, 'Entries'>;
+
+function usedRuleNumbers(nacl: NaclRules, egress: boolean): number[] {
+  if ('ingress' in nacl) return (egress ? nacl.egress : nacl.ingress).map((e) => e.ruleNumber);
+  return (nacl.Entries ?? []).filter((e) => (e.Egress ?? false) === egress && e.RuleNumber !== undefined).map((e) => e.RuleNumber!);
+}
+
+/**
+ * THE rule number for a new allow entry, for every command that suggests one (whoami-reach's fixes, posture's
+ * findings): lower than `below` (the first rule that denies; undefined = only the `*` rule denies), since rules are
+ * evaluated "starting with the lowest numbered rule" and the first match wins
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html), and at most 32766, the highest number a user
+ * can create. Prefers the next multiple of 10 after the highest rule below `below` (AWS's examples number rules in
+ * steps of 10 or 100, leaving room to insert), else the highest free number below `below`. `reserved` holds numbers
+ * already planned for other entries in the same direction. Undefined when every lower number is taken.
+ */
+export function naclRuleNumber(nacl: NaclRules, egress: boolean, below: number | undefined, reserved: number[] = []): number | undefined {
+  const limit = Math.min(below ?? MAX_USER_RULE + 1, MAX_USER_RULE + 1);
+  const used = new Set([...usedRuleNumbers(nacl, egress), ...reserved]);
+  let prev = 0;
+  for (const n of used) if (n < limit && n > prev) prev = n;
+  const round = Math.floor(prev / 10) * 10 + 10;
+  if (round < limit && !used.has(round)) return round;
+  for (let n = limit - 1; n >= 1; n--) if (!used.has(n)) return n;
+  return undefined;
 }

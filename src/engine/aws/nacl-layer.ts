@@ -1,8 +1,8 @@
-import type { LayerResult } from '../../model/result';
+import { withReturnGap, type LayerResult } from '../../model/result';
 import type { Address } from '../../model/cidr';
 import { notEvaluated, result, type AwsContext, type PlacedFlow } from './context';
-import { hostCidr, naclFix, type NaclFixPart } from './fixes';
-import { evaluateNacl, freeRuleNumber, ruleName, type CompiledNacl, type Segment } from './nacl';
+import { hostCidr, naclFix, naclRuleNumber, type NaclFixPart } from './fixes';
+import { evaluateNacl, ruleName, type CompiledNacl, type Segment } from './nacl';
 import type { Side } from './placement';
 import { EPHEMERAL_FROM, EPHEMERAL_TO, rangeText } from '../../model/protocol';
 
@@ -94,7 +94,7 @@ function singlePort(
   if (seg?.allow) {
     return result(layer, 'allow', `${where} allows ${f.what} ${path} (${egress ? 'outbound' : 'inbound'} rule ${seg.ruleNumber}).`, [nacl.id]);
   }
-  const ruleNumber = freeRuleNumber(nacl, egress, seg?.ruleNumber);
+  const ruleNumber = naclRuleNumber(nacl, egress, seg?.ruleNumber);
   const fix =
     ruleNumber === undefined
       ? undefined
@@ -156,7 +156,7 @@ export function naclReturn(ctx: AwsContext, f: PlacedFlow): LayerResult {
   const clauses = failing.map((c) => {
     const blocked = c.blocked.map((b) => `${rangeText(b)} (${ruleName(b.ruleNumber)})`).join(', ');
     const lowest = Math.min(...c.blocked.map((b) => b.ruleNumber ?? Number.MAX_SAFE_INTEGER));
-    const ruleNumber = freeRuleNumber(c.nacl, c.egress, lowest === Number.MAX_SAFE_INTEGER ? undefined : lowest);
+    const ruleNumber = naclRuleNumber(c.nacl, c.egress, lowest === Number.MAX_SAFE_INTEGER ? undefined : lowest);
     if (ruleNumber !== undefined) {
       parts.push({
         networkAclId: c.nacl.id,
@@ -172,11 +172,22 @@ export function naclReturn(ctx: AwsContext, f: PlacedFlow): LayerResult {
   const fix = parts.length
     ? naclFix(parts, `Allow the response on ${rangeText(EPHEMERAL)} in ${parts.map((p) => p.networkAclId).join(' and ')}, numbered before the rules that block it.`)
     : undefined;
-  return result(
+  return withReturnGap(result(
     layer,
     'deny',
     `NACLs are stateless and block ${response} on part of the client's ephemeral range ${rangeText(EPHEMERAL)}: ${clauses.join('; ')}.`,
     failing.map((c) => c.nacl.id),
     fix,
-  );
+  ), { range: EPHEMERAL, blocked: mergeRanges(failing.flatMap((c) => c.blocked)) });
+}
+
+/** The union of port ranges, sorted and merged (what either NACL blocks, the client sees blocked). */
+function mergeRanges(ranges: { from: number; to: number }[]): { from: number; to: number }[] {
+  const out: { from: number; to: number }[] = [];
+  for (const r of [...ranges].sort((a, b) => a.from - b.from)) {
+    const last = out[out.length - 1];
+    if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
+    else out.push({ from: r.from, to: r.to });
+  }
+  return out;
 }

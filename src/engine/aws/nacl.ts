@@ -30,7 +30,7 @@ export interface Segment extends PortRange {
 }
 
 /** The highest rule number a user can create; 32767/32768 are how the API prints the `*` rules. */
-const MAX_USER_RULE = 32766;
+export const MAX_USER_RULE = 32766;
 
 export class NaclIndex {
   private readonly bySubnet = new Map<string, CompiledNacl>();
@@ -126,19 +126,4 @@ function mergeSegments(segments: Segment[]): Segment[] {
 
 export function ruleName(n: number | undefined): string {
   return n === undefined ? 'the final * rule' : `rule ${n}`;
-}
-
-/**
- * A free rule number lower than `below` in that direction, so a new allow entry is evaluated before the rule that
- * denies. Prefers a round number just after the previous rule; undefined when every lower number is taken.
- */
-export function freeRuleNumber(nacl: CompiledNacl, egress: boolean, below: number | undefined): number | undefined {
-  const limit = Math.min(below ?? MAX_USER_RULE + 1, MAX_USER_RULE + 1);
-  const used = new Set((egress ? nacl.egress : nacl.ingress).map((e) => e.ruleNumber));
-  let prev = 0;
-  for (const n of used) if (n < limit && n > prev) prev = n;
-  const round = Math.floor(prev / 10) * 10 + 10;
-  if (round < limit && !used.has(round)) return round;
-  for (let n = limit - 1; n >= 1; n--) if (!used.has(n)) return n;
-  return undefined;
 }

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import type { Container, K8sObject, Pod, Workload } from '../../model/k8s';
 import type { Snapshot } from '../../model/snapshot';
 
@@ -155,10 +155,11 @@ export function addonEnablesNetworkPolicy(configurationValues: string | undefine
   return String(v).toLowerCase() === 'true';
 }
 
-function parseConfigurationValues(text: string | undefined): Record<string, unknown> | undefined {
+/** The add-on's configurationValues (JSON or YAML) as an object; undefined when unset or unreadable. */
+export function parseConfigurationValues(text: string | undefined): Record<string, unknown> | undefined {
   if (!text || !text.trim()) return undefined;
   try {
-    const parsed: unknown = parseYaml(text); // YAML 1.2 is a superset of JSON
+    const parsed: unknown = loadYaml(text, { schema: CORE_SCHEMA }); // YAML 1.2 is a superset of JSON
     return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

@@ -1,5 +1,5 @@
 import { addonStatuses } from '../../addons/status';
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
 import type { PostureCheck } from '../types';
@@ -9,9 +9,9 @@ import type { PostureCheck } from '../types';
 // https://docs.aws.amazon.com/eks/latest/userguide/managing-vpc-cni.html).
 export const addonOutdated: PostureCheck = {
   id: 'addon-outdated',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const statuses = addonStatuses(ctx.snap);
-    const findings: Finding[] = [];
+    const findings: CheckFinding[] = [];
     const unknown: string[] = [];
     for (const a of statuses) {
       if (a.current === null || a.latest === null) {
@@ -21,7 +21,6 @@ export const addonOutdated: PostureCheck = {
       if (!a.upgradeAvailable) continue;
       findings.push({
         id: this.id,
-        severity: 'low',
         object: a.name,
         summary: `${a.name} runs ${a.current} but ${a.latest} is the newest version compatible with Kubernetes ${ctx.snap.aws.cluster?.version}; add-on updates carry security and networking fixes (Amazon EKS User Guide: update an Amazon EKS add-on).`,
         fix: a.managed

@@ -1,5 +1,5 @@
 import type { Cluster } from '@aws-sdk/client-eks';
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import { Cidr } from '../../model/cidr';
 import type { PostureContext } from '../context';
 import { notEvaluated } from '../findings';
@@ -8,7 +8,7 @@ import type { PostureCheck } from '../types';
 // Cluster endpoint access: https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
 // publicAccessCidrs defaults to 0.0.0.0/0: https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html
 
-function withCluster(id: string, ctx: PostureContext, body: (c: Cluster, name: string) => Finding[]): Finding[] {
+function withCluster(id: string, ctx: PostureContext, body: (c: Cluster, name: string) => CheckFinding[]): CheckFinding[] {
   const lacking = ctx.lacking(['cluster']);
   const cluster = ctx.snap.aws.cluster;
   if (lacking || !cluster) return [notEvaluated(ctx, id, lacking ?? 'the snapshot holds no cluster (eks describe-cluster)')];
@@ -33,7 +33,6 @@ export const endpointPublicAccess: PostureCheck = {
       return [
         {
           id: this.id,
-          severity: 'low',
           object: name,
           summary: `The Kubernetes API endpoint of ${name} is reachable from the internet (for ${publicCidrs(c).join(', ')}); a private endpoint keeps API traffic inside the VPC (Amazon EKS User Guide: cluster API server endpoint).`,
           fix: `aws eks update-cluster-config --name ${name} --resources-vpc-config endpointPublicAccess=false,endpointPrivateAccess=true`,
@@ -53,7 +52,6 @@ export const endpointPublicOpenToWorld: PostureCheck = {
       return [
         {
           id: this.id,
-          severity: 'high',
           object: name,
           summary: `The public Kubernetes API endpoint of ${name} admits ${open.join(' and ')}, so anyone on the internet can reach the API server and try credentials against it; EKS lets you limit it to the CIDR blocks you name (Amazon EKS User Guide: cluster API server endpoint).`,
           fix: `aws eks update-cluster-config --name ${name} --resources-vpc-config endpointPublicAccess=true,publicAccessCidrs="YOUR_OFFICE_CIDR/32"`,
@@ -71,7 +69,6 @@ export const endpointPrivateAccessOff: PostureCheck = {
       return [
         {
           id: this.id,
-          severity: 'medium',
           object: name,
           summary: `Private access to the API endpoint of ${name} is off, so nodes and pods reach the Kubernetes API through the internet (a NAT gateway or public IPs) and must be inside the public access CIDRs (Amazon EKS User Guide: cluster API server endpoint).`,
           fix: `aws eks update-cluster-config --name ${name} --resources-vpc-config endpointPrivateAccess=true`,

@@ -14,7 +14,9 @@ import { privateSubnetNoEgress } from './private-subnet-no-egress';
 import { sgOpenToWorld } from './sg-open-to-world';
 import { sgRuleStaleReference } from './sg-rule-stale-reference';
 import { sgpBlocksKubeletProbes } from './sgp-blocks-kubelet-probes';
+import { sgpGroupMissing } from './sgp-group-missing';
 import { sgpSelectsNoPods } from './sgp-selects-no-pods';
+import { sgpTcpEarlyDemux } from './sgp-tcp-early-demux';
 import { sgpWithoutPodEni } from './sgp-without-pod-eni';
 import { subnetAutoAssignPublicIp } from './subnet-auto-assign-public-ip';
 
@@ -39,5 +41,7 @@ export const CHECKS: PostureCheck[] = [
   sgpSelectsNoPods,
   sgpWithoutPodEni,
   sgpBlocksKubeletProbes,
+  sgpTcpEarlyDemux,
+  sgpGroupMissing,
   addonOutdated,
 ];

@@ -1,11 +1,11 @@
 import type { NetworkAcl } from '@aws-sdk/client-ec2';
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import { evaluateNacl } from '../../engine/aws/nacl';
 import { describeSegment, evaluateNaclOverBlock, type PeerBlockDecision } from '../../engine/aws/nacl-block';
 import { Cidr, INTERNET_ADDRESS } from '../../model/cidr';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
-import { freeRuleNumber } from '../nacl-walk';
+import { naclRuleNumber } from '../../engine/aws/fixes';
 import type { PostureCheck } from '../types';
 
 // NACLs are stateless: a response goes to the client's ephemeral port, which for Linux is 32768-60999, and must be
@@ -34,7 +34,7 @@ interface Path {
 
 export const naclBlocksEphemeralReturn: PostureCheck = {
   id: 'nacl-blocks-ephemeral-return',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const lacking = ctx.lacking(['NetworkAcls', 'Subnets']);
     if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     let subnets = [...new Set(ctx.nodes.map((n) => n.subnetId).filter((s): s is string => !!s))];
@@ -50,7 +50,7 @@ export const naclBlocksEphemeralReturn: PostureCheck = {
       else byAcl.set(acl.NetworkAclId, { acl, subnets: [...(byAcl.get(acl.NetworkAclId)?.subnets ?? []), subnetId] });
     }
     const udpServers = udpServerSubnets(ctx);
-    const findings: Finding[] = [];
+    const findings: CheckFinding[] = [];
     for (const [aclId, { acl, subnets: aclSubnets }] of byAcl) {
       const compiled = index.naclFor(aclSubnets[0], ctx.subnetsById.get(aclSubnets[0]!)?.VpcId ?? ctx.vpcId);
       if (typeof compiled === 'string') continue;
@@ -90,7 +90,7 @@ export const naclBlocksEphemeralReturn: PostureCheck = {
         const sameWay = planned.filter((x) => x.protocol === p.protocol && x.egress === p.egress);
         // An allow already planned for a wider block ahead of this path's first deny fixes it too.
         if (sameWay.some((x) => (x.peer === undefined || (p.peer && x.peer.covers(p.peer))) && x.ruleNumber < firstDeny)) continue;
-        const n = freeRuleNumber(acl, p.egress, firstDeny, sameWay.map((x) => x.ruleNumber));
+        const n = naclRuleNumber(acl, p.egress, firstDeny, sameWay.map((x) => x.ruleNumber));
         if (n !== undefined) planned.push({ protocol: p.protocol, egress: p.egress, peer: p.peer, ruleNumber: n });
         const cidr = p.peer?.text ?? '0.0.0.0/0';
         fixes.push(
@@ -102,7 +102,6 @@ export const naclBlocksEphemeralReturn: PostureCheck = {
       if (parts.length === 0) continue;
       findings.push({
         id: this.id,
-        severity: 'high',
         object: aclId,
         summary: `${aclId} (subnets ${listSome(aclSubnets)}) blocks return traffic on the Linux ephemeral range 32768-60999 — ${parts.join('; ')} — so those connections time out; NACLs are stateless, evaluate rules lowest number first, and must allow the responses (Amazon VPC User Guide: ephemeral ports, network ACL rules).`,
         fix: fixes.join(' && '),

@@ -1,4 +1,4 @@
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import { Cidr, parseAddress } from '../../model/cidr';
 import { rangeText } from '../../model/protocol';
 import { evaluateNacl, ruleName, type CompiledNacl, type Segment } from '../../engine/aws/nacl';
@@ -6,7 +6,7 @@ import { cidrsExcept, evaluateNaclOverBlock } from '../../engine/aws/nacl-block'
 import type { CompiledTable } from '../../engine/aws/route';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
-import { freeRuleNumber } from '../nacl-walk';
+import { naclRuleNumber } from '../../engine/aws/fixes';
 import type { PostureCheck } from '../types';
 
 // Traffic entering a subnet must pass its NACL before it reaches the interface's security groups
@@ -35,7 +35,7 @@ interface Denial {
 
 export const naclDeniesSgAllowed: PostureCheck = {
   id: 'nacl-denies-sg-allowed',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const lacking = ctx.lacking(['NetworkAcls', 'SecurityGroups', 'NetworkInterfaces', 'Subnets']);
     if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const found = new Map<string, Denial>();
@@ -86,7 +86,7 @@ export const naclDeniesSgAllowed: PostureCheck = {
       const reserved: number[] = [];
       const entries = cidrs.map((c) => {
         const family = c.includes(':') ? '--ipv6-cidr-block' : '--cidr-block';
-        const number = freeRuleNumber(acl, false, d.segment.ruleNumber ?? 32767, reserved);
+        const number = naclRuleNumber(acl, false, d.segment.ruleNumber ?? 32767, reserved);
         if (number !== undefined) reserved.push(number);
         return number !== undefined
           ? `aws ec2 create-network-acl-entry --network-acl-id ${d.aclId} --ingress --rule-number ${number} --protocol ${d.protocol} --port-range From=${d.segment.from},To=${d.segment.to} ${family} ${c} --rule-action allow`
@@ -95,7 +95,6 @@ export const naclDeniesSgAllowed: PostureCheck = {
       const allNumbered = entries.every((e) => e !== undefined);
       return {
         id: this.id,
-        severity: 'medium',
         object: d.aclId,
         summary: `${d.aclId} (subnets ${listSome([...d.subnets])}) denies ${d.protocol.toUpperCase()} ${ports} from ${listSome([...d.described], 4)} (${ruleName(d.segment.ruleNumber)}), which ${d.groupId} admits (${[...d.rules].sort().join('; ')}); the NACL is evaluated first, so on ${d.protocol.toUpperCase()} ${ports} these security group rules have no effect (Amazon VPC User Guide: compare security groups and network ACLs).`,
         fix: allNumbered

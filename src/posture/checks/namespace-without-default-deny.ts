@@ -1,5 +1,5 @@
 import type { LabelSelector } from '../../model/k8s';
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import { compilePolicy, type CompiledPolicy, type Direction } from '../../engine/netpol/compile';
 import type { PostureContext } from '../context';
 import { notEvaluated } from '../findings';
@@ -23,7 +23,7 @@ function deniesAll(p: CompiledPolicy, direction: Direction): boolean {
 
 export const namespaceWithoutDefaultDeny: PostureCheck = {
   id: 'namespace-without-default-deny',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const failed = ctx.collectionFailed('NetworkPolicy');
     if (failed) return [notEvaluated(ctx, this.id, failed)];
     const lacking = ctx.lacking(['Namespace']);
@@ -31,7 +31,7 @@ export const namespaceWithoutDefaultDeny: PostureCheck = {
     if (lacking && namespaces.size === 0) return [notEvaluated(ctx, this.id, `${lacking} and no pods`)];
     const compiled = ctx.snap.k8s.networkPolicies.map(compilePolicy);
     const podsKnown = ctx.lacking(['Pod']) === undefined;
-    const findings: Finding[] = [];
+    const findings: CheckFinding[] = [];
     for (const ns of [...namespaces].sort()) {
       if (SYSTEM_NAMESPACES.has(ns)) continue;
       // The `default` namespace is where things land by mistake; while it holds no pods there is nothing to isolate,
@@ -44,7 +44,7 @@ export const namespaceWithoutDefaultDeny: PostureCheck = {
       const missing = [!ingress && 'Ingress', !egress && 'Egress'].filter(Boolean) as string[];
       findings.push({
         id: this.id,
-        severity: ingress ? 'low' : 'medium',
+        ...(ingress ? { variant: 'egress-only' } : {}),
         object: ns,
         summary: `Namespace ${ns} has no default-deny ${missing.join(' or ')} NetworkPolicy, so its pods ${!ingress ? 'accept connections from any pod in the cluster' : 'may connect anywhere'} until a policy selects them (Kubernetes: Network Policies, default policies).`,
         fix: `kubectl apply -f - <<'EOF'\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: ${ns}\nspec:\n  podSelector: {}\n  policyTypes: [${missing.join(', ')}]\nEOF`,

@@ -1,4 +1,4 @@
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import { buildNetpolEngine } from '../../engine/netpol/index';
 import type { PostureContext } from '../context';
 import { notEvaluated } from '../findings';
@@ -9,7 +9,7 @@ import type { PostureCheck } from '../types';
 // Detection is the netpol engine's (CONTRACT §2 `not-enforced`).
 export const networkpolicyNotEnforced: PostureCheck = {
   id: 'networkpolicy-not-enforced',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const failed = ctx.collectionFailed('NetworkPolicy');
     if (failed) return [notEvaluated(ctx, this.id, failed)];
     const policies = ctx.snap.k8s.networkPolicies;
@@ -20,7 +20,6 @@ export const networkpolicyNotEnforced: PostureCheck = {
     return [
       {
         id: this.id,
-        severity: 'high',
         object: ctx.clusterName,
         summary: `${policies.length} NetworkPolicy object(s) exist but nothing enforces them on ${ctx.clusterName}, so pods are not isolated as the policies say: ${enforcement.reason.replace(/ Enable the VPC CNI network policy agent:.*$/, '')} (Amazon EKS User Guide: network policies).`,
         fix: enforcement.fixCommand ?? 'Enable the VPC CNI network policy agent or install a NetworkPolicy engine such as Calico or Cilium.',
@@ -34,7 +33,7 @@ export const networkpolicyNotEnforced: PostureCheck = {
  * Calico network policy enforcement and are limited to Amazon EC2 security group enforcement only": Amazon EKS
  * User Guide, security groups for pods): one finding per policy that selects such pods, naming them.
  */
-function exemptPodFindings(id: string, engine: ReturnType<typeof buildNetpolEngine>): Finding[] {
+function exemptPodFindings(id: string, engine: ReturnType<typeof buildNetpolEngine>): CheckFinding[] {
   const byPolicy = new Map<string, string[]>();
   for (const pod of engine.exemption.pods) {
     const selecting = engine.policiesSelecting(pod);
@@ -46,7 +45,6 @@ function exemptPodFindings(id: string, engine: ReturnType<typeof buildNetpolEngi
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([policy, pods]) => ({
       id,
-      severity: 'high' as const,
       object: policy,
       summary: `${policy} selects ${pods.length === 1 ? 'pod' : 'pods'} ${pods.slice(0, 5).join(', ')}${pods.length > 5 ? ` and ${pods.length - 5} more` : ''} with their own security groups in strict mode (POD_SECURITY_GROUP_ENFORCING_MODE=strict), which Calico does not enforce NetworkPolicy for: only the pods' security groups apply (Amazon EKS User Guide: security groups for pods).`,
       fix: 'Set POD_SECURITY_GROUP_ENFORCING_MODE=standard on the aws-node DaemonSet (VPC CNI 1.11 or later) so Calico enforces these policies, or express the rules in the pods\' security groups.',

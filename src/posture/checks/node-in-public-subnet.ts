@@ -1,4 +1,4 @@
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
 import type { PostureCheck } from '../types';
@@ -8,7 +8,7 @@ import type { PostureCheck } from '../types';
 // (https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html#subnet-types).
 export const nodeInPublicSubnet: PostureCheck = {
   id: 'node-in-public-subnet',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const lacking = ctx.lacking(['Node', 'Subnets', 'RouteTables']);
     if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const bySubnet = new Map<string, { names: string[]; withPublicIp: string[] }>();
@@ -24,9 +24,9 @@ export const nodeInPublicSubnet: PostureCheck = {
       if (n.publicIp) entry.withPublicIp.push(n.name);
       bySubnet.set(n.subnetId, entry);
     }
-    const findings: Finding[] = [...bySubnet].map(([subnetId, e]) => ({
+    const findings: CheckFinding[] = [...bySubnet].map(([subnetId, e]) => ({
       id: this.id,
-      severity: e.withPublicIp.length > 0 ? 'high' : 'medium',
+      ...(e.withPublicIp.length > 0 ? { variant: 'public-ip' } : {}),
       object: subnetId,
       summary:
         `${e.names.length} node(s) (${listSome(e.names)}) run in ${subnetId}, a public subnet (it routes to an internet gateway)` +

@@ -1,4 +1,4 @@
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import { podIps } from '../../model/cluster-index';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
@@ -10,7 +10,7 @@ import type { PostureCheck } from '../types';
 // Pods in the same public subnet as their node are already reported by node-in-public-subnet.
 export const podInPublicSubnet: PostureCheck = {
   id: 'pod-in-public-subnet',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const lacking = ctx.lacking(['Pod', 'NetworkInterfaces', 'Subnets', 'RouteTables']);
     if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const nodeSubnets = new Set(ctx.nodes.map((n) => n.subnetId).filter((s): s is string => !!s));
@@ -26,7 +26,6 @@ export const podInPublicSubnet: PostureCheck = {
     }
     return [...bySubnet].map(([subnetId, pods]) => ({
       id: this.id,
-      severity: 'medium',
       object: subnetId,
       summary: `${pods.length} pod(s) (${listSome(pods)}) have their network interface in ${subnetId}, a public subnet (it routes to an internet gateway); EKS best practices keep pod subnets private (EKS Best Practices: VPC and subnet considerations).`,
       fix: `Point the ENIConfig (or the node group) for these pods at a private subnet instead of ${subnetId}: kubectl edit eniconfig <name> and set spec.subnet to a private subnet, then recycle the nodes.`,

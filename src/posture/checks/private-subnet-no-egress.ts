@@ -1,5 +1,5 @@
 import type { CompiledRoute } from '../../engine/aws/route';
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
 import type { PostureCheck } from '../types';
@@ -10,12 +10,12 @@ import type { PostureCheck } from '../types';
 // A blackhole route drops traffic (https://docs.aws.amazon.com/vpc/latest/userguide/route-table-options.html).
 export const privateSubnetNoEgress: PostureCheck = {
   id: 'private-subnet-no-egress',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const lacking = ctx.lacking(['Node', 'Subnets', 'RouteTables']);
     if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const nodesBySubnet = new Map<string, string[]>();
     for (const n of ctx.nodes) if (n.subnetId) nodesBySubnet.set(n.subnetId, [...(nodesBySubnet.get(n.subnetId) ?? []), n.name]);
-    const findings: Finding[] = [];
+    const findings: CheckFinding[] = [];
     for (const [subnetId, nodes] of nodesBySubnet) {
       if (ctx.isPublicSubnet(subnetId) !== false) continue;
       const table = ctx.routeTableFor(subnetId)!;
@@ -26,7 +26,6 @@ export const privateSubnetNoEgress: PostureCheck = {
       );
       findings.push({
         id: this.id,
-        severity: 'medium',
         object: subnetId,
         summary: `${subnetId} is a private subnet with ${nodes.length} node(s) (${listSome(nodes)}) and ${problem}, so its nodes and pods cannot reach the internet (image registries, AWS APIs) unless the cluster is built as a private cluster with VPC endpoints (Amazon EKS User Guide: private clusters; Amazon VPC User Guide: NAT gateways).`,
         fix: `aws ec2 ${problem.startsWith('no ') ? 'create-route' : 'replace-route'} --route-table-id ${table.id} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${nat?.NatGatewayId ?? 'NAT_GATEWAY_ID_IN_A_PUBLIC_SUBNET'}`,

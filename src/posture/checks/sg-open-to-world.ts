@@ -1,6 +1,6 @@
 import type { IpPermission } from '@aws-sdk/client-ec2';
-import type { Finding, Severity } from '../../model/result';
 import { SEVERITY_ORDER } from '../../model/result';
+import { severityOf, WORLD_OPEN_PORTS, type CheckFinding } from '../pack';
 import { describePorts, rulePorts, type RulePorts } from '../ip-permissions';
 import { Cidr, parseAddress } from '../../model/cidr';
 import type { PostureContext } from '../context';
@@ -12,37 +12,23 @@ import type { PostureCheck } from '../types';
 // ports open to the world (EC2.19, https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-19);
 // the kubelet (10250) and API server (443/6443) ports are the EKS-specific ones
 // (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html).
+// What may be open is judged as Security Hub EC2.18 does ("Security groups should only allow unrestricted incoming
+// traffic for authorized ports", authorizedTcpPorts default 80 and 443,
+// https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-18), configurable as
+// `posture.authorizedPorts` — except on a group attached to nodes or pods: a load balancer's group open on 80/443 is
+// its purpose, a node's or pod's is not. IPv6 openings (::/0) are left out where the group's subnets (or, for a group
+// on no interface, its VPC) have no IPv6 block: no IPv6 traffic can arrive there.
 
-interface RankedPort {
-  port: number;
-  name: string;
-  severity: Severity;
-}
+const rank = (variant: string) => SEVERITY_ORDER.indexOf(severityOf('sg-open-to-world', variant));
 
-export const RANKED_PORTS: RankedPort[] = [
-  { port: 22, name: 'SSH', severity: 'critical' },
-  { port: 3389, name: 'RDP', severity: 'critical' },
-  { port: 3306, name: 'MySQL', severity: 'critical' },
-  { port: 5432, name: 'PostgreSQL', severity: 'critical' },
-  { port: 1433, name: 'SQL Server', severity: 'critical' },
-  { port: 6379, name: 'Redis', severity: 'critical' },
-  { port: 27017, name: 'MongoDB', severity: 'critical' },
-  { port: 9200, name: 'Elasticsearch', severity: 'critical' },
-  { port: 10250, name: 'kubelet', severity: 'high' },
-  { port: 443, name: 'HTTPS/Kubernetes API', severity: 'high' },
-  { port: 6443, name: 'Kubernetes API', severity: 'high' },
-];
-
-const rank = (s: Severity) => SEVERITY_ORDER.indexOf(s);
-
-/** Severity of a world-open rule: all traffic is critical; else the worst ranked TCP port it covers; else medium (ICMP low). */
-export function worldRuleSeverity(r: RulePorts): { severity: Severity; names: string[] } {
-  if (r.protocol === 'all') return { severity: 'critical', names: ['every port'] };
-  if (r.protocol === 'icmp' || r.protocol === 'icmpv6') return { severity: 'low', names: [] };
-  const hits = r.protocol === 'tcp' ? RANKED_PORTS.filter((p) => p.port >= r.from && p.port <= r.to) : [];
-  if (hits.length === 0) return { severity: 'medium', names: [] };
-  const worst = hits.reduce((a, b) => (rank(b.severity) < rank(a.severity) ? b : a));
-  return { severity: worst.severity, names: hits.map((h) => `${h.name} ${h.port}`) };
+/** The pack variant of a world-open rule: all traffic, else the worst ranked TCP port it covers, else another port (ICMP apart). */
+export function worldRuleVariant(r: RulePorts): { variant: string; names: string[] } {
+  if (r.protocol === 'all') return { variant: 'every-port', names: ['every port'] };
+  if (r.protocol === 'icmp' || r.protocol === 'icmpv6') return { variant: 'icmp', names: [] };
+  const hits = r.protocol === 'tcp' ? WORLD_OPEN_PORTS.filter((p) => p.port >= r.from && p.port <= r.to) : [];
+  if (hits.length === 0) return { variant: 'other-port', names: [] };
+  const worst = hits.reduce((a, b) => (rank(b.variant) < rank(a.variant) ? b : a));
+  return { variant: worst.variant, names: hits.map((h) => `${h.name} ${h.port}`) };
 }
 
 /** One rule's protocol, ports and CIDRs of one address family. */
@@ -126,15 +112,21 @@ function worldOpenings(rules: FamilyRule[], family: 4 | 6): WorldOpening[] {
 
 export const sgOpenToWorld: PostureCheck = {
   id: 'sg-open-to-world',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const lacking = ctx.lacking(['SecurityGroups']);
     if (lacking) return [notEvaluated(ctx, this.id, lacking)];
-    const findings: Finding[] = [];
+    const findings: CheckFinding[] = [];
+    const attachments = groupAttachments(ctx);
+    const authorized = new Set(ctx.options.authorizedPorts);
     for (const sg of ctx.snap.aws.securityGroups) {
       if (!sg.GroupId) continue;
       const perms = sg.IpPermissions ?? [];
       const openings = new Map<string, WorldOpening>();
+      const attached = attachments.get(sg.GroupId);
+      const onWorkload = attached?.nodeOrPod ?? false;
+      const ipv6 = attached ? [...attached.subnets].some((id) => ctx.hasIpv6(id)) : vpcHasIpv6(ctx, sg.VpcId);
       for (const family of [4, 6] as const) {
+        if (family === 6 && !ipv6) continue;
         const rules: FamilyRule[] = perms.map((perm) => ({
           perm,
           ports: rulePorts(perm),
@@ -143,6 +135,7 @@ export const sgOpenToWorld: PostureCheck = {
             .filter((c): c is Cidr => c?.family === family),
         }));
         for (const o of worldOpenings(rules, family)) {
+          if (!onWorkload && isAuthorized(o.ports, authorized)) continue;
           const key = describePorts(o.ports) + `/${o.ports.from}-${o.ports.to}`;
           const seen = openings.get(key);
           if (seen) seen.sources.push(...o.sources);
@@ -150,12 +143,12 @@ export const sgOpenToWorld: PostureCheck = {
         }
       }
       if (openings.size === 0) continue;
-      let severity: Severity = 'info';
+      let variant: string | undefined;
       const parts: string[] = [];
       const revokeByPerm = new Map<IpPermission, { v4: Set<string>; v6: Set<string> }>();
       for (const o of openings.values()) {
-        const ranked = worldRuleSeverity(o.ports);
-        if (rank(ranked.severity) < rank(severity)) severity = ranked.severity;
+        const ranked = worldRuleVariant(o.ports);
+        if (variant === undefined || rank(ranked.variant) < rank(variant)) variant = ranked.variant;
         const texts = [...new Set(o.sources.map((x) => x.cidr.text))];
         const together = [4, 6].some((f) => o.sources.filter((x) => x.cidr.family === f).length > 1) ? ' (together the whole internet)' : '';
         parts.push(`${describePorts(o.ports)}${ranked.names.length && o.ports.protocol !== 'all' ? ` (${ranked.names.join(', ')})` : ''} from ${texts.join(' and ')}${together}`);
@@ -179,7 +172,7 @@ export const sgOpenToWorld: PostureCheck = {
         });
       findings.push({
         id: this.id,
-        severity,
+        variant,
         object: sg.GroupId,
         summary: `${sg.GroupId}${sg.GroupName ? ` (${sg.GroupName})` : ''} admits ${parts.join('; ')}, so anyone on the internet can reach these ports on every interface that carries the group (Amazon VPC User Guide: security group rules; AWS Security Hub EC2.19).`,
         fix: `aws ec2 revoke-security-group-ingress --group-id ${sg.GroupId} --ip-permissions '${JSON.stringify(revoke)}' and re-add the rules for the CIDR blocks or security groups that need them`,
@@ -188,3 +181,37 @@ export const sgOpenToWorld: PostureCheck = {
     return findings;
   },
 };
+
+/** TCP ports all in the authorised list (EC2.18 authorizedTcpPorts): fine on a group that carries no node or pod. */
+function isAuthorized(r: RulePorts, authorized: ReadonlySet<number>): boolean {
+  if (r.protocol !== 'tcp' || r.to - r.from > 1024) return false;
+  for (let p = r.from; p <= r.to; p++) if (!authorized.has(p)) return false;
+  return true;
+}
+
+/** Per group: the subnets of the interfaces that carry it, and whether one of them is a node's or a pod's. */
+function groupAttachments(ctx: PostureContext): Map<string, { subnets: Set<string>; nodeOrPod: boolean }> {
+  const nodeInstances = new Set(ctx.nodes.map((n) => n.instanceId).filter((i): i is string => !!i));
+  const out = new Map<string, { subnets: Set<string>; nodeOrPod: boolean }>();
+  for (const e of ctx.snap.aws.networkInterfaces) {
+    const workload = e.InterfaceType === 'branch' || e.InterfaceType === 'trunk' || (e.Attachment?.InstanceId !== undefined && nodeInstances.has(e.Attachment.InstanceId));
+    for (const g of e.Groups ?? []) {
+      if (!g.GroupId) continue;
+      const entry = out.get(g.GroupId) ?? { subnets: new Set<string>(), nodeOrPod: false };
+      if (e.SubnetId) entry.subnets.add(e.SubnetId);
+      if (workload && !isLoadBalancer(e)) entry.nodeOrPod = true;
+      out.set(g.GroupId, entry);
+    }
+  }
+  return out;
+}
+
+/** An Elastic Load Balancing interface (ALB/CLB: "ELB app/…", "ELB name"; NLB/GWLB: their interface types). */
+function isLoadBalancer(e: { InterfaceType?: string; Description?: string; RequesterId?: string }): boolean {
+  return e.InterfaceType === 'network_load_balancer' || e.InterfaceType === 'gateway_load_balancer' || e.RequesterId === 'amazon-elb' || /^ELB /.test(e.Description ?? '');
+}
+
+function vpcHasIpv6(ctx: PostureContext, vpcId: string | undefined): boolean {
+  const cidrs = vpcId ? ctx.placement.vpcCidrs.get(vpcId) : undefined;
+  return cidrs === undefined || cidrs.some((c) => c.family === 6);
+}

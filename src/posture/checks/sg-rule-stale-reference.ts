@@ -1,5 +1,5 @@
 import type { IpPermission } from '@aws-sdk/client-ec2';
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import type { PostureContext } from '../context';
 import { notEvaluated } from '../findings';
 import type { PostureCheck } from '../types';
@@ -10,11 +10,11 @@ import type { PostureCheck } from '../types';
 // group absent from it names a group that is gone. References to other accounts cannot be checked and are skipped.
 export const sgRuleStaleReference: PostureCheck = {
   id: 'sg-rule-stale-reference',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const lacking = ctx.lacking(['SecurityGroups']);
     if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const known = new Set(ctx.snap.aws.securityGroups.map((g) => g.GroupId));
-    const findings: Finding[] = [];
+    const findings: CheckFinding[] = [];
     for (const sg of ctx.snap.aws.securityGroups) {
       if (!sg.GroupId) continue;
       const stale: { direction: 'ingress' | 'egress'; groupId: string; permission: IpPermission }[] = [];
@@ -42,7 +42,6 @@ export const sgRuleStaleReference: PostureCheck = {
         .filter(Boolean);
       findings.push({
         id: this.id,
-        severity: 'low',
         object: sg.GroupId,
         summary: `${sg.GroupId} has ${stale.length} rule(s) referencing ${refs.join(', ')}, which no longer exist(s); stale rules match nothing and hide what the group was meant to allow (Amazon VPC Peering Guide: stale security group rules).`,
         fix: fixes.join(' && '),

@@ -1,4 +1,4 @@
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import { parseAddress } from '../../model/cidr';
 import type { PostureContext } from '../context';
 import { listSome, notEvaluated } from '../findings';
@@ -13,7 +13,7 @@ import type { PostureCheck } from '../types';
 
 export const sgpBlocksKubeletProbes: PostureCheck = {
   id: 'sgp-blocks-kubelet-probes',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const failed = ctx.collectionFailed('SecurityGroupPolicy');
     if (failed) return [notEvaluated(ctx, this.id, failed)];
     const lacking = ctx.lacking(['Pod', 'NetworkInterfaces', 'SecurityGroups']);
@@ -47,12 +47,11 @@ export const sgpBlocksKubeletProbes: PostureCheck = {
         blocked.set(key, entry);
       }
     }
-    const findings: Finding[] = [...blocked.values()].map((b) => {
+    const findings: CheckFinding[] = [...blocked.values()].map((b) => {
       const target = b.groupIds[0] ?? 'POD_SECURITY_GROUP';
       const ports = [...b.ports].sort((x, y) => x - y);
       return {
         id: this.id,
-        severity: 'high',
         object: target,
         summary: `The security groups of pod(s) ${listSome([...b.pods])} (${b.groupIds.join(', ')}) do not admit the node security group on probe port(s) ${ports.join(', ')}, so the kubelet's liveness/readiness probes fail and the pods are restarted or never become ready (Amazon EKS User Guide: security groups for pods).`,
         fix: ports

@@ -1,5 +1,5 @@
 import type { Pod } from '../../model/k8s';
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import { compileSelector } from '../../resolve/selector';
 import type { PostureContext } from '../context';
 import { notEvaluated } from '../findings';
@@ -11,7 +11,7 @@ import type { PostureCheck } from '../types';
 // https://github.com/aws/amazon-vpc-resource-controller-k8s/blob/master/apis/vpcresources/v1beta1/securitygrouppolicy_types.go).
 export const sgpSelectsNoPods: PostureCheck = {
   id: 'sgp-selects-no-pods',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const failed = ctx.collectionFailed('SecurityGroupPolicy');
     if (failed) return [notEvaluated(ctx, this.id, failed)];
     const policies = ctx.snap.k8s.securityGroupPolicies;
@@ -19,7 +19,7 @@ export const sgpSelectsNoPods: PostureCheck = {
     const lacking = ctx.lacking(['Pod']);
     if (lacking) return [notEvaluated(ctx, this.id, lacking)];
     const saLabels = new Map(ctx.snap.k8s.serviceAccounts.map((sa) => [`${sa.metadata.namespace ?? 'default'}/${sa.metadata.name}`, sa.metadata.labels ?? {}]));
-    const findings: Finding[] = [];
+    const findings: CheckFinding[] = [];
     for (const sgp of policies) {
       const ns = sgp.metadata.namespace ?? 'default';
       const object = `SecurityGroupPolicy/${ns}/${sgp.metadata.name}`;
@@ -39,7 +39,6 @@ export const sgpSelectsNoPods: PostureCheck = {
       const groups = sgp.spec?.securityGroups?.groupIds ?? [];
       findings.push({
         id: this.id,
-        severity: 'low',
         object,
         summary: `SecurityGroupPolicy ${ns}/${sgp.metadata.name}${groups.length ? ` (${groups.join(', ')})` : ''} selects no running pod in ${ns}, so its security groups protect nothing — check its selectors against the pods' (and service accounts') labels (Amazon EKS User Guide: security groups for pods).`,
         fix: `kubectl get pods,serviceaccounts -n ${ns} --show-labels, then fix the selector (kubectl edit securitygrouppolicy -n ${ns} ${sgp.metadata.name}) or delete the policy if its workload is gone`,

@@ -1,4 +1,4 @@
-import type { Finding } from '../../model/result';
+import type { CheckFinding } from '../pack';
 import type { PostureContext } from '../context';
 import { notEvaluated } from '../findings';
 import type { PostureCheck } from '../types';
@@ -7,7 +7,7 @@ import type { PostureCheck } from '../types';
 // attached and SecurityGroupPolicies have no effect (https://docs.aws.amazon.com/eks/latest/userguide/security-groups-pods-deployment.html).
 export const sgpWithoutPodEni: PostureCheck = {
   id: 'sgp-without-pod-eni',
-  run(ctx: PostureContext): Finding[] {
+  run(ctx: PostureContext): CheckFinding[] {
     const failed = ctx.collectionFailed('SecurityGroupPolicy');
     if (failed) return [notEvaluated(ctx, this.id, failed)];
     const policies = ctx.snap.k8s.securityGroupPolicies;
@@ -21,7 +21,6 @@ export const sgpWithoutPodEni: PostureCheck = {
     return [
       {
         id: this.id,
-        severity: 'high',
         object: 'vpc-cni',
         summary: `${policies.length} SecurityGroupPolicy object(s) exist but aws-node runs with ${value === undefined ? 'ENABLE_POD_ENI unset' : `ENABLE_POD_ENI=${value}`}, so no pod gets its own security groups and the policies have no effect (Amazon EKS User Guide: configure security groups for pods).`,
         fix: managed

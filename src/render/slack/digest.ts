@@ -4,14 +4,10 @@ import { SEVERITY_ORDER, type Change, type Severity } from '../../model/result';
 import { age, describeState } from '../text/state-line';
 import { BlockBudget, context, escapeMrkdwn, header, LIMITS, moreNote, section, truncate } from './limits';
 import type { Block, SlackMessage } from './types';
+import { slackSeverity, STATE_ICONS } from '../palette';
 
-export const SEVERITY_ICON: Record<Severity, string> = {
-  critical: ':red_circle:',
-  high: ':large_orange_circle:',
-  medium: ':large_yellow_circle:',
-  low: ':large_blue_circle:',
-  info: ':white_circle:',
-};
+/** The one severity palette (src/render/palette.ts), as Slack emoji. */
+export const SEVERITY_ICON: Record<Severity, string> = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, slackSeverity(s)])) as Record<Severity, string>;
 
 /** What a digest compares: the cluster, its baseline and the state it was compared with. */
 export interface DigestContext {
@@ -42,8 +38,15 @@ function countsLine(counts: Record<Severity, number>): string {
   return SEVERITY_ORDER.map((s) => `${SEVERITY_ICON[s]} ${counts[s]} ${s}`).join('   ');
 }
 
-function changeLine(c: Change): string {
-  return `${SEVERITY_ICON[c.severity]} *${c.kind}* \`${escapeMrkdwn(truncate(c.id, 200))}\` ${c.change} — ${escapeMrkdwn(truncate(c.summary, 500))}`;
+/** A change, with who made it when known (src/drift/attribution.ts, as the jobs word it). */
+export type AttributedChange = Change & { changedBy?: string };
+
+function byLine(changedBy: string | undefined): string {
+  return changedBy ? `\n      _${escapeMrkdwn(truncate(changedBy, 300))}_` : '';
+}
+
+function changeLine(c: AttributedChange): string {
+  return `${SEVERITY_ICON[c.severity]} *${c.kind}* \`${escapeMrkdwn(truncate(c.id, 200))}\` ${c.change} — ${escapeMrkdwn(truncate(c.summary, 500))}${byLine(c.changedBy)}`;
 }
 
 function sourceLine(ctx: DigestContext): string {
@@ -55,7 +58,7 @@ function sourceLine(ctx: DigestContext): string {
  * Change lines packed into sections (each ≤ 3,000 characters) while the budget lasts; returns how many
  * changes were shown.
  */
-function pushChangeLines(budget: BlockBudget, changes: Change[], limit: number): number {
+function pushChangeLines(budget: BlockBudget, changes: AttributedChange[], limit: number): number {
   let shown = 0;
   let text = '';
   const flush = (): boolean => {
@@ -98,6 +101,8 @@ export interface DigestItem {
   firstSeen: string;
   /** The frequent check already alerted it in this form at this time. */
   alertedAt?: string;
+  /** Who made it, when known ("changed by … at …"). */
+  changedBy?: string;
 }
 
 export interface DigestSections {
@@ -120,8 +125,8 @@ function itemLine(item: DigestItem, open: boolean, now?: number): string {
   const c = item.change;
   const head = `${SEVERITY_ICON[c.severity]} *${c.kind}* \`${escapeMrkdwn(truncate(c.id, 200))}\` ${c.change}`;
   // Alerted already: the alert carried the text; the digest only points at it.
-  if (item.alertedAt && !open) return `${head} — alerted at ${hhmm(item.alertedAt)}`;
-  return `${head}${open ? ` _(${daysOpen(item.firstSeen, now)})_` : ''} — ${escapeMrkdwn(truncate(c.summary, 500))}`;
+  if (item.alertedAt && !open) return `${head} — alerted at ${hhmm(item.alertedAt)}${byLine(item.changedBy)}`;
+  return `${head}${open ? ` _(${daysOpen(item.firstSeen, now)})_` : ''} — ${escapeMrkdwn(truncate(c.summary, 500))}${byLine(item.changedBy)}`;
 }
 
 function buttons(item: DigestItem): Block {
@@ -178,7 +183,7 @@ export function renderDriftDigest(ctx: DigestContext, sections: DigestSections, 
   }
   if (notes.length) budget.pushReserved(context(escapeMrkdwn(truncate(notes.map((n) => `note: ${n}`).join('\n'), 1500))));
   const summary = [`${sections.new.length} new`, `${sections.open.length} still open`, `${sections.resolved.length} resolved`].join(', ');
-  return { text: `Drift digest for ${ctx.cluster}: ${summary}`, blocks: budget.blocks };
+  return { text: escapeMrkdwn(`Drift digest for ${ctx.cluster}: ${summary}`), blocks: budget.blocks };
 }
 
 function acceptAllConfirm(n: number) {
@@ -197,36 +202,36 @@ function bySeverityItems(items: DigestItem[]): DigestItem[] {
 /** A quiet day (nothing new, open or resolved): one line. */
 export function renderQuietDay(ctx: DigestContext, snoozed: number): SlackMessage {
   const text = `:white_check_mark: ${ctx.cluster}: no drift from baseline ${ctx.baseline}${snoozed ? ` (${snoozed} snoozed change${snoozed === 1 ? '' : 's'} not shown)` : ''}.`;
-  return { text, blocks: [section(escapeMrkdwn(text).replace(/^:white_check_mark: ([^:]+):/, ':white_check_mark: *$1*:'))] };
+  return { text: escapeMrkdwn(text), blocks: [section(escapeMrkdwn(text).replace(/^:white_check_mark: ([^:]+):/, ':white_check_mark: *$1*:'))] };
 }
 
 /** The alert sent at once for new critical changes: every one the message can hold. */
-export function renderCriticalAlert(ctx: DigestContext, critical: Change[]): SlackMessage | undefined {
+export function renderCriticalAlert(ctx: DigestContext, critical: AttributedChange[]): SlackMessage | undefined {
   if (critical.length === 0) return undefined;
   const budget = new BlockBudget();
-  const title = `:rotating_light: *Critical drift on ${escapeMrkdwn(ctx.cluster)}*: ${critical.length} new critical change${critical.length === 1 ? '' : 's'} since the baseline`;
+  const title = `${STATE_ICONS.alert.slack} *Critical drift on ${escapeMrkdwn(ctx.cluster)}*: ${critical.length} new critical change${critical.length === 1 ? '' : 's'} since the baseline`;
   budget.push(section(title));
   const shown = pushChangeLines(budget, critical, critical.length);
   if (shown < critical.length) budget.pushReserved(moreNote(`…and ${critical.length - shown} more critical changes.`, ctx.cliCommand));
   else budget.pushReserved(context(escapeMrkdwn(`${sourceLine(ctx)} \`${truncate(ctx.cliCommand, 1500)}\` prints every change; the daily digest has buttons to accept or snooze them.`)));
-  return { text: `Critical drift on ${ctx.cluster}: ${critical.map((c) => c.summary).join('; ')}`, blocks: budget.blocks };
+  return { text: escapeMrkdwn(`Critical drift on ${ctx.cluster}: ${critical.map((c) => c.summary).join('; ')}`), blocks: budget.blocks };
 }
 
 /** No baseline to compare with: say so, and how to save one (the digest never stays silent). */
 export function renderNoBaseline(cluster: string): SlackMessage {
   const how = `Save one from Slack with \`/eksnet baseline save --cluster ${cluster}\` (approvers), or with \`eksnet baseline save --cluster ${cluster}\`.`;
   const blocks: Block[] = [header(`Drift digest — ${cluster}`)];
-  blocks.push(section(`:information_source: No drift digest for *${escapeMrkdwn(cluster)}*: there is no baseline to compare with yet. ${escapeMrkdwn(how)}`));
-  return { text: `No drift digest for ${cluster}: no baseline yet. ${how}`, blocks };
+  blocks.push(section(`${STATE_ICONS.info.slack} No drift digest for *${escapeMrkdwn(cluster)}*: there is no baseline to compare with yet. ${escapeMrkdwn(how)}`));
+  return { text: escapeMrkdwn(`No drift digest for ${cluster}: no baseline yet. ${how}`), blocks };
 }
 
 /** A drift run that could not compare: why, never "no drift". */
 export function renderDriftFailure(cluster: string, why: string, ref: string): SlackMessage {
-  return { text: `:warning: drift check failed: ${why} (cluster ${cluster}; reference ${ref} in the eksnet logs has the details).` };
+  return { text: `${STATE_ICONS.warning.slack} ${escapeMrkdwn(`drift check failed: ${why} (cluster ${cluster}; reference ${ref} in the eksnet logs has the details).`)}` };
 }
 
 /** A job that could not run: one sentence and a reference for the logs. */
 export function renderJobFailure(job: string, cluster: string, ref: string, hint?: string): SlackMessage {
   const why = hint ? ` (${hint})` : '';
-  return { text: `:warning: eksnet could not run the ${job} for ${cluster}${why}; reference ${ref} in the eksnet logs has the details.` };
+  return { text: `${STATE_ICONS.warning.slack} ${escapeMrkdwn(`eksnet could not run the ${job} for ${cluster}${why}; reference ${ref} in the eksnet logs has the details.`)}` };
 }

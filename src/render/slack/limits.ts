@@ -25,16 +25,19 @@ export function truncate(text: string, max: number): string {
   return text.slice(0, Math.max(0, max - 1)) + '…';
 }
 
-/** A ``` code block whose whole text (fences included) fits in `max`; cut lines end with a "…N more lines" line. */
+/**
+ * A ``` code block whose whole text (fences included) fits in `max`; cut lines end with a "…N more lines" line.
+ * `body` is raw text: it is escaped here (Slack's rule holds inside code blocks too), so `<<'EOF'` shows as typed.
+ */
 export function codeBlock(body: string, max: number = LIMITS.sectionText): string {
   const clean = body.replace(/```/g, "'''").replace(/\s+$/, '');
-  const full = '```\n' + clean + '\n```';
+  const full = '```\n' + escapeMrkdwn(clean) + '\n```';
   if (full.length <= max) return full;
   const lines = clean.split('\n');
   const kept: string[] = [];
   let used = 8 + 40; // fences plus room for the "more lines" note
   for (const line of lines) {
-    const l = truncate(line, max - 60);
+    const l = escapeMrkdwn(truncate(line, Math.floor((max - 60) / 5)));
     if (used + l.length + 1 > max) break;
     kept.push(l);
     used += l.length + 1;
@@ -105,7 +108,7 @@ export class BlockBudget {
 
 /** The note closing a summarised answer: what was left out and the CLI command that prints all of it. */
 export function moreNote(what: string, cliCommand: string): Block {
-  return context(truncate(`${what} Run \`${truncate(cliCommand, 1500)}\` to print everything.`, LIMITS.contextText));
+  return context(truncate(`${escapeMrkdwn(what)} Run \`${escapeMrkdwn(truncate(cliCommand, 1500))}\` to print everything.`, LIMITS.contextText));
 }
 
 function clampBlock(block: Block): Block | undefined {

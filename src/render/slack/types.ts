@@ -6,6 +6,8 @@ export type Block = types.KnownBlock;
 export interface SlackMessage {
   response_type?: 'ephemeral' | 'in_channel';
   replace_original?: boolean;
+  /** Delete the message this response_url belongs to ("as the sole attribute" besides text). */
+  delete_original?: boolean;
   /** Fallback text (notifications, screen readers); also the whole message when there are no blocks. */
   text: string;
   blocks?: Block[];

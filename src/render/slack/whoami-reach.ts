@@ -1,54 +1,15 @@
 import type { BatchRow, ReachDetail } from '../../../commands/whoami-reach';
 import type { CommandResult } from '../../../commands/types';
-import type { FlowResult, LayerResult, LayerVerdict, ReachResult, Verdict } from '../../model/result';
+import type { ReachResult } from '../../model/result';
 import type { MapEntry, ReachMap } from '../../engine/reach-map';
 import { describeState } from '../text/state-line';
 import { BlockBudget, codeBlock, context, escapeMrkdwn, LIMITS, moreNote, section, truncate } from './limits';
+import { LAYER_ICONS, STATE_ICONS, slackWord } from '../palette';
+import { namesWithCount, portsLine, summarisePair, type CauseGroup } from '../summary';
+import { flowsText, headlineText, questionText } from '../text/whoami-reach';
+import { fixBlocks } from './blocks';
 import { shareButton } from './share';
 import type { Block, SlackMessage, SlackRenderOptions } from './types';
-
-export const LAYER_ICON: Record<LayerVerdict, string> = {
-  allow: ':white_check_mark:',
-  deny: ':x:',
-  'not-evaluated': ':grey_question:',
-  'not-enforced': ':white_circle:',
-};
-
-export const VERDICT_ICON: Record<Verdict, string> = { allowed: ':white_check_mark:', denied: ':no_entry:', partial: ':warning:' };
-
-/** Flows whose layers say the same thing (verdicts and objects) are shown once, with a count. */
-function groupFlows(flows: FlowResult[]): { sample: FlowResult; count: number }[] {
-  const groups = new Map<string, { sample: FlowResult; count: number }>();
-  for (const f of flows) {
-    const key = `${f.verdict}|${f.port}/${f.protocol}|` + f.layers.map((l) => `${l.layer}:${l.verdict}:${l.objects.join(',')}`).join('|');
-    const g = groups.get(key);
-    if (g) g.count++;
-    else groups.set(key, { sample: f, count: 1 });
-  }
-  // Denied groups first: they are what the person asking needs to act on.
-  return [...groups.values()].sort((a, b) => Number(a.sample.verdict === 'allowed') - Number(b.sample.verdict === 'allowed'));
-}
-
-function layerLine(l: LayerResult): string {
-  const objects = l.objects.length ? `  ${l.objects.map((o) => '`' + o + '`').join(' ')}` : '';
-  const verdict = l.verdict === 'allow' || l.verdict === 'deny' ? '' : ` _(${l.verdict})_`;
-  return `${LAYER_ICON[l.verdict]} *${l.layer}*${verdict} — ${escapeMrkdwn(truncate(l.reason, 400))}${objects}`;
-}
-
-function flowBlocks(sample: FlowResult, count: number): Block[] {
-  const more = count > 1 ? ` (+${count - 1} more flow${count > 2 ? 's' : ''} with the same answer)` : '';
-  const title = `${sample.verdict === 'allowed' ? ':white_check_mark:' : ':no_entry:'} *${escapeMrkdwn(sample.from)} → ${escapeMrkdwn(sample.to)}*  ${sample.protocol}/${sample.port} — ${sample.verdict}${more}`;
-  const blocks: Block[] = [section([title, ...sample.layers.map(layerLine)].join('\n'))];
-  for (const l of sample.layers) {
-    if (l.verdict !== 'deny' || !l.fix) continue;
-    blocks.push(section(`*Fix for ${l.layer}* (${l.fix.kind}): ${escapeMrkdwn(truncate(l.fix.description, 600))}\n${codeBlock(l.fix.text, LIMITS.sectionText - 700)}`));
-  }
-  return blocks;
-}
-
-function headline(verdict: Verdict, text: string): Block {
-  return section(`${VERDICT_ICON[verdict]} *${verdict.toUpperCase()}*  ${text}`);
-}
 
 function stateContext(result: CommandResult): Block[] {
   const line = describeState(result.state);
@@ -57,48 +18,67 @@ function stateContext(result: CommandResult): Block[] {
   return parts.length ? [context(escapeMrkdwn(parts.join('\n')))] : [];
 }
 
-export function renderPairBlocks(result: CommandResult<ReachResult>, detail: ReachDetail, opts: SlackRenderOptions): SlackMessage {
-  const data = result.data;
-  const allowed = data.flows.filter((f) => f.verdict === 'allowed').length;
-  const what = `${detail.from} → ${detail.to}${detail.port ? ' port ' + detail.port : ''}`;
-  const budget = new BlockBudget();
-  budget.push(headline(data.verdict, `${escapeMrkdwn(what)}  (${allowed} of ${data.flows.length} flows allowed)`));
-  for (const b of stateContext(result)) budget.push(b);
-
-  const groups = groupFlows(data.flows);
-  let shownFlows = 0;
-  let shownGroups = 0;
-  for (const { sample, count } of groups) {
-    const blocks: Block[] = [{ type: 'divider' }, ...flowBlocks(sample, count)];
-    if (!blocks.every((b) => budget.fits(b)) || budget.blocks.length + blocks.length + 3 > LIMITS.blocks) break;
-    blocks.forEach((b) => budget.push(b));
-    shownFlows += count;
-    shownGroups++;
-  }
-  const notEvaluated = [...new Set(data.flows.flatMap((f) => f.layers.filter((l) => l.verdict === 'not-evaluated').map((l) => l.layer)))];
-  if (notEvaluated.length) budget.pushReserved(context(`This answer covers only the evaluated layers; not evaluated: ${notEvaluated.join(', ')}.`));
-  if (shownGroups < groups.length) {
-    const rest = data.flows.length - shownFlows;
-    budget.pushReserved(moreNote(`…and ${rest} more flow${rest === 1 ? '' : 's'} (${groups.length - shownGroups} more distinct answers).`, opts.cliCommand));
-  }
-  const share = shareButton(opts);
-  if (share) budget.pushReserved(share);
-  return { text: `${data.verdict.toUpperCase()}: ${what} (${allowed} of ${data.flows.length} flows allowed)`, blocks: budget.blocks };
-}
-
-function entryLine(e: MapEntry): string {
-  const ports = e.ports.map((p) => `${p.port}/${p.protocol}${p.verdict === 'allowed' ? '' : ' ' + p.verdict}`).join(', ');
-  return `${VERDICT_ICON[e.verdict]} ${escapeMrkdwn(e.service)}  ${ports}`;
+/** The blocking lines of a group: one per denying layer, object and why. */
+function groupText(g: CauseGroup, heading: boolean): string {
+  const lines = g.blocking.map((b) => `${LAYER_ICONS.deny.slack} *${b.layer}* — ${escapeMrkdwn(truncate(b.why, 700))}`);
+  if (heading) lines.unshift(`${slackWord(g.word)} *${escapeMrkdwn(g.ports.join(', '))}* — ${escapeMrkdwn(flowsText(g.flows))}`);
+  return lines.join('\n');
 }
 
 /**
- * One map direction as compact lines, using at most `maxChars` of the message so the other direction
- * keeps room too (Services that are denied outright are only counted).
+ * The same structure as the terminal's summary: verdict, per-port verdicts, what blocks (one line per blocking
+ * layer, flows with the same cause grouped), the passing layers in one line, the fix once as code, then how to
+ * see every flow.
+ */
+export function renderPairBlocks(result: CommandResult<ReachResult>, detail: ReachDetail, opts: SlackRenderOptions): SlackMessage {
+  const data = result.data;
+  const s = summarisePair(data);
+  const question = questionText(detail, data);
+  const budget = new BlockBudget();
+  const headline = headlineText(s, question);
+  const cut = headline.indexOf(' ');
+  budget.push(section(`${slackWord(s.word)} *${headline.slice(0, cut)}* ${escapeMrkdwn(headline.slice(cut + 1))}`));
+  for (const b of stateContext(result)) budget.push(b);
+  if (s.ports.length > 1) budget.push(section(`*Ports:* ${escapeMrkdwn(portsLine(s.ports, slackWord))}`));
+
+  const single = s.groups.length === 1 && s.ports.length === 1;
+  let shownGroups = 0;
+  for (const g of s.groups) {
+    if (!budget.push(section(groupText(g, !single)))) break;
+    shownGroups++;
+  }
+  const lines: string[] = [];
+  for (const n of s.notEnforced) lines.push(`${LAYER_ICONS['not-enforced'].slack} *${n.layer}* not enforced — ${escapeMrkdwn(truncate(n.reason, 500))}`);
+  for (const n of s.notEvaluated) lines.push(`${LAYER_ICONS['not-evaluated'].slack} *${n.layer}* not evaluated — ${escapeMrkdwn(truncate(n.reason, 500))}`);
+  if (lines.length) budget.push(section(lines.join('\n')));
+  const pass = s.passing.length ? `${LAYER_ICONS.allow.slack} ${escapeMrkdwn(s.passing.join(', '))}: pass` : '';
+  const covers = s.notEvaluated.length ? 'This answer covers only the evaluated layers.' : '';
+  if (pass || covers) budget.push(context([pass, covers].filter(Boolean).join('  ·  ')));
+  for (const b of fixBlocks(s.fixes)) if (!budget.push(b)) budget.pushReserved(moreNote('The fix is too long for Slack.', opts.cliCommand));
+  if (shownGroups < s.groups.length) {
+    const rest = s.groups.slice(shownGroups).reduce((n, g) => n + g.flows.length, 0);
+    budget.pushReserved(moreNote(`…and ${rest} more failing flow${rest === 1 ? '' : 's'} (${s.groups.length - shownGroups} more causes).`, opts.cliCommand));
+  } else if (s.total > 0) {
+    budget.pushReserved(context(escapeMrkdwn(`${s.total} flow${s.total === 1 ? '' : 's'}, ${s.allowed} allowed. \`${truncate(opts.cliCommand, 1500)} -v\` prints every flow and layer.`)));
+  }
+  const share = shareButton(opts);
+  if (share) budget.pushReserved(share);
+  return { text: escapeMrkdwn(headlineText(s, question)), blocks: budget.blocks };
+}
+
+function entryLine(e: MapEntry): string {
+  const ports = portsLine(e.ports.map((p) => ({ port: p.port, protocol: p.protocol, word: p.verdict, blockedBy: [] })), slackWord);
+  return `${slackWord(e.verdict)} *${escapeMrkdwn(e.service)}*  ${escapeMrkdwn(ports)}`;
+}
+
+/**
+ * One map direction: every Service with at least one open port, its verdict per port (a Service is never called
+ * denied for one port), then the denied Services by name — as many names as fit, and how many more.
  */
 function mapSection(budget: BlockBudget, title: string, entries: MapEntry[], cliCommand: string, maxChars: number): void {
   const open = entries.filter((e) => e.verdict !== 'denied');
-  const denied = entries.length - open.length;
-  const sections: string[] = [`*${escapeMrkdwn(title)}* (${open.length} of ${entries.length} services)`];
+  const denied = entries.filter((e) => e.verdict === 'denied').map((e) => e.service);
+  const sections: string[] = [`*${escapeMrkdwn(title)}* ${open.length} of ${entries.length} services`];
   let used = sections[0]!.length;
   let shown = 0;
   for (const line of open.map(entryLine)) {
@@ -116,26 +96,28 @@ function mapSection(budget: BlockBudget, title: string, entries: MapEntry[], cli
     }
   }
   shown = Math.max(0, shown);
-  const notes: string[] = [];
-  if (shown < open.length) notes.push(`…and ${open.length - shown} more services.`);
-  if (denied > 0) notes.push(`Denied: ${denied} other service${denied > 1 ? 's' : ''}.`);
-  if (shown < open.length) budget.pushReserved(moreNote(notes.join(' '), cliCommand));
-  else if (notes.length) budget.push(context(notes.join(' ') + ` \`${truncate(cliCommand, 1500)} --json\` lists all.`));
+  if (denied.length) {
+    let n = denied.length;
+    const line = (k: number) => `${slackWord('denied')} denied (${denied.length}): ${escapeMrkdwn(namesWithCount(denied, k))}`;
+    while (n > 1 && line(n).length > Math.min(1500, Math.max(200, maxChars - used))) n--;
+    budget.push(context(line(n)));
+  }
+  if (shown < open.length) budget.pushReserved(moreNote(`…and ${open.length - shown} more services.`, cliCommand));
 }
 
 export function renderMapBlocks(result: CommandResult<ReachMap>, opts: SlackRenderOptions): SlackMessage {
   const map = result.data;
   const budget = new BlockBudget(4, 1500);
-  budget.push(section(`:world_map: *Reach map of ${escapeMrkdwn(map.from)}*`));
+  budget.push(section(`${STATE_ICONS.map.slack} *Reach map of ${escapeMrkdwn(map.from)}*`));
   for (const b of stateContext(result)) budget.push(b);
   const half = Math.floor((LIMITS.totalText - 2500) / 2);
-  mapSection(budget, `${map.from} can reach`, map.reaches, opts.cliCommand, half);
+  mapSection(budget, `${map.from} reaches`, map.reaches, opts.cliCommand, half);
   budget.push({ type: 'divider' });
   mapSection(budget, 'Reached by', map.reachedBy, opts.cliCommand, half);
   const share = shareButton(opts);
   if (share) budget.pushReserved(share);
   const reach = map.reaches.filter((e) => e.verdict !== 'denied').length;
-  return { text: `Reach map of ${map.from}: reaches ${reach} of ${map.reaches.length} services`, blocks: budget.blocks };
+  return { text: escapeMrkdwn(`Reach map of ${map.from}: reaches ${reach} of ${map.reaches.length} services`), blocks: budget.blocks };
 }
 
 export function renderBatchBlocks(rows: BatchRow[], opts: SlackRenderOptions): SlackMessage {

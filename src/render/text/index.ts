@@ -5,12 +5,13 @@ import { renderPostureText } from './posture';
 import { renderDriftText } from './drift';
 import { renderBaselineText } from './baseline';
 import { renderSnapshotText } from './snapshot';
+import { DEFAULT_TEXT_OPTIONS, type TextOptions } from './layout';
 import { renderAuditText } from './audit';
 import { renderStateText } from './state';
 import { renderJobsText } from './jobs';
 import { renderConfigText } from './config';
 
-type TextRenderer = (result: CommandResult<any>) => string;
+type TextRenderer = (result: CommandResult<any>, options: TextOptions) => string;
 
 /** Text renderers by command; a command without one prints its JSON. */
 const RENDERERS: Record<string, TextRenderer> = {
@@ -27,7 +28,7 @@ const RENDERERS: Record<string, TextRenderer> = {
 };
 
 
-export function renderText(result: CommandResult<any>): string {
+export function renderText(result: CommandResult<any>, options: TextOptions = DEFAULT_TEXT_OPTIONS): string {
   const r = RENDERERS[result.command];
-  return r ? r(result) : JSON.stringify(result.data, null, 2) + '\n';
+  return r ? r(result, options) : JSON.stringify(result.data, null, 2) + '\n';
 }

@@ -1,80 +1,124 @@
 import type { BatchRow, ReachDetail } from '../../../commands/whoami-reach';
 import type { CommandResult } from '../../../commands/types';
-import type { FlowResult, LayerResult, LayerVerdict, ReachResult } from '../../model/result';
+import type { FlowResult, LayerResult, ReachResult } from '../../model/result';
 import type { MapEntry, ReachMap } from '../../engine/reach-map';
+import { LAYER_ICONS, STATE_ICONS, WORD_ICONS } from '../palette';
+import { collectFixes, namesWithCount, portsLine, summarisePair, type Fixes, type PairSummary, type Word } from '../summary';
+
+/** How many lines a summary answer aims to fit in (a terminal screen, with the prompt). */
+export const SUMMARY_LINES = 25;
+import { DEFAULT_TEXT_OPTIONS, paint, wrap, type Colour, type TextOptions } from './layout';
 import { describeState } from './state-line';
 
-const ICON: Record<LayerVerdict, string> = { allow: '✔', deny: '✘', 'not-evaluated': '?', 'not-enforced': '○' };
+const WORD_COLOUR: Record<Word, Colour> = { allowed: 'green', denied: 'red', partial: 'yellow', intermittent: 'yellow' };
 
-/** Flows whose layers say the same thing (same verdicts and objects) are shown once, with a count. */
-function groupFlows(flows: FlowResult[]): { sample: FlowResult; others: FlowResult[] }[] {
-  const groups = new Map<string, { sample: FlowResult; others: FlowResult[] }>();
-  for (const f of flows) {
-    // Flows that need different fixes are shown apart, so every fix is printed.
-    const key = `${f.verdict}|${f.port}/${f.protocol}|` + f.layers.map((l) => `${l.layer}:${l.verdict}:${l.objects.join(',')}:${l.fix?.text ?? ''}`).join('|');
-    const g = groups.get(key);
-    if (g) g.others.push(f);
-    else groups.set(key, { sample: f, others: [] });
+function icon(w: Word): string {
+  return WORD_ICONS[w].text;
+}
+
+/** What was asked: `shop/svc/frontend → shop/svc/payments 9090/TCP`. */
+export function questionText(detail: ReachDetail, data: ReachResult): string {
+  const ports = [...new Set(data.flows.map((f) => `${f.port}/${f.protocol}`))];
+  const port = ports.length === 1 ? ports[0] : detail.port ? `port ${detail.port}` : '';
+  return `${detail.from} → ${detail.to}${port ? ' ' + port : ''}`;
+}
+
+/** The verdict line's words after the icon: `DENIED shop/svc/a → shop/svc/b 9090/TCP: 0 of 2 flows allowed`. */
+export function headlineText(s: PairSummary, question: string): string {
+  const counts = `${s.allowed} of ${s.total} flow${s.total === 1 ? '' : 's'} allowed`;
+  if (s.intermittent) return `INTERMITTENT ${question}: about ${s.intermittent.percent}% of connections time out (${s.intermittent.acls.join(', ')}) · ${counts}`;
+  return `${s.word.toUpperCase()} ${question}: ${counts}`;
+}
+
+/** `2 flows (shop/frontend-x → shop/payments-y 9090/TCP, +1 more)`. */
+export function flowsText(flows: FlowResult[]): string {
+  const f = flows[0]!;
+  const more = flows.length > 1 ? `, +${flows.length - 1} more` : '';
+  return `${flows.length} flow${flows.length === 1 ? '' : 's'} (${f.from} → ${f.to} ${f.port}/${f.protocol}${more})`;
+}
+
+function layerLines(l: LayerResult, o: TextOptions): string[] {
+  const head = `    ${LAYER_ICONS[l.verdict].text} ${l.layer.padEnd(22)} ${l.verdict.padEnd(13)} `;
+  const colour: Colour | undefined = l.verdict === 'deny' ? 'red' : l.verdict === 'allow' ? undefined : 'yellow';
+  const lines = wrap(l.reason, o.width, head, ' '.repeat(head.length));
+  return colour ? lines.map((x) => paint(o, colour, x)) : lines;
+}
+
+function detailLines(data: ReachResult, o: TextOptions): string[] {
+  const out: string[] = ['', paint(o, 'bold', 'Every flow and layer:')];
+  for (const f of data.flows) {
+    out.push(`  ${f.from} → ${f.to}  ${f.protocol}/${f.port}  ${f.verdict}`);
+    for (const l of f.layers) out.push(...layerLines(l, o));
   }
-  return [...groups.values()];
+  return out;
 }
 
-function layerLine(l: LayerResult): string {
-  const objects = l.objects.length ? `  [${l.objects.join(', ')}]` : '';
-  return `  ${ICON[l.verdict]} ${l.layer.padEnd(22)} ${l.verdict.padEnd(13)} ${l.reason}${objects}`;
-}
-
-function indent(text: string, by = '      '): string {
-  return text
-    .split('\n')
-    .map((line) => by + line)
-    .join('\n');
-}
-
-export function renderPair(data: ReachResult, detail: ReachDetail, stateLine: string, notices: string[]): string {
+export function renderPairText(data: ReachResult, detail: ReachDetail, stateLine: string, notices: string[], o: TextOptions = DEFAULT_TEXT_OPTIONS): string {
+  const s = summarisePair(data, o.width);
   const out: string[] = [];
-  const allowed = data.flows.filter((f) => f.verdict === 'allowed').length;
-  out.push(`${data.verdict.toUpperCase()}  ${detail.from} → ${detail.to}${detail.port ? ' port ' + detail.port : ''}  (${allowed} of ${data.flows.length} flows allowed)`);
-  if (stateLine) out.push(stateLine);
-  for (const n of notices) out.push(`note: ${n}`);
-  const notEvaluated = new Map<string, string>();
-  for (const { sample, others } of groupFlows(data.flows)) {
-    out.push('');
-    const more = others.length ? `  (+${others.length} more flow${others.length > 1 ? 's' : ''} with the same answer)` : '';
-    out.push(`${sample.from} → ${sample.to}  ${sample.protocol}/${sample.port}  ${sample.verdict}${more}`);
-    for (const l of sample.layers) {
-      out.push(layerLine(l));
-      if (l.verdict === 'not-evaluated') notEvaluated.set(l.layer, l.reason);
-      if (l.verdict === 'deny' && l.fix) {
-        out.push(`      fix (${l.fix.kind}): ${l.fix.description}`);
-        out.push(indent(l.fix.text.trimEnd(), '        '));
-      }
+  const question = questionText(detail, data);
+  out.push(...wrap(headlineText(s, question), o.width, `${icon(s.word)} `, '   ').map((l, i) => (i === 0 ? paint(o, WORD_COLOUR[s.word], l) : l)));
+  if (stateLine) out.push(...wrap(stateLine, o.width, '   ').map((x) => paint(o, 'dim', x)));
+  for (const n of notices) out.push(...wrap(n, o.width, '   note: ', '         '));
+  if (s.ports.length > 1) out.push(...wrap(portsLine(s.ports, icon), o.width, '   ports: ', '          '));
+
+  const single = s.groups.length === 1 && s.groups[0]!.flows.length === s.total - s.allowed;
+  for (const g of s.groups) {
+    if (!single || s.ports.length > 1) out.push(...wrap(`${g.ports.join(', ')}: ${flowsText(g.flows)}`, o.width, `${icon(g.word)} `, '   ').map((x) => paint(o, WORD_COLOUR[g.word], x)));
+    for (const b of g.blocking) {
+      const head = `   ${LAYER_ICONS.deny.text} ${b.layer} `;
+      out.push(...wrap(b.why, o.width, head, '     ').map((x) => paint(o, 'red', x)));
     }
   }
-  if (notEvaluated.size > 0) {
-    out.push('');
-    out.push(`This answer covers only the evaluated layers; not evaluated: ${[...notEvaluated.keys()].join(', ')}.`);
+  for (const n of s.notEnforced) out.push(...wrap(`${n.layer} not enforced: ${n.reason}`, o.width, `   ${LAYER_ICONS['not-enforced'].text} `, '     '));
+  for (const n of s.notEvaluated) out.push(...wrap(`${n.layer} not evaluated: ${n.reason}`, o.width, `   ${LAYER_ICONS['not-evaluated'].text} `, '     ').map((x) => paint(o, 'yellow', x)));
+  if (s.passing.length) out.push(paint(o, 'green', `   ${LAYER_ICONS.allow.text} ${s.passing.join(', ')}: pass`));
+  if (s.notEvaluated.length) out.push(...wrap('This answer covers only the evaluated layers.', o.width, '   '));
+
+  const fixLines = (fixes: Fixes): string[] => {
+    if (!fixes.kubectl && !fixes.aws.length && !fixes.other.length) return [];
+    const lines = [paint(o, 'bold', 'Fix:')];
+    if (fixes.kubectl) lines.push(fixes.kubectl);
+    lines.push(...fixes.aws);
+    for (const x of fixes.other) lines.push(...wrap(x.description, o.width, '# ', '# '), x.text);
+    return lines.join('\n').split('\n');
+  };
+  let fix = fixLines(s.fixes);
+  // The summary fits a screen (SUMMARY_LINES): when the policies' YAML would pass it, write them denser.
+  if (!o.verbose && out.length + fix.length + 1 > SUMMARY_LINES && s.fixes.kubectl) fix = fixLines(collectFixes(data.flows, 'dense', o.width));
+  out.push(...fix);
+  if (o.verbose) out.push(...detailLines(data, o));
+  else if (s.total > 0) {
+    const allowedFlows = data.flows.filter((f) => f.verdict === 'allowed');
+    const parts = [s.groups.length ? `${s.total - s.allowed} failing in ${s.groups.length} group${s.groups.length === 1 ? '' : 's'}` : '', allowedFlows.length ? `${allowedFlows.length} allowed` : '']
+      .filter(Boolean)
+      .join(', ');
+    out.push(...wrap(`${s.total} flow${s.total === 1 ? '' : 's'}: ${parts}. -v shows every flow and layer.`, o.width).map((x) => paint(o, 'dim', x)));
   }
   return out.join('\n') + '\n';
 }
 
-function mapLines(title: string, entries: MapEntry[]): string[] {
+function mapLines(title: string, entries: MapEntry[], o: TextOptions): string[] {
   const open = entries.filter((e) => e.verdict !== 'denied');
-  const closed = entries.length - open.length;
-  const out = [`${title} (${open.length} of ${entries.length} services):`];
+  const denied = entries.filter((e) => e.verdict === 'denied').map((e) => e.service);
+  const out = [paint(o, 'bold', `${title} ${open.length} of ${entries.length} services:`)];
+  const nameWidth = Math.min(40, Math.max(0, ...open.map((e) => e.service.length)));
   for (const e of open) {
-    const ports = e.ports.map((p) => `${p.port}/${p.protocol}${e.verdict === 'allowed' ? '' : ' ' + p.verdict}`).join(', ');
-    out.push(`  ${e.verdict.padEnd(8)} ${e.service}  ${ports}`);
+    const ports = portsLine(e.ports.map((p) => ({ port: p.port, protocol: p.protocol, word: p.verdict, blockedBy: [] })), icon);
+    out.push(...wrap(ports, o.width, `  ${icon(e.verdict)} ${e.service.padEnd(nameWidth)}  `, ' '.repeat(nameWidth + 7)));
   }
-  if (closed > 0) out.push(`  …denied: ${closed} other service${closed > 1 ? 's' : ''} (--json lists all)`);
+  if (denied.length) {
+    const names = o.verbose ? denied.join(', ') : namesWithCount(denied, 6);
+    out.push(...wrap(names, o.width, `  ${icon('denied')} denied (${denied.length}): `, '     ').map((x) => paint(o, 'red', x)));
+  }
   return out;
 }
 
-export function renderMap(map: ReachMap, stateLine: string): string {
-  const out = [`Reach map of ${map.from}`];
-  if (stateLine) out.push(stateLine);
-  for (const n of map.notices) out.push(`note: ${n}`);
-  out.push('', ...mapLines(`${map.from} can reach`, map.reaches), '', ...mapLines(`reached by`, map.reachedBy));
+export function renderMapText(map: ReachMap, stateLine: string, o: TextOptions = DEFAULT_TEXT_OPTIONS): string {
+  const out = [`${STATE_ICONS.map.text} Reach map of ${map.from}`];
+  if (stateLine) out.push(...wrap(stateLine, o.width, '   ').map((x) => paint(o, 'dim', x)));
+  for (const n of map.notices) out.push(...wrap(n, o.width, '   note: ', '         '));
+  out.push(...mapLines(`${map.from} reaches`, map.reaches, o), ...mapLines('Reached by', map.reachedBy, o));
   return out.join('\n') + '\n';
 }
 
@@ -93,10 +137,10 @@ export function renderBatch(rows: BatchRow[]): string {
   return [fmt(header), ...body.map(fmt), '', `${rows.length} queries, ${failed} failed`].join('\n') + '\n';
 }
 
-export function renderReachText(result: CommandResult<ReachResult | ReachMap>): string {
+export function renderReachText(result: CommandResult<ReachResult | ReachMap>, o: TextOptions = DEFAULT_TEXT_OPTIONS): string {
   const detail = (result.detail ?? { mode: 'pair' }) as ReachDetail;
   const stateLine = describeState(result.state);
   if (detail.mode === 'batch') return renderBatch(detail.rows ?? []) + (stateLine ? `${stateLine}\n` : '');
-  if (detail.mode === 'map') return renderMap(result.data as ReachMap, stateLine);
-  return renderPair(result.data as ReachResult, detail, stateLine, result.notices);
+  if (detail.mode === 'map') return renderMapText(result.data as ReachMap, stateLine, o);
+  return renderPairText(result.data as ReachResult, detail, stateLine, result.notices, o);
 }
