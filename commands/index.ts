@@ -9,9 +9,10 @@ import { auditCommand } from './audit';
 import { stateCommand } from './state';
 import { jobsCommand } from './jobs';
 import { impactCommand } from './impact';
+import { configCommand } from './config';
 
 /** Every subcommand, shared by the CLI and the Slack router. Later commands register here. */
-export const COMMANDS: Command<any>[] = [whoamiReachCommand, postureCommand, driftCommand, addonsCommand, snapshotCommand, baselineCommand, auditCommand, stateCommand, jobsCommand, impactCommand];
+export const COMMANDS: Command<any>[] = [whoamiReachCommand, postureCommand, driftCommand, addonsCommand, snapshotCommand, baselineCommand, auditCommand, stateCommand, jobsCommand, impactCommand, configCommand];
 
 export function findCommand(name: string): Command<any> | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -7,6 +7,7 @@ import { renderText } from './render/text/index';
 import { terminalOptions } from './render/text/layout';
 import { loadState } from '../commands/source';
 import { BadInputError, errorMessage } from './util/errors';
+import { escapeControl } from './util/escape';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -97,7 +98,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     const topic = name === 'help' ? splitSubcommand(rest).name : undefined;
     const about = topic ? findCommand(topic) : undefined;
     if (topic && !about) {
-      io.stderr(`eksnet: unknown command "${topic}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
+      io.stderr(`eksnet: unknown command "${escapeControl(topic)}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
       return 2;
     }
     if (!name && rest.some((a) => a !== '--help' && a !== '-h' && a !== '--json')) {
@@ -109,7 +110,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   const command = findCommand(name);
   if (!command) {
-    io.stderr(`eksnet: unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
+    io.stderr(`eksnet: unknown command "${escapeControl(name)}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
     return 2;
   }
   const seen: { state?: StateInfo } = {};
@@ -126,10 +127,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     // Bad input gets exactly one line (CONTRACT §2); any other failure is told with the data's gaps first.
     if (!(err instanceof BadInputError)) printStateWarnings(seen.state, io);
     if (err instanceof BadInputError) {
-      io.stderr(`eksnet: ${err.message.split('\n')[0]}\n`);
+      // One line, whatever the message echoes: control characters (ANSI escapes, CR, newlines) are shown escaped.
+      io.stderr(`eksnet: ${escapeControl(err.message.replace(/\n+$/, ''))}\n`);
       return 2;
     }
-    io.stderr(`eksnet: error: ${errorMessage(err).split('\n')[0]}\n`);
+    io.stderr(`eksnet: error: ${escapeControl(errorMessage(err).split('\n')[0]!)}\n`);
     if (io.env.EKSNET_DEBUG) io.stderr(`${(err as Error)?.stack ?? ''}\n`);
     return 1;
   }

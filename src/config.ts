@@ -2,8 +2,13 @@ import { readFileSync } from 'node:fs';
 import { parseYaml } from './util/yaml';
 import { z } from 'zod';
 import { BadInputError } from './util/errors';
+import { escapeControl } from './util/escape';
+import { nearest } from './util/nearest';
 
-const ClusterSchema = z.object({
+// Every object is strict (CONTRACT §3: "an unknown key is an error, never ignored"): a misspelt `channels:`
+// must not silently drop the per-channel restrictions. Add keys with z.strictObject so they stay strict.
+
+const ClusterSchema = z.strictObject({
   name: z.string().min(1),
   region: z.string().optional(),
   /** Role to assume for clusters in other accounts. */
@@ -25,32 +30,28 @@ const ClusterSchema = z.object({
   assertions: z.string().optional(),
 });
 
-const ConfigSchema = z.object({
+const ChannelSchema = z.strictObject({ clusters: z.array(z.string()).default([]), defaultCluster: z.string().optional() });
+
+const AuthorizationSchema = z.strictObject({
+  /** Subcommand → user ids / user group ids allowed to run it (use "*" for everyone). */
+  commands: z.record(z.string(), z.array(z.string())).default({}),
+  /** Users or user groups allowed to approve state changes (baselines, add-on upgrades). */
+  approvers: z.array(z.string()).default([]),
+});
+
+const ConfigSchema = z.strictObject({
   clusters: z.array(ClusterSchema).default([]),
   defaultCluster: z.string().optional(),
   /** Seconds a warm process reuses collected state (CONTRACT/issue 4: default 60). */
   cacheSeconds: z.number().int().nonnegative().default(60),
   /** Slack: per channel id, the clusters it may query and its default. */
-  channels: z
-    .record(z.string(), z.object({ clusters: z.array(z.string()).default([]), defaultCluster: z.string().optional() }))
-    .default({}),
+  channels: z.record(z.string(), ChannelSchema).default({}),
   /** Slack: who may run what. Absent = read-only commands for everyone, changes for no one. */
-  authorization: z
-    .object({
-      /** Subcommand → user ids / user group ids allowed to run it (use "*" for everyone). */
-      commands: z.record(z.string(), z.array(z.string())).default({}),
-      /** Users or user groups allowed to approve state changes (baselines, add-on upgrades). */
-      approvers: z.array(z.string()).default([]),
-    })
-    .default({ commands: {}, approvers: [] }),
+  authorization: AuthorizationSchema.default({ commands: {}, approvers: [] }),
   /** Posture: ports a load balancer's security group may open to the world (AWS Security Hub EC2.18 authorizedTcpPorts). */
-  posture: z
-    .object({ authorizedPorts: z.array(z.number().int().min(0).max(65535)).default([80, 443]) })
-    .default({ authorizedPorts: [80, 443] }),
+  posture: z.strictObject({ authorizedPorts: z.array(z.number().int().min(0).max(65535)).default([80, 443]) }).default({ authorizedPorts: [80, 443] }),
   /** The daily drift digest: on a quiet day (nothing new, open or resolved) post one line, or nothing. */
-  digest: z
-    .object({ quietDays: z.enum(['line', 'silent']).default('line') })
-    .default({ quietDays: 'line' }),
+  digest: z.strictObject({ quietDays: z.enum(['line', 'silent']).default('line') }).default({ quietDays: 'line' }),
 });
 
 export type EksnetConfig = z.infer<typeof ConfigSchema>;
@@ -68,16 +69,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EksnetConfig {
     try {
       text = readFileSync(env.EKSNET_CONFIG, 'utf8');
     } catch (err) {
-      throw new BadInputError(`config ${env.EKSNET_CONFIG}: cannot read: ${(err as Error).message}`);
+      throw new ConfigError('(file)', `config ${escapeControl(env.EKSNET_CONFIG)}: cannot read: ${escapeControl((err as Error).message)}`);
     }
     raw = parseConfigText(text, env.EKSNET_CONFIG);
   }
-  const parsed = ConfigSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new BadInputError(`config: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  const config = parsed.data;
+  const config = parseConfig(raw ?? {});
   if (env.EKSNET_CLUSTER) {
     if (!config.clusters.some((c) => c.name === env.EKSNET_CLUSTER)) {
       config.clusters.push({ name: env.EKSNET_CLUSTER, region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION });
@@ -92,6 +88,90 @@ function parseConfigText(text: string, origin: string): unknown {
   try {
     return parseYaml(text);
   } catch (err) {
-    throw new BadInputError(`config ${origin}: ${(err as Error).message.split('\n')[0]}`);
+    throw new ConfigError('(syntax)', `config ${escapeControl(origin)}: ${escapeControl((err as Error).message.split('\n')[0]!)}`);
   }
+}
+
+/**
+ * A configuration that cannot be used: bad input for the CLI (exit 2), and on Lambda the reason every
+ * command answers "eksnet is misconfigured: <key>". `key` is the dotted path of the offending key.
+ */
+export class ConfigError extends BadInputError {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What the person asking in Slack is told (the key only; the full message is in the log and `eksnet config check`). */
+export function misconfiguredText(err: ConfigError): string {
+  return `eksnet is misconfigured: ${err.key}`;
+}
+
+type SchemaDef = { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; valueType?: z.ZodType; element?: z.ZodType; in?: z.ZodType };
+
+function defOf(schema: z.ZodType): SchemaDef {
+  return (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+}
+
+/** The keys an object schema allows at `path` (walking records, arrays, defaults and optionals). */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let s: z.ZodType | undefined = schema;
+  const rest = [...path];
+  for (;;) {
+    if (!s) return [];
+    const def = defOf(s);
+    if (def.innerType) s = def.innerType;
+    else if (def.in) s = def.in;
+    else if (rest.length === 0) return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+    else if (def.type === 'object' && def.shape) s = def.shape[String(rest.shift())];
+    else if (def.type === 'record' || def.type === 'array') {
+      rest.shift();
+      s = def.type === 'record' ? def.valueType : def.element;
+    }
+    else return [];
+  }
+}
+
+function keyPath(path: readonly PropertyKey[]): string {
+  return escapeControl(path.map(String).join('.')) || '(root)';
+}
+
+/** Validate a parsed configuration document; the first problem becomes a ConfigError naming its key. */
+export function parseConfig(raw: unknown): EksnetConfig {
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    if (issue.code === 'unrecognized_keys') {
+      const unknown = String(issue.keys[0]);
+      const key = keyPath([...issue.path, unknown]);
+      const near = nearest(unknown, keysAt(ConfigSchema, issue.path));
+      throw new ConfigError(key, `config: ${key}: unknown key${near ? ` (did you mean "${keyPath([...issue.path, near])}"?)` : ''}`);
+    }
+    const key = keyPath(issue.path);
+    throw new ConfigError(key, `config: ${key}: ${issue.message}`);
+  }
+  const config = parsed.data;
+  // References between sections must name something that exists, or a channel's scope would point nowhere.
+  const names = new Set<string>();
+  config.clusters.forEach((c, i) => {
+    if (names.has(c.name)) throw new ConfigError(`clusters.${i}.name`, `config: clusters.${i}.name: cluster ${escapeControl(c.name)} is listed twice`);
+    names.add(c.name);
+  });
+  if (config.clusters.length > 0) {
+    if (config.defaultCluster !== undefined && !names.has(config.defaultCluster)) {
+      throw new ConfigError('defaultCluster', `config: defaultCluster: ${escapeControl(config.defaultCluster)} is not one of clusters (${[...names].join(', ')})`);
+    }
+    for (const [id, channel] of Object.entries(config.channels)) {
+      for (const [i, name] of [...channel.clusters, ...(channel.defaultCluster ? [channel.defaultCluster] : [])].entries()) {
+        if (!names.has(name)) {
+          const key = i < channel.clusters.length ? `channels.${id}.clusters.${i}` : `channels.${id}.defaultCluster`;
+          throw new ConfigError(escapeControl(key), `config: ${escapeControl(key)}: ${escapeControl(name)} is not one of clusters (${[...names].join(', ')})`);
+        }
+      }
+    }
+  }
+  return config;
 }

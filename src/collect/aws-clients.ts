@@ -19,7 +19,7 @@ export interface AwsClients {
  * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
  */
 export function makeAwsClients(target: { region?: string; roleArn?: string }, timeoutMs: number): AwsClients {
-  const credentials = clusterCredentials(target);
+  const credentials = clusterCredentials(target, timeoutMs);
   const common = {
     ...(target.region ? { region: target.region } : {}),
     ...(credentials ? { credentials } : {}),

@@ -1,5 +1,6 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { awsRequestHandler } from '../util/aws-http';
 import { CachedValue } from '../util/promise-cache';
 
 /** Renew temporary credentials this long before they expire. */
@@ -16,14 +17,15 @@ function shared(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityP
 
 const assumedRoles = new Map<string, AwsCredentialIdentityProvider>();
 
-function assumedRole(roleArn: string, region: string | undefined): AwsCredentialIdentityProvider {
-  const key = `${roleArn}|${region ?? ''}`;
+function assumedRole(roleArn: string, region: string | undefined, timeoutMs: number): AwsCredentialIdentityProvider {
+  const key = `${roleArn}|${region ?? ''}|${timeoutMs}`;
   let provider = assumedRoles.get(key);
   if (!provider) {
     provider = shared(
       fromTemporaryCredentials({
         params: { RoleArn: roleArn, RoleSessionName: 'eksnet' },
-        clientConfig: region ? { region } : {},
+        // STS AssumeRole gets the same timeouts that fire as every other client.
+        clientConfig: { ...(region ? { region } : {}), requestHandler: awsRequestHandler(timeoutMs) },
       }),
     );
     assumedRoles.set(key, provider);
@@ -32,6 +34,6 @@ function assumedRole(roleArn: string, region: string | undefined): AwsCredential
 }
 
 /** The credentials eksnet uses for a cluster: its assumed role when it has one, else undefined (the SDK's default chain). */
-export function clusterCredentials(target: { region?: string; roleArn?: string }): AwsCredentialIdentityProvider | undefined {
-  return target.roleArn ? assumedRole(target.roleArn, target.region) : undefined;
+export function clusterCredentials(target: { region?: string; roleArn?: string }, timeoutMs = 10_000): AwsCredentialIdentityProvider | undefined {
+  return target.roleArn ? assumedRole(target.roleArn, target.region, timeoutMs) : undefined;
 }

@@ -4,6 +4,7 @@ import { BadInputError } from '../util/errors';
 import { objectKey, podIps, type K8sIndex } from '../model/cluster-index';
 import { compileSelector, matchesMap } from './selector';
 import type { SliceEndpoint } from '../model/cluster-index';
+import { escapeControl } from '../util/escape';
 
 export type RefKind = 'service' | 'workload' | 'pod' | 'ip' | 'internet';
 
@@ -139,12 +140,12 @@ export function resolveReference(idx: K8sIndex, text: string): ResolvedRef {
   } else if (parts.length === 3) {
     namespace = parts[0]!;
     kindWord = parts[1]!.toLowerCase();
-    if (!KIND_WORDS[kindWord]) throw new BadInputError(`unknown kind "${parts[1]}" in reference ${ref} (use svc, deploy, sts, ds or po)`);
+    if (!KIND_WORDS[kindWord]) throw new BadInputError(`unknown kind "${escapeControl(parts[1])}" in reference ${escapeControl(ref)} (use svc, deploy, sts, ds or po)`);
     name = parts[2]!;
   } else {
-    throw new BadInputError(`bad reference ${ref}: expected [NAMESPACE/][KIND/]NAME`);
+    throw new BadInputError(`bad reference ${escapeControl(ref)}: expected [NAMESPACE/][KIND/]NAME`);
   }
-  if (!name || (namespace !== undefined && !namespace)) throw new BadInputError(`bad reference ${ref}: expected [NAMESPACE/][KIND/]NAME`);
+  if (!name || (namespace !== undefined && !namespace)) throw new BadInputError(`bad reference ${escapeControl(ref)}: expected [NAMESPACE/][KIND/]NAME`);
   const kind = kindWord ? KIND_WORDS[kindWord]! : undefined;
   const inNs = (ns: string | undefined) => namespace === undefined || (ns ?? 'default') === namespace;
 
@@ -183,13 +184,13 @@ export function resolveReference(idx: K8sIndex, text: string): ResolvedRef {
     const found = tier();
     if (found.length === 1) return found[0]!.ref;
     if (found.length > 1) {
-      throw new BadInputError(`reference ${ref} is ambiguous: ${found.map((c) => c.display).sort().join(', ')} (add NAMESPACE/ or KIND/)`);
+      throw new BadInputError(`reference ${escapeControl(ref)} is ambiguous: ${found.map((c) => c.display).sort().join(', ')} (add NAMESPACE/ or KIND/)`);
     }
   }
   const what = kind ? `${kindWord} ${name}` : name;
   const guess = didYouMean(idx, namespace, kindWord, name, kind);
   throw new BadInputError(
-    `unknown endpoint ${ref}: no ${kind ? what : 'service, workload or pod named ' + name}${namespace ? ` in namespace ${namespace}` : ''}${guess.length ? `; did you mean ${guess.join(' or ')}?` : ''}`,
+    `unknown endpoint ${escapeControl(ref)}: no ${kind ? what : 'service, workload or pod named ' + escapeControl(name)}${namespace ? ` in namespace ${escapeControl(namespace)}` : ''}${guess.length ? `; did you mean ${escapeControl(guess.join(' or '))}?` : ''}`,
   );
 }
 

@@ -12,6 +12,7 @@ import { describeError, log } from '../util/log';
 import { loadStoredBaseline, type BaselineMeta } from '../state/baselines';
 import type { JobContext } from './context';
 import type { ScheduledCluster } from './targets';
+import { InvalidObjectError } from '../snapshot/validate/index';
 
 export type Comparison =
   | { kind: 'no-baseline' }
@@ -20,6 +21,8 @@ export type Comparison =
 
 /** Why collection failed, in words people can act on, from the error's name only (messages may hold ARNs). */
 function collectionHint(err: unknown): string {
+  // An object its API would refuse (src/snapshot/validate): name it, and compare nothing it could get wrong.
+  if (err instanceof InvalidObjectError) return `the cluster's current state holds an object its API would refuse, so nothing was compared: ${err.message}`;
   const text = `${(err as { name?: string })?.name ?? ''} ${(err as { code?: string })?.code ?? ''}`;
   if (/AccessDenied|UnauthorizedOperation|Forbidden|ExpiredToken|CredentialsProviderError|InvalidClientTokenId/i.test(text)) return "the cluster's current state could not be collected: eksnet's credentials were refused";
   if (/Timeout|TimedOut|ETIMEDOUT|ECONNREFUSED|ENOTFOUND|ECONNRESET/i.test(text)) return "the cluster's current state could not be collected: the AWS or Kubernetes API did not answer";

@@ -7,6 +7,7 @@ import { registerListeners } from './listeners';
 import { boltLogger } from '../util/log';
 import type { SlackSecrets } from '../util/slack-secrets';
 import { slackApiUrl } from '../util/slack-api';
+import type { StateStore } from '../state/types';
 
 export interface AppOptions {
   secrets: SlackSecrets;
@@ -16,6 +17,8 @@ export interface AppOptions {
   /** Socket Mode (local development): the app-level token (xapp-...). */
   appToken?: string;
   port?: number;
+  /** The durable state store (user-group cache); opened from `env` when absent. */
+  store?: StateStore;
 }
 
 /**
@@ -31,7 +34,7 @@ export function createSlackApp(opts: AppOptions): App {
     logger: boltLogger(),
     clientOptions: { slackApiUrl: slackApiUrl(env), retryConfig: { retries: 2, maxTimeout: 2000 } },
   });
-  registerListeners(app, { env, dispatcher: opts.dispatcher });
+  registerListeners(app, { env, dispatcher: opts.dispatcher, store: opts.store });
   app.error(async (err) => {
     boltLogger().error('unhandled error in a listener', err);
   });

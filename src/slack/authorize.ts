@@ -12,12 +12,18 @@ export function isUserGroupId(id: string): boolean {
   return /^S[A-Z0-9]+$/.test(id);
 }
 
-async function isListed(userId: string, list: string[], members: GroupMembers): Promise<boolean> {
+/** True when listed; a string when a group could not be read and nothing else lists the user (fail closed, with why). */
+async function isListed(userId: string, list: string[], members: GroupMembers): Promise<boolean | string> {
   if (list.includes('*') || list.includes(userId)) return true;
+  let failure: string | undefined;
   for (const id of list.filter(isUserGroupId)) {
-    if ((await members(id)).includes(userId)) return true;
+    try {
+      if ((await members(id)).includes(userId)) return true;
+    } catch (err) {
+      failure ??= (err as Error).message;
+    }
   }
-  return false;
+  return failure ?? false;
 }
 
 /**
@@ -35,8 +41,12 @@ export async function checkCommandAccess(command: Command, userId: string, confi
   }
   const allowedList = listed ?? (readOnly ? undefined : approvers);
   if (!allowedList) return { allowed: true };
-  if (await isListed(userId, allowedList, members)) return { allowed: true };
+  const verdict = await isListed(userId, allowedList, members);
+  if (verdict === true) return { allowed: true };
   const source = listed ? `authorization.commands.${command.name}` : 'authorization.approvers';
+  if (typeof verdict === 'string') {
+    return { allowed: false, reason: `\`${command.name}\` is limited to the users and groups in ${source}, and eksnet ${verdict}, so it cannot tell whether you are one of them; try again in a moment` };
+  }
   return { allowed: false, reason: `\`${command.name}\` is limited to the users and groups in ${source}, and you are not one of them` };
 }
 
@@ -51,26 +61,4 @@ export function invocationReadOnly(command: Command, words: string[]): boolean {
   } catch {
     return false;
   }
-}
-
-export type ClusterDecision = { allowed: true; cluster?: string } | { allowed: false; reason: string };
-
-/**
- * Which cluster a channel queries: --cluster, else the channel's default (or its only cluster).
- * When `channels` is configured, a channel that is not listed may query nothing, and a listed one
- * only its clusters.
- */
-export function checkChannelCluster(channelId: string | undefined, requested: string | undefined, config: EksnetConfig): ClusterDecision {
-  const channels = config.channels;
-  if (Object.keys(channels).length === 0) return { allowed: true, cluster: requested };
-  const entry = channelId ? channels[channelId] : undefined;
-  if (!entry) return { allowed: false, reason: 'this channel is not configured to query any cluster (channels in the eksnet configuration)' };
-  const cluster = requested ?? entry.defaultCluster ?? (entry.clusters.length === 1 ? entry.clusters[0] : undefined);
-  if (cluster === undefined) {
-    return { allowed: false, reason: `this channel may query ${entry.clusters.join(', ') || 'no cluster'}; name one with --cluster NAME` };
-  }
-  if (!entry.clusters.includes(cluster) && entry.defaultCluster !== cluster) {
-    return { allowed: false, reason: `this channel may query only ${entry.clusters.join(', ') || 'its default cluster'}, not ${cluster}` };
-  }
-  return { allowed: true, cluster };
 }

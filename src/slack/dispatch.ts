@@ -3,6 +3,7 @@ import { describeError, log } from '../util/log';
 import { failureMessage } from './messages';
 import { postToResponseUrl } from './respond';
 import { runJob } from './run';
+import type { StateStore } from '../state/types';
 
 /** Where work that may outlast Slack's 3-second ack goes: the same process, or the worker function. */
 export interface Dispatcher {
@@ -15,6 +16,8 @@ export interface Dispatcher {
 export interface ListenerDeps {
   env: NodeJS.ProcessEnv;
   dispatcher: Dispatcher;
+  /** The durable state store (user-group cache); opened from `env` when absent. */
+  store?: StateStore;
 }
 
 export interface WorkerEvent {
@@ -41,7 +44,9 @@ export function lambdaDispatcher(functionName: string): Dispatcher {
     name: 'lambda',
     async dispatch(job) {
       const { LambdaClient, InvokeCommand } = await import('@aws-sdk/client-lambda');
-      client ??= new LambdaClient({});
+      const { awsRequestHandler } = await import('../util/aws-http');
+      // A timeout that fires: the invocation happens before the ack, which Slack needs within 3 s.
+      client ??= new LambdaClient({ requestHandler: awsRequestHandler(2000) });
       const event: WorkerEvent = { eksnetJob: job };
       const res = await client.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(event)) }));
       if (res.StatusCode !== 202) throw new Error(`worker invocation answered ${res.StatusCode}`);

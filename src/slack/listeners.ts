@@ -72,7 +72,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.command(/^\/eksnet/, async ({ command, ack, client }) => {
     const inv: Invocation = { slash: command.command, text: command.text ?? '', userId: command.user_id, channelId: command.channel_id, responseUrl: command.response_url, ref: newReference() };
     log.info('slash command', { ref: inv.ref, user: inv.userId, channel: inv.channelId, text: inv.text });
-    await handle(inv, groupMembersVia(client), deps, async (m) => ack(enforceLimits(m)), { replaceOriginal: true });
+    await handle(inv, groupMembersVia(client, { env: deps.env, store: deps.store }), deps, async (m) => ack(enforceLimits(m)), { replaceOriginal: true });
   });
 
   // "Share in channel" on an ephemeral answer: run the same words again (re-checking who may) and post in_channel.
@@ -113,7 +113,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     }
     const outcome = await handle(
       inv,
-      groupMembersVia(client),
+      groupMembersVia(client, { env: deps.env, store: deps.store }),
       deps,
       async (m) => {
         await respond({ ...enforceLimits(m), replace_original: false } as Parameters<typeof respond>[0]);

@@ -4,6 +4,8 @@ import type { Command } from '../../commands/types';
 import { STATE_ICONS } from '../render/palette';
 import { context, escapeMrkdwn, section } from '../render/slack/limits';
 import type { SlackMessage } from '../render/slack/types';
+import { escapeControl } from '../util/escape';
+import { misconfiguredText, type ConfigError } from '../config';
 
 const FLAGS_LINE = 'Every subcommand takes `--cluster NAME` (and `--region R`), `--json`, `-v` (every flow and layer) and `--share` (post the answer in the channel; answers are private by default).';
 
@@ -46,12 +48,12 @@ export function usageMessage(slash: string, problem?: string): SlackMessage {
   const lines = commands.map((c) => `• \`${escapeMrkdwn(slash)} ${escapeMrkdwn(c.name)}\` — ${escapeMrkdwn(c.summary)}`);
   const examples = commands.flatMap((c) => slackExamples(c).slice(0, 2)).map((e) => `\`${escapeMrkdwn(`${slash} ${e}`)}\``);
   const blocks = [
-    ...(problem ? [section(`${STATE_ICONS.warning.slack} ${escapeMrkdwn(problem)}`)] : []),
+    ...(problem ? [section(`${STATE_ICONS.warning.slack} ${escapeMrkdwn(escapeControl(problem))}`)] : []),
     section(`*Usage:* \`${escapeMrkdwn(slash)} <subcommand> [args]\``.replace('<subcommand>', '&lt;subcommand&gt;') + `\n${lines.join('\n')}`),
     section(`*Examples*\n${examples.join('\n')}`),
     context(`${FLAGS_LINE} \`${escapeMrkdwn(slash)} help SUBCOMMAND\` shows one subcommand's usage. Snapshots, batch files and \`--out\` are for the eksnet CLI.`),
   ];
-  const text = escapeMrkdwn(`${problem ? problem + ' ' : ''}Usage: ${slash} <subcommand> [args]; subcommands: ${commands.map((c) => c.name).join(', ')}`);
+  const text = escapeMrkdwn(`${problem ? escapeControl(problem) + ' ' : ''}Usage: ${slash} <subcommand> [args]; subcommands: ${commands.map((c) => c.name).join(', ')}`);
   return { response_type: 'ephemeral', text, blocks };
 }
 
@@ -71,7 +73,7 @@ export function commandHelpMessage(slash: string, c: Command): SlackMessage {
 
 /** Bad input: the one line the CLI prints on stderr for exit status 2, and where to look next. */
 export function badInputMessage(message: string, slash = '/eksnet', command?: string): SlackMessage {
-  const line = message.split('\n')[0]!;
+  const line = escapeControl(message.split('\n')[0]!);
   const next = /did you mean/.test(line) ? '' : command ? `; \`${slash} help ${command}\` shows the usage` : `; \`${slash} help\` lists what works here`;
   const sentence = /[.?!]$/.test(line + next) ? line + next : `${line + next}.`;
   return { response_type: 'ephemeral', text: `${STATE_ICONS.warning.slack} ${escapeMrkdwn(sentence)}` };
@@ -79,7 +81,7 @@ export function badInputMessage(message: string, slash = '/eksnet', command?: st
 
 export function refusalMessage(what: string, reason: string): SlackMessage {
   // The reasons name the configuration that grants access (authorization.…, channels).
-  return { response_type: 'ephemeral', text: `${STATE_ICONS.lock.slack} You may not run ${escapeMrkdwn(what)}: ${escapeMrkdwn(reason)}.` };
+  return { response_type: 'ephemeral', text: `${STATE_ICONS.lock.slack} You may not run ${escapeMrkdwn(escapeControl(what))}: ${escapeMrkdwn(escapeControl(reason))}.` };
 }
 
 /** An unexpected failure: one sentence, what to do, and the reference that finds the details in the logs. */
@@ -94,11 +96,16 @@ export function failureMessage(command: string, ref: string, hint?: string): Sla
 export function workingMessage(words: string, cluster?: string): SlackMessage {
   return {
     response_type: 'ephemeral',
-    text: `${STATE_ICONS.started.slack} Working on \`${escapeMrkdwn(words)}\`${cluster ? ` (cluster ${escapeMrkdwn(cluster)})` : ''}; the answer replaces this message shortly.`,
+    text: `${STATE_ICONS.started.slack} Working on \`${escapeMrkdwn(escapeControl(words))}\`${cluster ? ` (cluster ${escapeMrkdwn(cluster)})` : ''}; the answer replaces this message shortly.`,
   };
 }
 
 /** A second click on "Share in channel": the answer is already in the channel. */
 export function alreadySharedMessage(): SlackMessage {
   return { response_type: 'ephemeral', text: `${STATE_ICONS.shared.slack} This answer is already shared in the channel.` };
+}
+
+/** "eksnet is misconfigured: <key>", to the person asking; the operator's log and `eksnet config check` say more. */
+export function misconfiguredMessage(err: ConfigError): SlackMessage {
+  return { response_type: 'ephemeral', text: `${STATE_ICONS.warning.slack} ${escapeMrkdwn(misconfiguredText(err))} (the operator can run \`eksnet config check\`); nothing was run.` };
 }

@@ -1,30 +1,13 @@
+import { claimOnce } from '../state/claims';
+import type { StateStore } from '../state/types';
+import { REPLAY_WINDOW_SECONDS } from './request';
+
 /**
- * Slack signs `v0:timestamp:body`; Bolt refuses timestamps older than five minutes, but a captured request
- * replayed inside that window still verifies. Remember the signatures this process has accepted for that
- * window and refuse a repeat. Per process (a warm Lambda container): a replay that lands on another
- * container is not caught, which is why state-changing actions must also be idempotent.
+ * Slack signs `v0:timestamp:body`; a captured request replayed while its timestamp is still accepted would
+ * verify again. The first use of a signature claims it in the durable state store (a conditional write, so
+ * it holds across Lambda containers) for as long as the signature can verify — five minutes in the past plus
+ * the tolerated future skew — and every later use is refused.
  */
-const WINDOW_MS = 5 * 60_000;
-const MAX_ENTRIES = 10_000;
-
-export class ReplayGuard {
-  private readonly seen = new Map<string, number>();
-
-  constructor(private readonly now: () => number = Date.now) {}
-
-  isReplay(signature: string | undefined): boolean {
-    if (!signature) return false;
-    const at = this.seen.get(signature);
-    return at !== undefined && this.now() - at < WINDOW_MS;
-  }
-
-  remember(signature: string | undefined): void {
-    if (!signature) return;
-    const now = this.now();
-    for (const [sig, at] of this.seen) {
-      if (now - at < WINDOW_MS && this.seen.size < MAX_ENTRIES) break;
-      this.seen.delete(sig);
-    }
-    this.seen.set(signature, now);
-  }
+export async function firstUseOfSignature(store: StateStore, signature: string): Promise<boolean> {
+  return claimOnce(store, `slack-signature/${signature}`, REPLAY_WINDOW_SECONDS);
 }

@@ -1,16 +1,17 @@
-import { parseArgs, splitWords } from '../../commands/args';
+import { parseArgs, splitWords, VALUE_FLAGS } from '../../commands/args';
 import { findCommand } from '../../commands/index';
 import type { Command, CommandArgs } from '../../commands/types';
-import { loadConfig } from '../config';
-import { pickCluster } from '../../commands/source';
+import { ConfigError, loadConfig } from '../config';
 import type { SlackMessage } from '../render/slack/types';
+import { escapeControl } from '../util/escape';
 import { BadInputError, errorMessage } from '../util/errors';
 import { recordAudit } from '../state/audit';
 import { openStateStore } from '../state/index';
 import { describeError, log } from '../util/log';
-import { checkChannelCluster, checkCommandAccess, invocationReadOnly, type GroupMembers } from './authorize';
+import { checkCommandAccess, invocationReadOnly, type GroupMembers } from './authorize';
 import type { SlackJob } from './job';
-import { badInputMessage, commandHelpMessage, refusalMessage, SERVER_PATH_FLAGS, usageMessage } from './messages';
+import { badInputMessage, commandHelpMessage, misconfiguredMessage, refusalMessage, SERVER_PATH_FLAGS, usageMessage } from './messages';
+import { resolveSlackScope } from './scope';
 
 export interface Invocation {
   /** The slash command as typed, e.g. /eksnet. */
@@ -31,6 +32,21 @@ export type Route =
 /** From Slack, --baseline names a stored baseline by its version, never a path on the server. */
 function baselinePath(value: string | boolean | undefined): boolean {
   return value !== undefined && !(typeof value === 'string' && /^\d+$/.test(value));
+}
+
+/** The words without the named flags (`--name value`, `--name=value`, or a switch). */
+function withoutFlags(words: string[], names: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const name = w.startsWith('--') ? w.slice(2).split('=')[0]! : undefined;
+    if (name !== undefined && names.includes(name)) {
+      if (!w.includes('=') && VALUE_FLAGS.has(name)) i++;
+      continue;
+    }
+    out.push(w);
+  }
+  return out;
 }
 
 /**
@@ -67,13 +83,14 @@ export async function routeInvocation(inv: Invocation, members: GroupMembers, en
     return { kind: 'reply', message: c ? commandHelpMessage(inv.slash, c) : usageMessage(inv.slash) };
   }
   const command = findCommand(name);
-  if (!command) return { kind: 'reply', message: usageMessage(inv.slash, `Unknown subcommand "${name}".`) };
+  if (!command) return { kind: 'reply', message: usageMessage(inv.slash, `Unknown subcommand "${escapeControl(name)}".`) };
 
   let config;
   try {
     config = loadConfig(env);
   } catch (err) {
-    // A broken configuration is the operator's problem, not bad input from the person asking.
+    // A broken configuration is the operator's problem: the person asking learns which key, never the defaults.
+    if (err instanceof ConfigError) return { kind: 'reply', message: misconfiguredMessage(err) };
     throw new Error(`configuration: ${errorMessage(err)}`, { cause: err });
   }
   if (command.cliOnly) {
@@ -100,23 +117,28 @@ export async function routeInvocation(inv: Invocation, members: GroupMembers, en
     return { kind: 'reply', message: badInputMessage(`--baseline takes the version of a stored baseline from Slack (see ${inv.slash} baseline history); snapshot paths work only in the eksnet CLI`, inv.slash, command.name) };
   }
 
-  const requested = typeof args.flags.cluster === 'string' ? args.flags.cluster : undefined;
-  const where = checkChannelCluster(inv.channelId, requested, config);
-  if (!where.allowed) return { kind: 'reply', message: refusalMessage(`\`${inv.slash} ${command.name}\` in this channel`, where.reason) };
-  const argv = rest.filter((w) => w !== '--share');
-  if (where.cluster && !requested) {
-    argv.push('--cluster', where.cluster);
-    args.flags.cluster = where.cluster;
+  const flagText = (f: string) => (typeof args.flags[f] === 'string' ? (args.flags[f] as string) : undefined);
+  const scope = resolveSlackScope(config, {
+    channelId: inv.channelId,
+    cluster: flagText('cluster'),
+    region: flagText('region'),
+    snapshotMode: Boolean(env.EKSNET_SNAPSHOT),
+    defaultRegion: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
+  });
+  if (!scope.allowed) return { kind: 'reply', message: refusalMessage(`\`${inv.slash} ${command.name}\` in this channel`, scope.reason) };
+  // The cluster, region and role come from the configuration: the words handed on carry exactly those.
+  const argv = withoutFlags(rest, ['share', 'cluster', 'region']);
+  const cluster = scope.cluster?.name;
+  if (scope.cluster) {
+    argv.push('--cluster', scope.cluster.name, ...(scope.cluster.region ? ['--region', scope.cluster.region] : []));
+    args.flags.cluster = scope.cluster.name;
+    if (scope.cluster.region) args.flags.region = scope.cluster.region;
+  } else if (!env.EKSNET_SNAPSHOT) {
+    delete args.flags.cluster;
+    delete args.flags.region;
   }
 
   // Snapshot mode (EKSNET_SNAPSHOT, or no cluster at all: the bundled demo) answers in well under a second.
-  let cluster: string | undefined;
-  try {
-    cluster = env.EKSNET_SNAPSHOT ? undefined : pickCluster(args, config)?.name;
-  } catch (err) {
-    if (err instanceof BadInputError) return { kind: 'reply', message: badInputMessage(err.message) };
-    throw err;
-  }
   const job: SlackJob = { command: command.name, argv, userId: inv.userId, channelId: inv.channelId, responseUrl: inv.responseUrl, share: args.flags.share === true, ref: inv.ref };
   // EKSNET_SLACK_ASYNC=always hands snapshot answers to the worker too (very large snapshots).
   const inline = cluster === undefined && env.EKSNET_SLACK_ASYNC !== 'always';

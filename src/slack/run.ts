@@ -5,10 +5,11 @@ import { renderSlack } from '../render/slack/index';
 import { LIMITS } from '../render/slack/limits';
 import type { SlackMessage } from '../render/slack/types';
 import { loadState } from '../../commands/source';
+import { ConfigError } from '../config';
 import { BadInputError, ExplainedError } from '../util/errors';
 import { cliCommandFor, type SlackJob } from './job';
 import { describeError, log } from '../util/log';
-import { badInputMessage, failureMessage } from './messages';
+import { badInputMessage, failureMessage, misconfiguredMessage } from './messages';
 import { context } from '../render/slack/limits';
 import { STATE_ICONS } from '../render/palette';
 
@@ -63,6 +64,10 @@ export async function runJob(job: SlackJob, env: NodeJS.ProcessEnv = process.env
     log.info('command answered', { ref: job.ref, command: job.command, user: job.userId, channel: job.channelId, ms: Date.now() - started, mode: result.state?.mode });
     return { ...message, response_type: job.share ? 'in_channel' : 'ephemeral' };
   } catch (err) {
+    if (err instanceof ConfigError) {
+      log.error('eksnet is misconfigured', { ref: job.ref, command: job.command, key: err.key, error: err.message });
+      return misconfiguredMessage(err);
+    }
     if (err instanceof BadInputError) {
       log.info('bad input', { ref: job.ref, command: job.command, user: job.userId, message: err.message });
       return badInputMessage(err.message, '/eksnet', job.command);

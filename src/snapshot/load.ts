@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CORE_SCHEMA, loadAll as loadAllYaml, YAMLException } from 'js-yaml';
 import { BadInputError } from '../util/errors';
+import { escapeControl } from '../util/escape';
 import { addDocument } from './recognise';
 import { emptySnapshot, type Snapshot } from '../model/snapshot';
 
@@ -106,6 +107,7 @@ export function parseDocuments(file: string, raw: string): unknown[] {
 export async function loadSnapshot(root: string): Promise<Snapshot> {
   const files = await listSnapshotFiles(root);
   const snap = emptySnapshot(root);
+  let documents = 0;
   for (const file of files) {
     let text: string;
     try {
@@ -114,8 +116,11 @@ export async function loadSnapshot(root: string): Promise<Snapshot> {
       throw new BadInputError(`${file}: cannot read: ${(err as Error).message}`, { cause: err });
     }
     const docs = parseDocuments(file, text);
+    documents += docs.length;
     docs.forEach((doc, i) => addDocument(snap, doc, docs.length > 1 ? `${file} (document ${i + 1})` : file));
   }
+  // Nothing to analyse is bad input, not a cluster without objects (which would allow everything).
+  if (documents === 0) throw new BadInputError(`snapshot ${escapeControl(root)}: holds no documents (no *.yaml, *.yml or *.json file with a Kubernetes object or AWS API output)`);
   return finishSnapshot(snap);
 }
 

@@ -1,5 +1,6 @@
 import type { K8sObject } from '../model/k8s';
 import type { AwsResource, K8sKind, Snapshot } from '../model/snapshot';
+import { InvalidObjectError, assertValidEc2List, assertValidK8sObject, validatePrefixListEntries } from './validate/index';
 
 type K8sListKey = keyof Snapshot['k8s'];
 
@@ -44,10 +45,8 @@ function addK8sObject(snap: Snapshot, obj: Record<string, any>, origin: string):
   const kind = obj.kind as string;
   const listKey = (KIND_TO_LIST as Record<string, K8sListKey | undefined>)[kind];
   if (!listKey) return; // unknown kinds are ignored, never an error (CONTRACT §1)
-  if (!isObject(obj.metadata) || typeof obj.metadata.name !== 'string') {
-    snap.warnings.push(`${origin}: ${kind} without metadata.name ignored`);
-    return;
-  }
+  // An object its API would refuse is bad input, never skipped or repaired (src/snapshot/validate).
+  assertValidK8sObject(obj, origin);
   snap.present.add(kind as K8sKind);
   (snap.k8s[listKey] as K8sObject[]).push(obj as K8sObject);
 }
@@ -58,20 +57,23 @@ function addAwsKeys(snap: Snapshot, doc: Record<string, any>, origin: string): b
     if (!(key in doc)) continue;
     recognised = true;
     const value = doc[key];
-    if (!Array.isArray(value)) {
-      snap.warnings.push(`${origin}: ${key} is not a list; ignored`);
-      continue;
-    }
+    assertValidEc2List(key, value, origin);
     snap.present.add(key as AwsResource);
     (snap.aws[target] as unknown[]).push(...value);
   }
-  if ('Reservations' in doc && Array.isArray(doc.Reservations)) {
+  if ('Reservations' in doc) {
     recognised = true;
+    assertValidEc2List('Reservations', doc.Reservations, origin);
     snap.present.add('Reservations');
-    for (const r of doc.Reservations) if (Array.isArray(r?.Instances)) snap.aws.instances.push(...r.Instances);
+    doc.Reservations.forEach((r: Record<string, unknown>, i: number) => {
+      if (r.Instances !== undefined) assertValidEc2List(`Reservations[${i}].Instances`, r.Instances, origin);
+      if (Array.isArray(r.Instances)) snap.aws.instances.push(...(r.Instances as Snapshot['aws']['instances']));
+    });
   }
-  if ('Entries' in doc && Array.isArray(doc.Entries)) {
+  if ('Entries' in doc) {
     recognised = true;
+    const problem = validatePrefixListEntries(doc.Entries);
+    if (problem) throw new InvalidObjectError(origin, `prefix list ${typeof doc.PrefixListId === 'string' ? doc.PrefixListId : ''}: ${problem}`);
     if (typeof doc.PrefixListId !== 'string') {
       snap.warnings.push(`${origin}: prefix-list Entries without PrefixListId ignored`);
     } else {
@@ -123,16 +125,20 @@ export function addDocument(snap: Snapshot, doc: unknown, origin: string): void 
   }
   if (typeof doc.apiVersion === 'string' && typeof doc.kind === 'string') {
     const kind = doc.kind;
+    const listOf = kind === 'List' ? '' : kind.endsWith('List') && kind.slice(0, -'List'.length) in KIND_TO_LIST ? kind.slice(0, -'List'.length) : undefined;
+    if (listOf !== undefined && !Array.isArray(doc.items)) {
+      throw new InvalidObjectError(origin, `${kind}: items: Invalid value: ${doc.items === undefined ? 'undefined' : typeof doc.items}: must be a list (Kubernetes List)`);
+    }
     if (kind.endsWith('List') && Array.isArray(doc.items)) {
       const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
       // An empty PodList still tells us the cluster has no pods (as opposed to "not collected").
       if (itemKind && itemKind in KIND_TO_LIST) snap.present.add(itemKind as K8sKind);
-      for (const item of doc.items) {
-        if (!isObject(item)) continue;
+      doc.items.forEach((item: unknown, i: number) => {
+        if (!isObject(item)) throw new InvalidObjectError(origin, `${kind}: items[${i}]: Invalid value: ${item === null ? 'null' : typeof item}: must be an object (Kubernetes List)`);
         const withKind = item.kind ? item : itemKind ? { ...item, kind: itemKind } : item;
-        if (typeof withKind.kind !== 'string') continue;
+        if (typeof withKind.kind !== 'string') return;
         addK8sObject(snap, withKind, origin);
-      }
+      });
       return;
     }
     addK8sObject(snap, doc, origin);

@@ -51,7 +51,9 @@ async function readSecrets(env: NodeJS.ProcessEnv): Promise<SlackSecrets> {
 
 async function readFromSsm(prefix: string, names: string[]): Promise<Record<string, string>> {
   const { SSMClient, GetParametersCommand } = await import('@aws-sdk/client-ssm');
-  const client = new SSMClient({});
+  const { awsRequestHandler } = await import('../util/aws-http');
+  // A short timeout that fires: the secrets are read on the first Slack request, inside its 3-second ack.
+  const client = new SSMClient({ requestHandler: awsRequestHandler(2000) });
   const res = await client.send(new GetParametersCommand({ Names: names.map((n) => prefix + n), WithDecryption: true }));
   const out: Record<string, string> = {};
   for (const p of res.Parameters ?? []) {

@@ -247,11 +247,12 @@ describe('live collection is handed to the worker', () => {
     const { res, body } = await slash('whoami-reach shop/frontend shop/payments --share');
     expect(res.statusCode).toBe(200);
     expect(body.response_type).toBe('ephemeral');
-    expect(body.text).toBe(':arrows_counterclockwise: Working on `/eksnet whoami-reach shop/frontend shop/payments --cluster prod` (cluster prod); the answer replaces this message shortly.');
+    // Issue 10: the job carries the configuration's cluster and region, never a user's.
+    expect(body.text).toBe(':arrows_counterclockwise: Working on `/eksnet whoami-reach shop/frontend shop/payments --cluster prod --region eu-west-1` (cluster prod); the answer replaces this message shortly.');
     expect(lambda.isDone()).toBe(true);
     expect(payload.eksnetJob).toMatchObject({
       command: 'whoami-reach',
-      argv: ['shop/frontend', 'shop/payments', '--cluster', 'prod'],
+      argv: ['shop/frontend', 'shop/payments', '--cluster', 'prod', '--region', 'eu-west-1'],
       userId: 'U0001',
       channelId: 'C0001',
       responseUrl: RESPONSE_HOST + RESPONSE_PATH,

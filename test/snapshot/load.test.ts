@@ -93,8 +93,14 @@ describe('loadSnapshot', () => {
   });
 
   it('an empty file holds no documents', async () => {
-    const snap = await loadSnapshot(dir({ 'empty.json': '', 'empty.yaml': '\n' }));
+    const snap = await loadSnapshot(dir({ 'empty.json': '', 'empty.yaml': '\n', 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n' }));
     expect(snap.warnings).toEqual([]);
+    expect(snap.k8s.namespaces).toHaveLength(1);
+  });
+
+  // Issue 10: a snapshot with nothing in it would read as a cluster with no controls at all.
+  it('a snapshot without any document is bad input', async () => {
+    await expect(loadSnapshot(dir({ 'empty.json': '', 'empty.yaml': '\n', 'README.md': '# notes' }))).rejects.toThrow(/holds no documents/);
   });
 
   it('a missing path is bad input', async () => {

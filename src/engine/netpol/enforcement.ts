@@ -1,5 +1,5 @@
 import { parseYaml } from '../../util/yaml';
-import type { Container, K8sObject, Workload } from '../../model/k8s';
+import type { Container, K8sObject, Pod, Workload } from '../../model/k8s';
 import type { Snapshot } from '../../model/snapshot';
 
 /** Whether anything enforces NetworkPolicy on the cluster (notes: aws-network-facts §6; CONTRACT §2). */
@@ -171,4 +171,48 @@ function updateAddonCommand(snap: Snapshot, current: string | undefined): string
   const cluster = snap.aws.cluster?.name ?? snap.collection.cluster ?? 'CLUSTER_NAME';
   const values = { ...(parseConfigurationValues(current) ?? {}), enableNetworkPolicy: 'true' };
   return `aws eks update-addon --cluster-name ${cluster} --addon-name vpc-cni --configuration-values '${JSON.stringify(values)}'`;
+}
+
+const POD_ENI_ANNOTATION = 'vpc.amazonaws.com/pod-eni';
+
+/**
+ * Pods that NetworkPolicy does not reach although an engine runs. Amazon EKS User Guide, security groups for
+ * pods (https://docs.aws.amazon.com/eks/latest/userguide/security-groups-for-pods.html): "To use Calico network
+ * policy with Pods that have associated security groups, you must use version 1.11.0 or later of the Amazon VPC
+ * CNI plugin and set POD_SECURITY_GROUP_ENFORCING_MODE=standard. Otherwise, traffic flow to and from Pods with
+ * associated security groups are not subjected to Calico network policy enforcement and are limited to Amazon
+ * EC2 security group enforcement only." So with Calico as the engine and strict mode (the default), a pod with
+ * its own security groups (a branch ENI: the `vpc.amazonaws.com/pod-eni` annotation, or its IP on an ENI of
+ * InterfaceType branch) gets no NetworkPolicy; only its security groups apply.
+ */
+export interface PolicyExemption {
+  /** Why this pod's NetworkPolicy layers are not enforced, or undefined when they are. */
+  reasonFor(pod: Pod | undefined): string | undefined;
+  /** Every exempt pod of the snapshot. */
+  pods: Pod[];
+}
+
+export function policyExemption(snap: Snapshot, enforcement: Enforcement, podSecurityGroupMode: 'strict' | 'standard'): PolicyExemption {
+  if (enforcement.engine !== 'calico' || podSecurityGroupMode !== 'strict') return { reasonFor: () => undefined, pods: [] };
+  const branchIps = new Set<string>();
+  for (const eni of snap.aws.networkInterfaces) {
+    if (eni.InterfaceType !== 'branch') continue;
+    for (const a of eni.PrivateIpAddresses ?? []) if (a.PrivateIpAddress) branchIps.add(a.PrivateIpAddress);
+    if (eni.PrivateIpAddress) branchIps.add(eni.PrivateIpAddress);
+    for (const a of eni.Ipv6Addresses ?? []) if (a.Ipv6Address) branchIps.add(a.Ipv6Address);
+  }
+  const exempt = new Set<Pod>();
+  for (const pod of snap.k8s.pods) {
+    if (pod.spec?.hostNetwork) continue;
+    const annotated = Boolean(pod.metadata.annotations?.[POD_ENI_ANNOTATION]);
+    const ips = [pod.status?.podIP, ...(pod.status?.podIPs ?? []).map((p) => p?.ip)].filter((ip): ip is string => typeof ip === 'string');
+    if (annotated || ips.some((ip) => branchIps.has(ip))) exempt.add(pod);
+  }
+  return {
+    pods: [...exempt],
+    reasonFor: (pod) =>
+      pod && exempt.has(pod)
+        ? `Calico does not apply NetworkPolicy to pod ${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}: it has its own security groups and POD_SECURITY_GROUP_ENFORCING_MODE is strict, so "traffic flow to and from Pods with associated security groups are not subjected to Calico network policy enforcement and are limited to Amazon EC2 security group enforcement only" (Amazon EKS User Guide, security groups for pods). Only its security groups apply; set POD_SECURITY_GROUP_ENFORCING_MODE=standard (VPC CNI 1.11 or later) for Calico to enforce its policies.`
+        : undefined,
+  };
 }

@@ -1,10 +1,12 @@
 import { withFix, type LayerResult } from '../../model/result';
 import type { Snapshot } from '../../model/snapshot';
+import type { Pod } from '../../model/k8s';
 import type { K8sIndex } from '../../model/cluster-index';
 import type { Endpoint, Flow } from '../../model/flow';
 import { NetpolClasses, type NetpolEndpointClass } from './classes';
 import { compilePolicy, type CompiledPolicy, type Direction } from './compile';
-import { detectEnforcement, type Enforcement } from './enforcement';
+import { detectEnforcement, policyExemption, type Enforcement, type PolicyExemption } from './enforcement';
+import { readCniConfig } from '../aws/cni-config';
 import { NetpolEvaluator, type DirectionOutcome } from './evaluate';
 import { buildNetpolFix, PodIdentities } from './fix';
 
@@ -12,6 +14,10 @@ export type { Enforcement } from './enforcement';
 
 export interface NetpolEngine {
   enforcement: Enforcement;
+  /** Pods an engine runs for but does not reach (Calico and strict-mode pods with security groups). */
+  exemption: PolicyExemption;
+  /** The policies that select a pod, per direction. */
+  policiesSelecting(pod: Pod): Record<Direction, CompiledPolicy[]>;
   /** [networkpolicy-egress, networkpolicy-ingress] for one flow. */
   evaluate(flow: Flow): [LayerResult, LayerResult];
   /** True unless a NetworkPolicy layer of `evaluate` would deny the flow (verdict only, fast). */
@@ -48,6 +54,8 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
   const evaluator = new NetpolEvaluator(policiesByNamespace, k8s);
   const identities = new PodIdentities(snap);
   const classes = new NetpolClasses(evaluator);
+  const exemption = policyExemption(snap, enforcement, readCniConfig(snap).podSecurityGroupMode);
+  const exemptEp = (ep: Endpoint): string | undefined => (ep.hostNetwork ? undefined : exemption.reasonFor(ep.pod));
 
   const one = (flow: Flow, direction: Direction): LayerResult => {
     if (missing) {
@@ -63,6 +71,8 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
     }
     const outcome = evaluator.evaluate(flow, direction);
     if (!enforcement.enforced) return notEnforced(outcome, enforcement);
+    const exempt = exemptEp(direction === 'egress' ? flow.src : flow.dst);
+    if (exempt) return notEnforced(outcome, { ...enforcement, enforced: false, reason: exempt, fixCommand: undefined });
     if (!outcome.denied) return outcome.result;
     const fix = buildNetpolFix(flow, direction, identities);
     return fix ? withFix({ ...outcome.result }, fix) : outcome.result;
@@ -70,9 +80,18 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
 
   return {
     enforcement,
+    exemption,
+    policiesSelecting: (pod) => evaluator.policiesSelecting(pod),
     evaluate: (flow) => [one(flow, 'egress'), one(flow, 'ingress')],
-    admits: (flow) => missing !== undefined || !enforcement.enforced || (evaluator.admits(flow, 'egress') && evaluator.admits(flow, 'ingress')),
-    classify: (ep) => classes.classify(ep),
+    admits: (flow) =>
+      missing !== undefined ||
+      !enforcement.enforced ||
+      ((exemptEp(flow.src) !== undefined || evaluator.admits(flow, 'egress')) && (exemptEp(flow.dst) !== undefined || evaluator.admits(flow, 'ingress'))),
+    // An exempt pod is classed as isolated by no policy: every memoised verdict then admits its traffic.
+    classify: (ep) => {
+      const c = classes.classify(ep);
+      return exemptEp(ep) ? { ...c, egressSet: 0, ingressSet: 0 } : c;
+    },
     closedTo: (c, direction, ns) => missing === undefined && enforcement.enforced && classes.closedTo(c, direction, ns),
     admitsClassed: (src, dst, portId, flow) => missing !== undefined || !enforcement.enforced || classes.admits(src, dst, portId, flow),
   };

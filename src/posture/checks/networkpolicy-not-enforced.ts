@@ -14,8 +14,9 @@ export const networkpolicyNotEnforced: PostureCheck = {
     if (failed) return [notEvaluated(ctx, this.id, failed)];
     const policies = ctx.snap.k8s.networkPolicies;
     if (policies.length === 0) return [];
-    const enforcement = buildNetpolEngine(ctx.snap, ctx.k8s).enforcement;
-    if (enforcement.enforced) return [];
+    const engine = buildNetpolEngine(ctx.snap, ctx.k8s);
+    const enforcement = engine.enforcement;
+    if (enforcement.enforced) return exemptPodFindings(this.id, engine);
     return [
       {
         id: this.id,
@@ -26,3 +27,26 @@ export const networkpolicyNotEnforced: PostureCheck = {
     ];
   },
 };
+
+/**
+ * Calico runs, but pods with their own security groups in strict mode get no NetworkPolicy ("not subjected to
+ * Calico network policy enforcement and are limited to Amazon EC2 security group enforcement only": Amazon EKS
+ * User Guide, security groups for pods): one finding per policy that selects such pods, naming them.
+ */
+function exemptPodFindings(id: string, engine: ReturnType<typeof buildNetpolEngine>): CheckFinding[] {
+  const byPolicy = new Map<string, string[]>();
+  for (const pod of engine.exemption.pods) {
+    const selecting = engine.policiesSelecting(pod);
+    for (const policy of new Set([...selecting.ingress, ...selecting.egress].map((p) => p.id))) {
+      byPolicy.set(policy, [...(byPolicy.get(policy) ?? []), `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`]);
+    }
+  }
+  return [...byPolicy.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([policy, pods]) => ({
+      id,
+      object: policy,
+      summary: `${policy} selects ${pods.length === 1 ? 'pod' : 'pods'} ${pods.slice(0, 5).join(', ')}${pods.length > 5 ? ` and ${pods.length - 5} more` : ''} with their own security groups in strict mode (POD_SECURITY_GROUP_ENFORCING_MODE=strict), which Calico does not enforce NetworkPolicy for: only the pods' security groups apply (Amazon EKS User Guide: security groups for pods).`,
+      fix: 'Set POD_SECURITY_GROUP_ENFORCING_MODE=standard on the aws-node DaemonSet (VPC CNI 1.11 or later) so Calico enforces these policies, or express the rules in the pods\' security groups.',
+    }));
+}

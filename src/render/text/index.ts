@@ -10,6 +10,7 @@ import { DEFAULT_TEXT_OPTIONS, type TextOptions } from './layout';
 import { renderAuditText } from './audit';
 import { renderStateText } from './state';
 import { renderJobsText } from './jobs';
+import { renderConfigText } from './config';
 
 type TextRenderer = (result: CommandResult<any>, options: TextOptions) => string;
 
@@ -25,6 +26,7 @@ const RENDERERS: Record<string, TextRenderer> = {
   audit: renderAuditText,
   state: renderStateText,
   jobs: renderJobsText,
+  config: (r) => renderConfigText(r.data),
 };
 
 
