@@ -12,7 +12,10 @@
 'use strict';
 
 const { readFileSync } = require('node:fs');
-const { parse } = require('yaml');
+const { CORE_SCHEMA, load } = require('js-yaml');
+
+// js-yaml, as everywhere (src/util/yaml.ts): one YAML library.
+const parse = (text) => load(text, { schema: CORE_SCHEMA });
 
 const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/.+$/;
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
