@@ -118,6 +118,8 @@ export function computeImpact(before: Snapshot, after: Snapshot, changes: Change
     const gap = gaps.get(c);
     if (gap) return { ...c, summary: notComputedSummary(c, gap) };
     const flows = (flowsOf.get(c) ?? []).sort(compareFlows);
+    const uncovered = uncoveredWorldExposure(c, flows, after);
+    if (uncovered) return { ...c, summary: notComputedSummary(c, uncovered), impact: flows.map(({ from, to, port, protocol, before: b, after: a }) => ({ from, to, port, protocol, before: b, after: a })) };
     const { facts, lead } = factsOf(flows, defaultDeny);
     const { severity, reason } = impactSeverity(facts, c.severity);
     return {
@@ -128,6 +130,21 @@ export function computeImpact(before: Snapshot, after: Snapshot, changes: Change
     };
   });
   return { opened: opened.sort(compareFlows), closed: closed.sort(compareFlows), changes: out, notes, cellsEvaluated: probes.length };
+}
+
+/**
+ * The flows eksnet checks reach Services (their ports and nodePorts). A security-group rule that opens a sensitive
+ * port to the whole internet (critical by the rule table) may expose what no Service fronts — sshd, RDP, a database
+ * on the host — so finding no Service flow does not show that it moves nothing: its impact is not computed, and it
+ * keeps its rule-based severity rather than claiming "no flow". A group attached to no interface exposes nothing.
+ */
+function uncoveredWorldExposure(c: Change, flows: ImpactFlow[], after: Snapshot): string | undefined {
+  if (c.kind !== 'SecurityGroupRule' || c.change === 'removed' || c.severity !== 'critical') return undefined;
+  if (flows.some((f) => f.from === 'internet')) return undefined;
+  // A group on no network interface exposes nothing: that change really moves no flow.
+  const groupId = c.id.split('/')[0];
+  if (!after.aws.networkInterfaces.some((e) => e.Groups?.some((g) => g.GroupId === groupId))) return undefined;
+  return 'the rule opens a port to the whole internet and eksnet checks flows to Services only, not host services such as SSH';
 }
 
 function compareFlows(a: ImpactFlow, b: ImpactFlow): number {

@@ -142,7 +142,9 @@ describe.each(STORES)('state commands on the $name store', (store) => {
     // Against v1 (the demo itself): the changed snapshot adds it.
     const v1 = await cli('drift', '--snapshot', changed, '--baseline', '1', '--json');
     expect(v1.json().changes.map((c: any) => `${c.kind} ${c.id} ${c.change}`)).toEqual(['NetworkPolicy shop/allow-all-ingress added']);
-    expect(Object.keys(v1.json().changes[0])).toEqual(['kind', 'id', 'change', 'severity', 'summary']);
+    // CONTRACT §2: the change's fields, and `impact` (the flows it opened or closed) when the engine found some.
+    expect(Object.keys(v1.json().changes[0])).toEqual(expect.arrayContaining(['kind', 'id', 'change', 'severity', 'summary']));
+    expect(Object.keys(v1.json().changes[0]).every((k) => ['kind', 'id', 'change', 'severity', 'summary', 'impact'].includes(k))).toBe(true);
     // The text answer says who made it: the policy's latest field manager.
     const text = await cli('drift', '--snapshot', changed, '--baseline', '1');
     expect(text.stdout).toContain('against baseline v1 of demo-eks (stored)');

@@ -64,8 +64,10 @@ it('live drift against the stored baseline says who opened SSH on sg-0db (CloudT
 
   const json = await runCli(['drift', ...live, '--json'], { env });
   expect(json.code).toBe(0);
-  // SSH is no Service port, so the rule moves no flow eksnet checks: low, whatever its text (issue 11).
-  expect(json.json().changes.map((c: any) => `${c.kind} ${c.id} ${c.change} ${c.severity}`)).toEqual(['SecurityGroupRule sg-0db/ingress/tcp/22/0.0.0.0/0 added low']);
+  // SSH is no Service port: eksnet's flow checks cannot show what it exposes on the interfaces that carry the
+  // group, so the impact is "not computed" and the rule table's severity stands (critical: SSH from the internet).
+  expect(json.json().changes.map((c: any) => `${c.kind} ${c.id} ${c.change} ${c.severity}`)).toEqual(['SecurityGroupRule sg-0db/ingress/tcp/22/0.0.0.0/0 added critical']);
+  expect(json.json().changes[0].summary).toContain('traffic impact not computed');
   expect(lookups).toEqual([]);
 
   const text = await runCli(['drift', ...live], { env });
