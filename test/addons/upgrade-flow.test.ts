@@ -344,8 +344,9 @@ describe('refusals (real handlers in this process)', () => {
   });
 
   it('a member of an approver user group may approve (usergroups.users.list)', async () => {
-    useEnv(baseEnv({ approvers: ['S0PLATFORM'] }));
-    cloud.state.groups.S0PLATFORM = ['U0CAROL'];
+    // A group no earlier test looked up: memberships are cached in the state store for five minutes.
+    useEnv(baseEnv({ approvers: ['S0UPGRADERS'] }));
+    cloud.state.groups.S0UPGRADERS = ['U0CAROL'];
     const offer = await postOffers();
     await approve(offer, 'vpc-cni', 'U0CAROL');
     expect(cloud.calls('eks', 'UpdateAddon')).toHaveLength(1);

@@ -34,7 +34,9 @@ describe('accept into baseline', () => {
   it('one new rule of a group whose other rules also changed: only that rule joins the baseline', () => {
     const now = current((docs) => {
       const g = nodeSg(docs);
-      g.IpPermissions.push({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }, { CidrIp: '10.9.0.0/16' }] });
+      // Two peers in one permission; the IPv6 one is not covered by 0.0.0.0/0, so it stays drift on its own (a peer
+      // that 0.0.0.0/0 covers would admit nothing more once the world is accepted, and is no drift — issue 11).
+      g.IpPermissions.push({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [{ CidrIpv6: '2001:db8::/32' }] });
       g.IpPermissions.shift(); // an existing rule removed
     });
     const changes = diff(load(baseDocs), now);
