@@ -18,14 +18,7 @@ export interface BaselineSaveData {
  * One stored baseline as `baseline show --json` prints it (CONTRACT §2). `objects` is the number of objects
  * it holds (the items of its Kubernetes lists and AWS API outputs), the same number in show, history and save.
  */
-export interface BaselineJson {
-  cluster: string;
-  version: number;
-  savedAt: string;
-  savedBy: string;
-  collectedAt: string;
-  objects: number;
-}
+export type BaselineJson = Pick<BaselineMeta, 'cluster' | 'version' | 'savedAt' | 'savedBy' | 'collectedAt' | 'objects'>;
 
 export interface BaselineHistoryJson {
   baselines: BaselineJson[];

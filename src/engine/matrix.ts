@@ -109,7 +109,7 @@ export function serviceMatrix(engine: ReachEngine): ServiceMatrix {
 }
 
 /** The one namespace all these endpoints are (non-hostNetwork) pods of, else undefined. */
-function oneNamespace(eps: Endpoint[]): string | undefined {
+export function oneNamespace(eps: Endpoint[]): string | undefined {
   let ns: string | undefined;
   for (const e of eps) {
     if (!e.pod || e.hostNetwork || !e.namespace) return undefined;

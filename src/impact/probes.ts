@@ -3,6 +3,7 @@ import type { Protocol, Verdict } from '../model/result';
 import { INTERNET_ADDRESS, parseAddress } from '../model/cidr';
 import { flowClasses, type ClassedEndpoint, type FlowClasses } from '../engine/flow-classes';
 import { evaluateFlow, type ReachEngine } from '../engine/reach';
+import { oneNamespace } from '../engine/matrix';
 import { addressEndpoint, podEndpoint } from '../model/flow';
 import { normaliseProtocol } from '../model/protocol';
 import type { Endpoint, Flow } from '../model/flow';
@@ -73,25 +74,10 @@ interface ClassedTarget {
   portId: number;
 }
 
-/**
- * The verdict of each probe in one state (before or after), from the engine. `mode: 'classes'`
- * answers from the engine's memoised flow classes (as the Service matrix does); `mode: 'full'`
- * evaluates every pod-to-pod flow layer by layer — the reference the shortcut is tested against.
- */
 interface Classed<T> {
   list: T[];
   /** The one namespace all these endpoints are (non-hostNetwork) pods of, else undefined. */
   ns?: string;
-}
-
-function oneNamespace(eps: Endpoint[]): string | undefined {
-  let ns: string | undefined;
-  for (const e of eps) {
-    if (!e.pod || e.hostNetwork || !e.namespace) return undefined;
-    if (ns === undefined) ns = e.namespace;
-    else if (ns !== e.namespace) return undefined;
-  }
-  return ns;
 }
 
 /**

@@ -1,13 +1,26 @@
 import { answerJob, type WorkerEvent } from './dispatch';
-import { log } from '../util/log';
+import { openStateStore } from '../state/index';
+import { claimOnce } from '../state/claims';
+import { describeError, log } from '../util/log';
 import type { UpgradeEvent } from './upgrade-events';
 
 /**
- * Lambda async invocations can deliver the same event more than once
- * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html): answer each job
- * reference once per warm container. The worker never throws, so Lambda does not retry a posted answer.
+ * Lambda async invocations can deliver the same event more than once, to any container
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html): each job reference is
+ * claimed in the state store before it is answered. A response_url lives 30 minutes; the claim outlives it.
+ * The worker never throws, so Lambda does not retry a posted answer.
  */
-const answered = new Set<string>();
+const ANSWER_CLAIM_TTL_SECONDS = 3600;
+
+/** True unless another delivery already claimed the job. A store that cannot be reached does not stop the answer (a read-only reply twice beats none). */
+async function firstDelivery(ref: string): Promise<boolean> {
+  try {
+    return await claimOnce(openStateStore(process.env), `worker-answer#${ref}`, ANSWER_CLAIM_TTL_SECONDS);
+  } catch (err) {
+    log.warn('could not claim the job in the state store; answering anyway', { ref, error: describeError(err) });
+    return true;
+  }
+}
 
 /** The `worker` function: runs a job the `slack` function handed off and posts the answer to response_url. */
 export async function handler(event: WorkerEvent | UpgradeEvent): Promise<void> {
@@ -22,10 +35,9 @@ export async function handler(event: WorkerEvent | UpgradeEvent): Promise<void> 
     log.error('worker received an event that is not an eksnet job');
     return;
   }
-  if (answered.has(job.ref)) {
+  if (!(await firstDelivery(job.ref))) {
     log.warn('worker skipped a job it already answered', { ref: job.ref });
     return;
   }
-  answered.add(job.ref);
   await answerJob(job);
 }

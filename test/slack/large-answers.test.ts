@@ -90,11 +90,24 @@ it('the worker posts a large answer to response_url within the limits, in the ch
   expect(allText(posted)).toContain('more failing flows');
 });
 
-it('the worker answers a job once even when Lambda delivers it twice', async () => {
-  const hooks = nock(RESPONSE_HOST).post(RESPONSE_PATH).reply(200, 'ok');
+it('the worker answers a job once even when Lambda delivers it twice, to another container', async () => {
+  let posts = 0;
+  nock(RESPONSE_HOST)
+    .post(RESPONSE_PATH, () => ++posts > 0)
+    .times(2)
+    .reply(200, 'ok');
   const job = { command: 'whoami-reach', argv: ['nope', 'shop/big'], userId: 'U0001', responseUrl: RESPONSE_URL, share: false, ref: 'job00002' };
   await worker({ eksnetJob: job });
+  // A second container: a fresh copy of the module, nothing shared but the state store (EKSNET_STATE_DIR).
+  let otherContainer: typeof worker | undefined;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    otherContainer = require('../../src/slack/worker').handler;
+  });
+  await otherContainer!({ eksnetJob: job });
+  expect(posts).toBe(1);
+  // And a redelivery to the same container.
   await worker({ eksnetJob: job });
-  expect(hooks.isDone()).toBe(true);
+  expect(posts).toBe(1);
   expect(logs.lines.some((l) => l.includes('already answered'))).toBe(true);
 });
