@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Change, ImpactFlow } from '../src/model/result';
 import { reachEngine } from '../src/engine/reach';
-import { assessChange, type MovedFlow } from '../src/impact';
+import { assessChange, contractFlow, type MovedFlow } from '../src/impact';
 import { loadSnapshot } from '../src/snapshot/load';
 import { BadInputError } from '../src/util/errors';
 import type { Command } from './types';
@@ -29,10 +29,6 @@ export interface ImpactDetail {
 }
 
 const FORMATS = new Set(['text', 'markdown', 'json']);
-
-function flowOnly(f: MovedFlow): ImpactFlow {
-  return { from: f.from, to: f.to, port: f.port, protocol: f.protocol, before: f.before, after: f.after };
-}
 
 export const impactCommand: Command<ImpactData> = {
   name: 'impact',
@@ -63,7 +59,7 @@ export const impactCommand: Command<ImpactData> = {
     const notices = [...before.warnings.map((w) => `before: ${w}`), ...afterInput.warnings.map((w) => `after: ${w}`), ...report.notes, ...(expect?.failures ?? [])];
     return {
       command: 'impact',
-      data: { opened: report.opened.map(flowOnly), closed: report.closed.map(flowOnly), changes: report.changes },
+      data: { opened: report.opened.map(contractFlow), closed: report.closed.map(contractFlow), changes: report.changes },
       exitCode,
       notices,
       detail: { before: beforePath, after: afterPath, proposal: report.proposal, format: format as ImpactDetail['format'], opened: report.opened, closed: report.closed, notes: report.notes, expect } satisfies ImpactDetail,

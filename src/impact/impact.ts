@@ -25,6 +25,11 @@ export interface MovedFlow extends ImpactFlow {
   changes: { kind: Change['kind']; id: string }[];
 }
 
+/** A moved flow as the contract's JSON prints it: the six FLOW fields, without the changes responsible. */
+export function contractFlow(f: ImpactFlow): ImpactFlow {
+  return { from: f.from, to: f.to, port: f.port, protocol: f.protocol, before: f.before, after: f.after };
+}
+
 export interface ImpactReport {
   opened: MovedFlow[];
   closed: MovedFlow[];
@@ -119,14 +124,14 @@ export function computeImpact(before: Snapshot, after: Snapshot, changes: Change
     if (gap) return { ...c, summary: notComputedSummary(c, gap) };
     const flows = (flowsOf.get(c) ?? []).sort(compareFlows);
     const uncovered = uncoveredWorldExposure(c, flows, after);
-    if (uncovered) return { ...c, summary: notComputedSummary(c, uncovered), impact: flows.map(({ from, to, port, protocol, before: b, after: a }) => ({ from, to, port, protocol, before: b, after: a })) };
+    if (uncovered) return { ...c, summary: notComputedSummary(c, uncovered), impact: flows.map(contractFlow) };
     const { facts, lead } = factsOf(flows, defaultDeny);
     const { severity, reason } = impactSeverity(facts, c.severity);
     return {
       ...c,
       severity,
       summary: impactSummary(c, flows, lead, severity, reason),
-      impact: flows.map(({ from, to, port, protocol, before: b, after: a }) => ({ from, to, port, protocol, before: b, after: a })),
+      impact: flows.map(contractFlow),
     };
   });
   return { opened: opened.sort(compareFlows), closed: closed.sort(compareFlows), changes: out, notes, cellsEvaluated: probes.length };

@@ -4,7 +4,7 @@ import { computeImpact, type ImpactOptions, type ImpactReport } from './impact';
 import { applyProposal, isProposal } from './overlay';
 import { diffServices } from './services';
 
-export { computeImpact, INTERNET_PROBE_PORTS, type ImpactOptions, type ImpactReport, type MovedFlow } from './impact';
+export { computeImpact, contractFlow, INTERNET_PROBE_PORTS, type ImpactOptions, type ImpactReport, type MovedFlow } from './impact';
 export { applyProposal, isProposal, DELETE_MARK } from './overlay';
 
 /** Drift with its traffic impact: each change carries the flows it opened or closed, and a severity from them. */
