@@ -188,11 +188,11 @@ describe('live collection through the real SDK and Kubernetes clients (nock at t
 
   it('gives up on a call that times out on every attempt and records it as missing', async () => {
     const fake = shopCloud();
-    // Registered before the fake, so these answer first: each too late for the 1.5 s timeout. (The timeout is
+    // Registered before the fake, so these answer first — every attempt, retries included: each too late for the 1.5 s timeout. (The timeout is
     // generous so that no other call hits it on a loaded machine: since the SDK's timeouts fire — issue 10 —
     // a slow stand-in answer would be missing too, and an abandoned Kubernetes request can crash an in-band run.)
-    nock(EC2_HOST).post('/', isAction('DescribeNatGateways')).times(3).delay(6000).reply(200, '<DescribeNatGatewaysResponse/>');
-    nock(KUBE).get('/api/v1/serviceaccounts').query(true).times(3).delay(6000).reply(200, { kind: 'ServiceAccountList', items: [] });
+    nock(EC2_HOST).post('/', isAction('DescribeNatGateways')).times(10).delay(6000).reply(200, '<DescribeNatGatewaysResponse/>');
+    nock(KUBE).get('/api/v1/serviceaccounts').query(true).times(10).delay(6000).reply(200, { kind: 'ServiceAccountList', items: [] });
     installFakeCloud(fake, { kube: KUBE });
     const started = Date.now();
     const { snapshot } = await collectSnapshot(TARGET, { fresh: true, timeoutMs: 1500 });
