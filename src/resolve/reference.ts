@@ -79,10 +79,29 @@ export function podLabel(pod: Pod): string {
   return objectKey(pod);
 }
 
-interface NameIndex {
-  services: Map<string, Service[]>;
-  workloads: Map<string, { kind: string; object: Workload }[]>;
-  pods: Map<string, Pod[]>;
+/**
+ * Objects by name, so resolving a reference never scans every pod (batch mode resolves thousands).
+ * Each kind is grouped on first use: a Service reference (the common case) never pays for grouping
+ * 50,000 pods by name.
+ */
+class NameIndex {
+  private servicesByName?: Map<string, Service[]>;
+  private workloadsByName?: Map<string, { kind: string; object: Workload }[]>;
+  private podsByName?: Map<string, Pod[]>;
+
+  constructor(private readonly idx: K8sIndex) {}
+
+  get services(): Map<string, Service[]> {
+    return (this.servicesByName ??= group(this.idx.services, (s) => s.metadata.name));
+  }
+
+  get workloads(): Map<string, { kind: string; object: Workload }[]> {
+    return (this.workloadsByName ??= group(this.idx.workloads, (w) => w.object.metadata.name));
+  }
+
+  get pods(): Map<string, Pod[]> {
+    return (this.podsByName ??= group(this.idx.pods, (p) => p.metadata.name));
+  }
 }
 
 const nameIndexes = new WeakMap<K8sIndex, NameIndex>();
@@ -98,17 +117,9 @@ function group<T>(items: T[], name: (t: T) => string): Map<string, T[]> {
   return m;
 }
 
-/** Objects by name, so resolving a reference never scans every pod (batch mode resolves thousands). */
 function byName(idx: K8sIndex): NameIndex {
   let n = nameIndexes.get(idx);
-  if (!n) {
-    n = {
-      services: group(idx.services, (s) => s.metadata.name),
-      workloads: group(idx.workloads, (w) => w.object.metadata.name),
-      pods: group(idx.pods, (p) => p.metadata.name),
-    };
-    nameIndexes.set(idx, n);
-  }
+  if (!n) nameIndexes.set(idx, (n = new NameIndex(idx)));
   return n;
 }
 
