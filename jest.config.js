@@ -13,5 +13,7 @@ module.exports = {
   testEnvironmentOptions: { globalsCleanup: 'off' },
   // The AWS SDK's multi-line Node-version notice (Node 20 here) would repeat in every suite's output.
   setupFiles: ['<rootDir>/test/setup-env.js'],
+  globalSetup: '<rootDir>/test/global-setup.js',
+  globalTeardown: '<rootDir>/test/global-teardown.js',
   setupFilesAfterEnv: ['<rootDir>/test/setup-after-env.js'],
 };
