@@ -208,7 +208,9 @@ export async function startCloud(cluster: GeneratedCluster, latencyMs: number, t
     t,
   );
 
-  const addonNames = ['vpc-cni', 'kube-proxy', 'coredns'];
+  // The generated cluster's own add-ons (eks/addon-*.json), so a fleet's quiet day is quiet.
+  const addons = new Map<string, Json>(cluster.documents.filter((d) => /^eks\/addon-.+\.json$/.test(d.file)).map((d) => [(d.doc as Json).addon.addonName, (d.doc as Json).addon]));
+  const addonNames = [...addons.keys()];
   const eks = await listen(
     latencyMs,
     (req) => {
@@ -220,7 +222,11 @@ export async function startCloud(cluster: GeneratedCluster, latencyMs: number, t
       const list = /^\/clusters\/([^/]+)\/addons$/.exec(url.pathname);
       if (list) return json({ addons: addonNames });
       const m = /^\/clusters\/([^/]+)\/addons\/([^/]+)$/.exec(url.pathname);
-      if (m) return json({ addon: { addonName: m[2], clusterName: decodeURIComponent(m[1]!), status: 'ACTIVE', addonVersion: 'v1.0.0-eksbuild.1' } });
+      if (m) {
+        const addon = addons.get(m[2]!);
+        if (!addon) return { status: 404, type: 'application/json', body: JSON.stringify({ message: `No addon: ${m[2]} found in cluster` }) };
+        return json({ addon: { ...addon, clusterName: decodeURIComponent(m[1]!) } });
+      }
       if (url.pathname === '/addons/supported-versions') {
         const name = url.searchParams.get('addonName');
         return json({ addons: [{ addonName: name, type: 'networking', addonVersions: [{ addonVersion: 'v1.0.1-eksbuild.1', compatibilities: [{ clusterVersion: clusterDoc.version, defaultVersion: true }] }] }] });
