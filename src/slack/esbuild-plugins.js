@@ -8,6 +8,7 @@
 // Bolt's HTTP and Socket Mode receivers, which only the local dev runner uses (below).
 'use strict';
 
+const fs = require('node:fs');
 const path = require('node:path');
 
 // What live collection needs, none of which the slack function runs: its stub throws where live work was
@@ -97,4 +98,31 @@ const upgradeWorkerOnlyInWorker = {
   },
 };
 
-module.exports = [liveCollectorOnlyInWorker, onlyAwsLambdaReceiverOnLambda, upgradeWorkerOnlyInWorker];
+// Every bundle, every function: esbuild escapes non-ASCII characters in strings, templates, regular expressions
+// and identifiers (charset "ascii", its default), but keeps comments as they are, and a few comments in the
+// dependencies and in eksnet (arrows, dashes, quotes) are not ASCII. One such character makes the whole file a
+// two-byte string for V8: Node decodes it to UTF-16 and V8 scans twice the bytes, ~10% of the slack function's
+// module init (bench/bundle-bench.ts). Those characters can only be inside comments, so they are rewritten as
+// \uXXXX text there, which changes no code (U+2028/U+2029 end a line in JavaScript: they become a newline).
+const NON_ASCII = /[^\x00-\x7f]/;
+const asciiComment = (c) => (c === '\u2028' || c === '\u2029' ? '\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+const asciiOnlyBundles = {
+  name: 'eksnet-ascii-only-bundles',
+  setup(build) {
+    if (build.initialOptions.charset === 'utf8') return;
+    build.initialOptions.metafile = true;
+    build.onEnd((result) => {
+      if (!result.metafile || result.outputFiles) return;
+      const cwd = build.initialOptions.absWorkingDir ?? process.cwd();
+      for (const out of Object.keys(result.metafile.outputs)) {
+        if (!/\.[cm]?js$/.test(out)) continue;
+        const file = path.resolve(cwd, out);
+        const text = fs.readFileSync(file, 'utf8');
+        if (NON_ASCII.test(text)) fs.writeFileSync(file, text.replace(new RegExp(NON_ASCII.source, 'g'), asciiComment));
+      }
+    });
+  },
+};
+
+module.exports = [liveCollectorOnlyInWorker, onlyAwsLambdaReceiverOnLambda, upgradeWorkerOnlyInWorker, asciiOnlyBundles];
