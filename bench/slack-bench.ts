@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   try {
     const bundle = path.join(dir, 'lambda.js');
     const t = Date.now();
-    // The same plugins serverless.yml uses (the slack bundle leaves out the live collector and Socket Mode).
+    // The same plugins serverless.yml uses (the slack bundle leaves out the live collector and Bolt's HTTP and Socket Mode receivers).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const plugins = require(path.join(ROOT, 'src/slack/esbuild-plugins.js'));
     await build({ entryPoints: [path.join(ROOT, 'src/slack/lambda.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: bundle, logLevel: 'warning', plugins });

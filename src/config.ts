@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseYaml } from './util/yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadInputError } from './util/errors';
 import { escapeControl } from './util/escape';
 import { nearest } from './util/nearest';

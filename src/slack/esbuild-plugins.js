@@ -5,10 +5,10 @@
 // would only slow every cold start, because V8 parses the whole bundle at require() time. For the slack
 // entry point, what only live work uses (src/collect/index and aws-clients, the CloudTrail client) resolves
 // to a stub that says where live collection runs (test/deploy/package.test.ts checks the bundle). Likewise
-// @slack/socket-mode (with undici and ws), which Bolt's App module requires at load time although only
-// Socket Mode (the local dev runner) uses it.
+// Bolt's HTTP and Socket Mode receivers, which only the local dev runner uses (below).
 'use strict';
 
+const fs = require('node:fs');
 const path = require('node:path');
 
 // What live collection needs, none of which the slack function runs: its stub throws where live work was
@@ -50,21 +50,32 @@ const liveCollectorOnlyInWorker = {
   },
 };
 
-const SOCKET_MODE_STUB = `
-class SocketModeClient {
+// Bolt's App module requires both of its built-in receivers at load time: HTTPReceiver (with @slack/oauth,
+// jsonwebtoken, semver, raw-body, iconv-lite, http-errors: ~1 MB of JavaScript) and SocketModeReceiver (with
+// @slack/socket-mode, undici and ws). The Lambda function hands App its own receiver (AwsLambdaReceiver, see
+// src/slack/lambda.ts), which App returns before it would build either one; the local runner (npm run
+// slack:dev) bundles without these plugins and keeps both.
+const receiverStub = (name, where) => `
+Object.defineProperty(exports, '__esModule', { value: true });
+exports.default = class ${name} {
   constructor() {
-    throw new Error('Socket Mode is not part of the Lambda bundle; run it locally with npm run slack:dev');
+    throw new Error("Bolt's ${name} is not part of the Lambda bundle (the slack function uses AwsLambdaReceiver); ${where}");
   }
-}
-exports.SocketModeClient = SocketModeClient;
+};
 `;
+const RECEIVER_STUBS = {
+  HTTPReceiver: receiverStub('HTTPReceiver', 'serve HTTP locally with npm run slack:dev'),
+  SocketModeReceiver: receiverStub('SocketModeReceiver', 'run Socket Mode locally with npm run slack:dev'),
+};
 
-const noSocketModeOnLambda = {
-  name: 'eksnet-no-socket-mode-on-lambda',
+const onlyAwsLambdaReceiverOnLambda = {
+  name: 'eksnet-only-aws-lambda-receiver-on-lambda',
   setup(build) {
     if (!isSlackEntry(build)) return;
-    build.onResolve({ filter: /^@slack\/socket-mode$/ }, () => ({ path: 'socket-mode-stub', namespace: 'eksnet-socket-stub' }));
-    build.onLoad({ filter: /.*/, namespace: 'eksnet-socket-stub' }, () => ({ contents: SOCKET_MODE_STUB, loader: 'js' }));
+    build.onResolve({ filter: /^\.\/receivers\/(HTTPReceiver|SocketModeReceiver)$/ }, (args) =>
+      /@slack[\\/]bolt[\\/]dist[\\/]App\.js$/.test(args.importer) ? { path: args.path.slice('./receivers/'.length), namespace: 'eksnet-receiver-stub' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'eksnet-receiver-stub' }, (args) => ({ contents: RECEIVER_STUBS[args.path], loader: 'js' }));
   },
 };
 
@@ -87,4 +98,31 @@ const upgradeWorkerOnlyInWorker = {
   },
 };
 
-module.exports = [liveCollectorOnlyInWorker, noSocketModeOnLambda, upgradeWorkerOnlyInWorker];
+// Every bundle, every function: esbuild escapes non-ASCII characters in strings, templates, regular expressions
+// and identifiers (charset "ascii", its default), but keeps comments as they are, and a few comments in the
+// dependencies and in eksnet (arrows, dashes, quotes) are not ASCII. One such character makes the whole file a
+// two-byte string for V8: Node decodes it to UTF-16 and V8 scans twice the bytes, ~10% of the slack function's
+// module init (bench/bundle-bench.ts). Those characters can only be inside comments, so they are rewritten as
+// \uXXXX text there, which changes no code (U+2028/U+2029 end a line in JavaScript: they become a newline).
+const NON_ASCII = /[^\x00-\x7f]/;
+const asciiComment = (c) => (c === '\u2028' || c === '\u2029' ? '\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+const asciiOnlyBundles = {
+  name: 'eksnet-ascii-only-bundles',
+  setup(build) {
+    if (build.initialOptions.charset === 'utf8') return;
+    build.initialOptions.metafile = true;
+    build.onEnd((result) => {
+      if (!result.metafile || result.outputFiles) return;
+      const cwd = build.initialOptions.absWorkingDir ?? process.cwd();
+      for (const out of Object.keys(result.metafile.outputs)) {
+        if (!/\.[cm]?js$/.test(out)) continue;
+        const file = path.resolve(cwd, out);
+        const text = fs.readFileSync(file, 'utf8');
+        if (NON_ASCII.test(text)) fs.writeFileSync(file, text.replace(new RegExp(NON_ASCII.source, 'g'), asciiComment));
+      }
+    });
+  },
+};
+
+module.exports = [liveCollectorOnlyInWorker, onlyAwsLambdaReceiverOnLambda, upgradeWorkerOnlyInWorker, asciiOnlyBundles];

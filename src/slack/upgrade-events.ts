@@ -1,4 +1,3 @@
-import { awsRequestHandler } from '../util/aws-http';
 import { log } from '../util/log';
 
 /** An "Upgrade" click, as the slack function hands it to the worker: nothing from the button but the raw value. */
@@ -34,7 +33,8 @@ export interface UpgradeEvent {
  * a click's ack is never held longer.
  */
 export async function invokeWorker(work: UpgradeWork, fn: string): Promise<void> {
-  const { LambdaClient, InvokeCommand } = await import('@aws-sdk/client-lambda');
+  // Loaded on first use (as the AWS SDK itself): the slack function's cold start does not pay for them.
+  const [{ LambdaClient, InvokeCommand }, { awsRequestHandler }] = await Promise.all([import('@aws-sdk/client-lambda'), import('../util/aws-http')]);
   const client = new LambdaClient({ requestHandler: awsRequestHandler(2500), maxAttempts: 2 });
   try {
     const event: UpgradeEvent = { eksnetUpgrade: work };

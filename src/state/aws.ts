@@ -12,17 +12,7 @@ import {
   UpdateTimeToLiveCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  NoSuchKey,
-  PutBucketEncryptionCommand,
-  PutBucketVersioningCommand,
-  PutObjectCommand,
-  PutPublicAccessBlockCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { awsRequestHandler } from '../util/aws-http';
 import { checkDocumentKey, checkKey, isLive, nowSeconds, type PutOptions, type QueryOptions, type StateStore, type StoredRecord } from './types';
 
@@ -36,6 +26,7 @@ export interface AwsStateStoreOptions {
 }
 
 type Item = Record<string, AttributeValue>;
+type S3Sdk = typeof import('@aws-sdk/client-s3');
 
 function toRecord<T>(item: Item): StoredRecord<T> {
   const record: StoredRecord<T> = {
@@ -63,20 +54,31 @@ function errorName(err: unknown): string {
  */
 export class AwsStateStore implements StateStore {
   readonly dynamo: DynamoDBClient;
-  readonly s3: S3Client;
   private readonly bucket: string;
   private readonly table: string;
   private readonly now: () => number;
+  private readonly env: NodeJS.ProcessEnv;
+  private s3Loaded?: Promise<{ sdk: S3Sdk; client: S3Client }>;
 
   constructor(options: AwsStateStoreOptions) {
-    const env = options.env ?? process.env;
+    this.env = options.env ?? process.env;
     this.bucket = options.bucket;
     this.table = options.table;
     this.now = options.now ?? Date.now;
-    const common = { requestHandler: awsRequestHandler(TIMEOUT_MS) };
-    this.dynamo = new DynamoDBClient(common);
-    // Local S3 stand-ins (and custom endpoints generally) serve path-style URLs only.
-    this.s3 = new S3Client({ ...common, forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL) });
+    this.dynamo = new DynamoDBClient({ requestHandler: awsRequestHandler(TIMEOUT_MS) });
+  }
+
+  /**
+   * The S3 client and its commands, loaded on the first document call: records (claims, the Slack replay guard)
+   * need DynamoDB only, so a cold start that touches no document does not load the S3 client.
+   */
+  private s3(): Promise<{ sdk: S3Sdk; client: S3Client }> {
+    this.s3Loaded ??= import('@aws-sdk/client-s3').then((sdk) => ({
+      sdk,
+      // Local S3 stand-ins (and custom endpoints generally) serve path-style URLs only.
+      client: new sdk.S3Client({ requestHandler: awsRequestHandler(TIMEOUT_MS), forcePathStyle: Boolean(this.env.AWS_ENDPOINT_URL_S3 || this.env.AWS_ENDPOINT_URL) }),
+    }));
+    return this.s3Loaded;
   }
 
   describe(): string {
@@ -119,18 +121,20 @@ export class AwsStateStore implements StateStore {
         new UpdateContinuousBackupsCommand({ TableName: this.table, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
       ),
     );
+    const { sdk, client: s3 } = await this.s3();
+    const { CreateBucketCommand, PutBucketEncryptionCommand, PutBucketVersioningCommand, PutPublicAccessBlockCommand } = sdk;
     try {
-      await this.s3.send(new CreateBucketCommand({ Bucket: this.bucket }));
+      await s3.send(new CreateBucketCommand({ Bucket: this.bucket }));
       done.push(`created bucket ${this.bucket}`);
     } catch (err) {
       if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes(errorName(err))) throw err;
       done.push(`bucket ${this.bucket} exists`);
     }
     await this.optional(done, 'bucket versioning', () =>
-      this.s3.send(new PutBucketVersioningCommand({ Bucket: this.bucket, VersioningConfiguration: { Status: 'Enabled' } })),
+      s3.send(new PutBucketVersioningCommand({ Bucket: this.bucket, VersioningConfiguration: { Status: 'Enabled' } })),
     );
     await this.optional(done, 'bucket public access block', () =>
-      this.s3.send(
+      s3.send(
         new PutPublicAccessBlockCommand({
           Bucket: this.bucket,
           PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
@@ -138,7 +142,7 @@ export class AwsStateStore implements StateStore {
       ),
     );
     await this.optional(done, 'bucket default encryption', () =>
-      this.s3.send(
+      s3.send(
         new PutBucketEncryptionCommand({
           Bucket: this.bucket,
           ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
@@ -262,14 +266,18 @@ export class AwsStateStore implements StateStore {
   }
 
   async putDocument(key: string, body: string): Promise<void> {
-    await this.s3.send(
+    const { sdk, client } = await this.s3();
+    const { PutObjectCommand } = sdk;
+    await client.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: checkDocumentKey(key), Body: body, ContentType: 'application/json', ServerSideEncryption: 'AES256' }),
     );
   }
 
   async getDocument(key: string): Promise<string | undefined> {
+    const { sdk, client } = await this.s3();
+    const { GetObjectCommand, NoSuchKey } = sdk;
     try {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: checkDocumentKey(key) }));
+      const out = await client.send(new GetObjectCommand({ Bucket: this.bucket, Key: checkDocumentKey(key) }));
       return await out.Body!.transformToString('utf8');
     } catch (err) {
       if (err instanceof NoSuchKey || ['NoSuchKey', 'NotFound'].includes(errorName(err))) return undefined;
@@ -278,10 +286,12 @@ export class AwsStateStore implements StateStore {
   }
 
   async listDocuments(prefix: string): Promise<string[]> {
+    const { sdk, client } = await this.s3();
+    const { ListObjectsV2Command } = sdk;
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
       for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

@@ -212,6 +212,8 @@ describe('bundles', () => {
     expect(p.has('@slack/bolt')).toBe(true);
     expect(p.has('@kubernetes/client-node')).toBe(false);
     expect(p.has('@aws-sdk/client-ec2')).toBe(false);
+    // Nor Bolt's HTTP and Socket Mode receivers (the Lambda answers through AwsLambdaReceiver) and what only they load.
+    for (const name of ['@slack/oauth', '@slack/socket-mode', 'raw-body', 'iconv-lite']) expect(`${name}: ${p.has(name)}`).toBe(`${name}: false`);
     // The worker, by contrast, collects.
     const w = packagesIn(pkg.metafile(HANDLERS.worker));
     expect(w.has('@kubernetes/client-node') && w.has('@aws-sdk/client-ec2')).toBe(true);
@@ -224,6 +226,12 @@ describe('bundles', () => {
     const c = packagesIn(pkg.metafile(HANDLERS.jobsConsumer));
     expect(c.has('@slack/web-api')).toBe(true);
     expect(c.has('@slack/bolt')).toBe(false);
+  });
+
+  it.each(Object.entries(HANDLERS))('%s bundle is ASCII: V8 holds it as a one-byte string (a two-byte one costs every cold start)', (_fn, handler) => {
+    const text = readFileSync(pkg.bundle(handler), 'latin1');
+    const at = text.search(/[^\x00-\x7f]/);
+    expect(at === -1 ? 'ASCII' : `non-ASCII at ${at}: ${text.slice(Math.max(0, at - 40), at + 10)}`).toBe('ASCII');
   });
 
   it.each(Object.entries(HANDLERS))('%s bundles at most one YAML, logging and validation library, once', (_fn, handler) => {
