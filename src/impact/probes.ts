@@ -141,6 +141,40 @@ export class ProbeEvaluator {
     return allowed > 0 ? 'allowed' : 'denied';
   }
 
+  /** Whether `verdict` may answer from memoised classes and the whole-namespace shortcut ('classes' mode). */
+  get shortcuts(): boolean {
+    return this.mode === 'classes';
+  }
+
+  /** The address family of the target's first flow: `verdict` pairs it with the sources of that family. */
+  targetFamily(dst: ProbeTarget): 4 | 6 {
+    return this.targetsOf(dst).list[0]?.c.ep.address.family ?? 4;
+  }
+
+  /**
+   * The namespace whose (non-hostNetwork) pods are all of the source's endpoints of `family`, as
+   * `verdict`'s whole-namespace shortcut reads it; null when the source has no endpoint of any family
+   * (no flow from it); undefined otherwise.
+   */
+  sourceNamespace(src: ProbeSource, family: 4 | 6): string | null | undefined {
+    const own = this.sourcesOf(src, family);
+    if (own.list.length > 0) return own.ns;
+    return this.sourcesOf(src, family === 4 ? 6 : 4).list.length === 0 ? null : undefined;
+  }
+
+  /**
+   * True when `verdict` answers `denied` (or finds no flow) for every source whose `sourceNamespace`
+   * (for `targetFamily(dst)`) is `ns` or null: the target has no flow here, or ('classes' mode) its pods
+   * are pods of one namespace whose ingress policies admit no pod of `ns` on any port.
+   */
+  closedFrom(dst: ProbeTarget, ns: string): boolean {
+    const targets = this.targetsOf(dst);
+    if (targets.list.length === 0) return true;
+    if (this.mode !== 'classes' || targets.ns === undefined) return false;
+    const netpol = this.engine.netpol;
+    return targets.list.every((t) => netpol.closedTo(t.c.np, 'ingress', ns));
+  }
+
   /** The ports the probe's flows connect to (pods' target ports, or the probe's port). */
   targetPorts(dst: ProbeTarget): { port: number; protocol: Protocol }[] {
     if (dst.kind !== 'service') return [{ port: dst.port, protocol: dst.protocol }];
