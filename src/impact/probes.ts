@@ -2,6 +2,7 @@ import type { Service } from '../model/k8s';
 import type { Protocol, Verdict } from '../model/result';
 import { INTERNET_ADDRESS, parseAddress } from '../model/cidr';
 import { flowClasses, type ClassedEndpoint, type FlowClasses } from '../engine/flow-classes';
+import type { NetpolEndpointClass } from '../engine/netpol/classes';
 import { evaluateFlow, type ReachEngine } from '../engine/reach';
 import { oneNamespace } from '../engine/matrix';
 import { addressEndpoint, podEndpoint } from '../model/flow';
@@ -78,6 +79,10 @@ interface Classed<T> {
   list: T[];
   /** The one namespace all these endpoints are (non-hostNetwork) pods of, else undefined. */
   ns?: string;
+  /** The one address family of all these endpoints, else undefined. */
+  family?: 4 | 6;
+  /** One member per distinct NetworkPolicy class in each role (see `policyClasses`), built on first use. */
+  policy?: { own: T[]; peer: T[] };
 }
 
 /**
@@ -128,6 +133,10 @@ export class ProbeEvaluator {
         return 'denied';
       }
     }
+    if (this.mode === 'classes' && targets.family !== undefined) {
+      const srcs = this.sourcesOf(p.src, targets.family);
+      if (srcs.list.length > 0 && this.policiesDenyEvery(srcs, targets)) return 'denied';
+    }
     for (const t of targets.list) {
       const srcs = t.c.ep.address.family === 4 ? (v4 ??= this.sourcesOf(p.src, 4)) : (v6 ??= this.sourcesOf(p.src, 6));
       for (const s of srcs.list) {
@@ -139,6 +148,28 @@ export class ProbeEvaluator {
     }
     if (allowed === 0 && denied === 0) return undefined;
     return allowed > 0 ? 'allowed' : 'denied';
+  }
+
+  /**
+   * Class shortcut: NetworkPolicy denies every pod flow from `srcs` to `targets` — the sources' egress
+   * policies admit none of the targets, or the targets' ingress policies none of the sources. Each
+   * direction is decided on one member per distinct class it reads (the same memo every pod flow would
+   * read), so a pair of Services costs a few lookups instead of one per pod pair.
+   */
+  private policiesDenyEvery(srcs: Classed<ClassedEndpoint>, targets: Classed<ClassedTarget>): boolean {
+    const netpol = this.engine.netpol;
+    const s = policyClasses(srcs, (x) => x.np);
+    const t = policyClasses(targets, (x) => x.c.np, (x) => x.portId);
+    let open = false;
+    for (const a of s.own) {
+      for (const b of t.peer) if ((open = netpol.admitsOneWay('egress', a.np, b.c.np, b.portId, () => ({ ...b.flow, src: a.ep })))) break;
+      if (open) break;
+    }
+    if (!open) return true;
+    for (const b of t.own) {
+      for (const a of s.peer) if (netpol.admitsOneWay('ingress', b.c.np, a.np, b.portId, () => ({ ...b.flow, src: a.ep }))) return false;
+    }
+    return true;
   }
 
   /** Whether `verdict` may answer from memoised classes and the whole-namespace shortcut ('classes' mode). */
@@ -204,7 +235,7 @@ export class ProbeEvaluator {
       const a = parseAddress(src.ip);
       if (a && a.family === family) eps = [addressEndpoint(a)];
     }
-    out = { list: eps.map((e) => this.classes.classify(e)), ns: oneNamespace(eps) };
+    out = { list: eps.map((e) => this.classes.classify(e)), ns: oneNamespace(eps), family };
     byFamily[family] = out;
     return out;
   }
@@ -233,7 +264,8 @@ export class ProbeEvaluator {
       flows = [{ src: placeholder, dst: addressEndpoint(INTERNET_ADDRESS), port: dst.port, protocol: dst.protocol }];
     }
     const list = flows.map((flow) => ({ c: this.classes.classify(flow.dst), flow, portId: this.classes.portId(flow.port, flow.protocol) }));
-    out = { list, ns: oneNamespace(flows.map((f) => f.dst)) };
+    const families = new Set(flows.map((f) => f.dst.address.family));
+    out = { list, ns: oneNamespace(flows.map((f) => f.dst)), family: families.size === 1 ? [...families][0] : undefined };
     this.targets.set(dst, out);
     return out;
   }
@@ -251,4 +283,24 @@ export function serviceTargets(svc: Service): ProbeTarget[] {
     if ((type === 'NodePort' || type === 'LoadBalancer') && p.nodePort) out.push({ kind: 'node', key, port: p.nodePort, protocol });
   }
   return out;
+}
+
+/**
+ * One member of the list per distinct NetworkPolicy class in each role, as the per-direction memo keys them:
+ * `own` by its isolating policy sets (a source's egress set, a target's ingress set, decide its own direction)
+ * and `peer` by what the other side's policies read about it (namespace, labels, declared ports, ipBlock
+ * pattern) — each with the port for targets.
+ */
+function policyClasses<T>(c: Classed<T>, np: (x: T) => NetpolEndpointClass, port: (x: T) => number = () => 0): { own: T[]; peer: T[] } {
+  if (c.policy) return c.policy;
+  const own = new Map<string, T>();
+  const peer = new Map<string, T>();
+  for (const x of c.list) {
+    const n = np(x);
+    const ownKey = `${port(x)}|${n.egressSet}/${n.ingressSet}`;
+    if (!own.has(ownKey)) own.set(ownKey, x);
+    const peerKey = `${port(x)}|${n.base}/${n.pattern}`;
+    if (!peer.has(peerKey)) peer.set(peerKey, x);
+  }
+  return (c.policy = { own: [...own.values()], peer: [...peer.values()] });
 }

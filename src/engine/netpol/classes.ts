@@ -82,10 +82,16 @@ export class NetpolClasses {
 
   /** False exactly when a NetworkPolicy layer would deny `flow()` (the flow between these classes on `portId`). */
   admits(src: NetpolEndpointClass, dst: NetpolEndpointClass, portId: number, flow: () => Flow): boolean {
-    return (
-      (src.egressSet === 0 || this.direction(this.egressMemo, 'egress', src.egressSet, dst, portId, flow)) &&
-      (dst.ingressSet === 0 || this.direction(this.ingressMemo, 'ingress', dst.ingressSet, src, portId, flow))
-    );
+    return this.admitsOneWay('egress', src, dst, portId, flow) && this.admitsOneWay('ingress', dst, src, portId, flow);
+  }
+
+  /**
+   * One direction of `admits`: false exactly when `self`'s isolating policies in `direction` deny the flow
+   * to (egress) or from (ingress) `peer` — the same memo `admits` reads.
+   */
+  admitsOneWay(direction: Direction, self: NetpolEndpointClass, peer: NetpolEndpointClass, portId: number, flow: () => Flow): boolean {
+    const setId = direction === 'egress' ? self.egressSet : self.ingressSet;
+    return setId === 0 || this.direction(direction === 'egress' ? this.egressMemo : this.ingressMemo, direction, setId, peer, portId, flow);
   }
 
   /**

@@ -32,6 +32,11 @@ export interface NetpolEngine {
   closedTo(c: NetpolEndpointClass, direction: 'egress' | 'ingress', ns: string): boolean;
   /** `admits` for the flow between two classified endpoints on port id `portId` (memoised per direction). */
   admitsClassed(src: NetpolEndpointClass, dst: NetpolEndpointClass, portId: number, flow: () => Flow): boolean;
+  /**
+   * One direction of `admitsClassed`: false exactly when the policies isolating `self` in `direction` deny
+   * the flow to (egress: `self` is the source) or from (ingress: `self` is the destination) `peer`.
+   */
+  admitsOneWay(direction: 'egress' | 'ingress', self: NetpolEndpointClass, peer: NetpolEndpointClass, portId: number, flow: () => Flow): boolean;
 }
 
 /**
@@ -94,6 +99,7 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
     },
     closedTo: (c, direction, ns) => missing === undefined && enforcement.enforced && classes.closedTo(c, direction, ns),
     admitsClassed: (src, dst, portId, flow) => missing !== undefined || !enforcement.enforced || classes.admits(src, dst, portId, flow),
+    admitsOneWay: (direction, self, peer, portId, flow) => missing !== undefined || !enforcement.enforced || classes.admitsOneWay(direction, self, peer, portId, flow),
   };
 }
 
