@@ -123,12 +123,14 @@ export class ProbeEvaluator {
     let v6: Classed<ClassedEndpoint> | undefined;
     if (this.mode === 'classes' && targets.ns !== undefined) {
       // Whole-namespace shortcut (as the Service matrix): the sources' egress policies admit nothing in the
-      // targets' namespace, or the targets' ingress policies nothing from the sources' — all denied.
+      // targets' namespace, or the targets' ingress policies nothing from the sources' — all denied. closedTo
+      // reads only the isolating policy sets, so one member per distinct set decides.
       const srcs = this.sourcesOf(p.src, targets.list[0]!.c.ep.address.family);
       const netpol = this.engine.netpol;
       if (
         srcs.list.length > 0 &&
-        (srcs.list.every((s) => netpol.closedTo(s.np, 'egress', targets.ns!)) || (srcs.ns !== undefined && targets.list.every((t) => netpol.closedTo(t.c.np, 'ingress', srcs.ns!))))
+        (sourcePolicyClasses(srcs).own.every((s) => netpol.closedTo(s.np, 'egress', targets.ns!)) ||
+          (srcs.ns !== undefined && targetPolicyClasses(targets).own.every((t) => netpol.closedTo(t.c.np, 'ingress', srcs.ns!))))
       ) {
         return 'denied';
       }
@@ -158,19 +160,33 @@ export class ProbeEvaluator {
    */
   private policiesDenyEvery(srcs: Classed<ClassedEndpoint>, targets: Classed<ClassedTarget>): boolean {
     const netpol = this.engine.netpol;
-    const s = policyClasses(srcs, (x) => x.np);
-    const t = policyClasses(targets, (x) => x.c.np, (x) => x.portId);
+    const s = sourcePolicyClasses(srcs);
+    const t = targetPolicyClasses(targets);
+    const flow = this.flowOf;
     let open = false;
     for (const a of s.own) {
-      for (const b of t.peer) if ((open = netpol.admitsOneWay('egress', a.np, b.c.np, b.portId, () => ({ ...b.flow, src: a.ep })))) break;
+      for (const b of t.peer) {
+        this.pSrc = a.ep;
+        this.pTarget = b.flow;
+        if ((open = netpol.admitsOneWay('egress', a.np, b.c.np, b.portId, flow))) break;
+      }
       if (open) break;
     }
     if (!open) return true;
     for (const b of t.own) {
-      for (const a of s.peer) if (netpol.admitsOneWay('ingress', b.c.np, a.np, b.portId, () => ({ ...b.flow, src: a.ep }))) return false;
+      for (const a of s.peer) {
+        this.pSrc = a.ep;
+        this.pTarget = b.flow;
+        if (netpol.admitsOneWay('ingress', b.c.np, a.np, b.portId, flow)) return false;
+      }
     }
     return true;
   }
+
+  /** The flow a memo miss of `policiesDenyEvery` evaluates (built only then). */
+  private pSrc!: Endpoint;
+  private pTarget!: Flow;
+  private readonly flowOf = (): Flow => ({ ...this.pTarget, src: this.pSrc });
 
   /** Whether `verdict` may answer from memoised classes and the whole-namespace shortcut ('classes' mode). */
   get shortcuts(): boolean {
@@ -291,7 +307,7 @@ export function serviceTargets(svc: Service): ProbeTarget[] {
  * and `peer` by what the other side's policies read about it (namespace, labels, declared ports, ipBlock
  * pattern) — each with the port for targets.
  */
-function policyClasses<T>(c: Classed<T>, np: (x: T) => NetpolEndpointClass, port: (x: T) => number = () => 0): { own: T[]; peer: T[] } {
+function policyClasses<T>(c: Classed<T>, np: (x: T) => NetpolEndpointClass, port: (x: T) => number): { own: T[]; peer: T[] } {
   if (c.policy) return c.policy;
   const own = new Map<string, T>();
   const peer = new Map<string, T>();
@@ -304,3 +320,6 @@ function policyClasses<T>(c: Classed<T>, np: (x: T) => NetpolEndpointClass, port
   }
   return (c.policy = { own: [...own.values()], peer: [...peer.values()] });
 }
+
+const sourcePolicyClasses = (c: Classed<ClassedEndpoint>) => policyClasses(c, (x) => x.np, () => 0);
+const targetPolicyClasses = (c: Classed<ClassedTarget>) => policyClasses(c, (x) => x.c.np, (x) => x.portId);

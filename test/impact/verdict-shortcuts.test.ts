@@ -1,0 +1,106 @@
+import type { NetworkPolicy, Service } from '../../src/model/k8s';
+import type { Snapshot } from '../../src/model/snapshot';
+import { reachEngine } from '../../src/engine/reach';
+import { objectKey } from '../../src/model/cluster-index';
+import { ProbeEvaluator, serviceRef, serviceTargets, type Probe, type ProbeSource } from '../../src/impact/probes';
+import { allTraffic, World } from '../engine/aws/world';
+import { generatedDocuments, toSnapshot, withChangesOfEveryKind } from './generated';
+
+// The impact's evaluator answers a Service → Service cell without looking at each pod flow when
+// NetworkPolicy settles it: the whole-namespace shortcut, and the class shortcut — the sources' egress
+// policies admit none of the targets, or the targets' ingress policies none of the sources, decided on
+// one pod per distinct policy class. Every answer must be the one evaluating every pod flow, layer by
+// layer, gives (https://kubernetes.io/docs/concepts/services-networking/network-policies/: a flow needs
+// the source's egress and the destination's ingress to allow it).
+
+/** Every Service → Service cell (each Service port) of a snapshot: the shortcut answer and the full one. */
+function cells(snap: Snapshot): { cell: string; classes: string | undefined; full: string | undefined }[] {
+  const engine = reachEngine(snap);
+  const classes = new ProbeEvaluator(engine, 'classes');
+  const full = new ProbeEvaluator(engine, 'full');
+  const services = [...engine.k8s.services].sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
+  const sources = new Map(services.map((s) => [objectKey(s), { kind: 'service', key: objectKey(s) } as ProbeSource]));
+  const out: { cell: string; classes: string | undefined; full: string | undefined }[] = [];
+  for (const a of services) {
+    for (const b of services) {
+      if (a === b) continue;
+      for (const dst of serviceTargets(b)) {
+        if (dst.kind !== 'service') continue;
+        const p: Probe = { from: serviceRef(objectKey(a)), to: serviceRef(objectKey(b)), port: dst.port, protocol: dst.protocol, src: sources.get(objectKey(a))!, dst };
+        out.push({ cell: `${p.from} → ${p.to} ${p.port}`, classes: classes.verdict(p), full: full.verdict(p) });
+      }
+    }
+  }
+  return out;
+}
+
+const labelled = (snap: Snapshot, pod: string, labels: Record<string, string>) => {
+  snap.k8s.pods.find((p) => `${p.metadata.namespace}/${p.metadata.name}` === pod)!.metadata.labels = labels;
+};
+const policy = (name: string, spec: NetworkPolicy['spec']): NetworkPolicy => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'shop' }, spec });
+const service = (name: string): Service => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: 'shop' },
+  spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
+});
+
+/**
+ * Services whose pods differ in what NetworkPolicy reads, each time with the pod that lets traffic
+ * through listed second: a shortcut that judged a Service by its first pod would answer `denied`.
+ * - web → api: api-1 admits nothing, api-2 (tier=open) admits web pods with canary=yes: only web-2.
+ * - api → web: api-1 (egress=locked) may send nothing, api-2 is not isolated for egress.
+ * - batch → web: batch may send only to web pods with canary=yes: web-2.
+ */
+function splitClasses(): Snapshot {
+  const w = new World()
+    .subnet('subnet-a', '10.0.1.0/24')
+    .sg('sg-all', [allTraffic({ cidr: '10.0.0.0/16' })])
+    .node('node-a', { subnet: 'subnet-a', ip: '10.0.1.10', groups: ['sg-all'] })
+    .node('node-b', { subnet: 'subnet-a', ip: '10.0.1.11', groups: ['sg-all'] })
+    .node('node-c', { subnet: 'subnet-a', ip: '10.0.1.12', groups: ['sg-all'] })
+    .pod('shop/web-1', { node: 'node-a', ip: '10.0.1.21' })
+    .pod('shop/web-2', { node: 'node-a', ip: '10.0.1.22' })
+    .pod('shop/api-1', { node: 'node-b', ip: '10.0.1.31' })
+    .pod('shop/api-2', { node: 'node-b', ip: '10.0.1.32' })
+    .pod('shop/batch-1', { node: 'node-c', ip: '10.0.1.41' });
+  const s = w.snap;
+  labelled(s, 'shop/web-1', { app: 'web' });
+  labelled(s, 'shop/web-2', { app: 'web', canary: 'yes' });
+  labelled(s, 'shop/api-1', { app: 'api', egress: 'locked' });
+  labelled(s, 'shop/api-2', { app: 'api', tier: 'open' });
+  labelled(s, 'shop/batch-1', { app: 'batch' });
+  s.k8s.namespaces.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'kubernetes.io/metadata.name': 'shop' } } });
+  s.k8s.services.push(service('web'), service('api'), service('batch'));
+  s.k8s.networkPolicies.push(
+    policy('api-deny', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'] }),
+    policy('api-open', { podSelector: { matchLabels: { tier: 'open' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { canary: 'yes' } } }] }] }),
+    policy('locked', { podSelector: { matchLabels: { egress: 'locked' } }, policyTypes: ['Egress'] }),
+    policy('batch-out', { podSelector: { matchLabels: { app: 'batch' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { canary: 'yes' } } }] }] }),
+  );
+  s.aws.addons.push({ addonName: 'vpc-cni', addonVersion: 'v1.19.2-eksbuild.1', configurationValues: '{"enableNetworkPolicy":"true"}' });
+  return s;
+}
+
+describe('the evaluator shortcuts agree with evaluating every pod flow', () => {
+  it('on Services whose pods differ in what NetworkPolicy reads (the pod that admits listed second)', () => {
+    const all = cells(splitClasses());
+    for (const c of all) expect(c).toEqual({ cell: c.cell, classes: c.full, full: c.full });
+    const verdict = (cell: string) => all.find((c) => c.cell === cell)?.full;
+    expect(verdict('shop/svc/web → shop/svc/api 80')).toBe('partial');
+    expect(verdict('shop/svc/api → shop/svc/web 80')).toBe('partial');
+    expect(verdict('shop/svc/batch → shop/svc/web 80')).toBe('partial');
+    expect(verdict('shop/svc/batch → shop/svc/api 80')).toBe('denied');
+  });
+
+  it.each([
+    ['before', () => toSnapshot(generatedDocuments(), 'before')],
+    ['after the changes of every kind', () => toSnapshot(withChangesOfEveryKind(generatedDocuments()), 'after')],
+  ])('on every Service → Service cell of the generated cluster, %s', (_, build) => {
+    const all = cells(build());
+    expect(all.filter((c) => c.classes !== c.full)).toEqual([]);
+    // Both answers occur, so the comparison can fail either way.
+    expect(all.some((c) => c.full === 'denied')).toBe(true);
+    expect(all.some((c) => c.full !== undefined && c.full !== 'denied')).toBe(true);
+  });
+});
