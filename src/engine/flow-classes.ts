@@ -143,7 +143,7 @@ export class FlowClasses {
       let v = this.sameNodeMemo.get(key);
       if (v === undefined) {
         const flow = this.flowOf();
-        v = this.engine.netpol.admits(flow) && !this.engine.aws.evaluate(flow).some((l) => l.verdict === 'deny');
+        v = this.engine.netpol.admits(flow) && this.engine.aws.admits(flow);
         this.sameNodeMemo.set(key, v);
       }
       return v;
@@ -153,7 +153,7 @@ export class FlowClasses {
     const memo = (byPort[src.aws] ??= new Map());
     let a = memo.get(dst.aws);
     if (a === undefined) {
-      memo.set(dst.aws, (a = !this.engine.aws.evaluate(this.flowOf()).some((l) => l.verdict === 'deny')));
+      memo.set(dst.aws, (a = this.engine.aws.admits(this.flowOf())));
     }
     return a;
   }

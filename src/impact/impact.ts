@@ -238,8 +238,9 @@ function attribute(p: Probe, candidates: Change[], scopes: Map<Change, Scope>, e
     if (fb) shared++;
     if (!fb || evB.allowed(fb) === evA.allowed(fa)) continue;
     ports.push({ port: fa.port, protocol: fa.protocol });
-    const rb = evaluateFlow(evB.engine, fb);
-    const ra = evaluateFlow(evA.engine, fa);
+    // Only the layers' verdicts and objects are read: no suggested fixes.
+    const rb = evaluateFlow(evB.engine, fb, { fixes: false });
+    const ra = evaluateFlow(evA.engine, fa, { fixes: false });
     for (const lb of rb.layers) {
       const la = ra.layers.find((l) => l.layer === lb.layer);
       if ((lb.verdict === 'deny') === (la?.verdict === 'deny')) continue;

@@ -18,8 +18,8 @@ export interface NetpolEngine {
   exemption: PolicyExemption;
   /** The policies that select a pod, per direction. */
   policiesSelecting(pod: Pod): Record<Direction, CompiledPolicy[]>;
-  /** [networkpolicy-egress, networkpolicy-ingress] for one flow. */
-  evaluate(flow: Flow): [LayerResult, LayerResult];
+  /** [networkpolicy-egress, networkpolicy-ingress] for one flow; `fixes: false` leaves out the suggested policies. */
+  evaluate(flow: Flow, fixes?: boolean): [LayerResult, LayerResult];
   /** True unless a NetworkPolicy layer of `evaluate` would deny the flow (verdict only, fast). */
   admits(flow: Flow): boolean;
   /** What NetworkPolicy reads about an endpoint, for memoised verdicts over many flows. */
@@ -62,7 +62,7 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
   const exemption = policyExemption(snap, enforcement, readCniConfig(snap).podSecurityGroupMode);
   const exemptEp = (ep: Endpoint): string | undefined => (ep.hostNetwork ? undefined : exemption.reasonFor(ep.pod));
 
-  const one = (flow: Flow, direction: Direction): LayerResult => {
+  const one = (flow: Flow, direction: Direction, fixes: boolean): LayerResult => {
     if (missing) {
       return {
         layer: direction === 'egress' ? 'networkpolicy-egress' : 'networkpolicy-ingress',
@@ -78,7 +78,7 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
     if (!enforcement.enforced) return notEnforced(outcome, enforcement);
     const exempt = exemptEp(direction === 'egress' ? flow.src : flow.dst);
     if (exempt) return notEnforced(outcome, { ...enforcement, enforced: false, reason: exempt, fixCommand: undefined });
-    if (!outcome.denied) return outcome.result;
+    if (!outcome.denied || !fixes) return outcome.result;
     const fix = buildNetpolFix(flow, direction, identities);
     return fix ? withFix({ ...outcome.result }, fix) : outcome.result;
   };
@@ -87,7 +87,7 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
     enforcement,
     exemption,
     policiesSelecting: (pod) => evaluator.policiesSelecting(pod),
-    evaluate: (flow) => [one(flow, 'egress'), one(flow, 'ingress')],
+    evaluate: (flow, fixes = true) => [one(flow, 'egress', fixes), one(flow, 'ingress', fixes)],
     admits: (flow) =>
       missing !== undefined ||
       !enforcement.enforced ||
