@@ -55,6 +55,8 @@ export const INTERNET_PROBE_PORTS = [80, 443];
 export function computeImpact(before: Snapshot, after: Snapshot, changes: Change[], options: ImpactOptions = {}): ImpactReport {
   const eb = reachEngine(before);
   const ea = reachEngine(after);
+  // The after-state reuses the before-state's NetworkPolicy verdicts wherever what they read is unchanged.
+  ea.netpol.shareVerdicts(eb.netpol);
   const evB = new ProbeEvaluator(eb, options.evaluation ?? 'classes');
   const evA = new ProbeEvaluator(ea, options.evaluation ?? 'classes');
   const notes: string[] = [];

@@ -3,6 +3,7 @@ import type { Snapshot } from '../../src/model/snapshot';
 import { reachEngine } from '../../src/engine/reach';
 import { objectKey } from '../../src/model/cluster-index';
 import { ProbeEvaluator, serviceRef, serviceTargets, type Probe, type ProbeSource } from '../../src/impact/probes';
+import { assessChange, computeImpact } from '../../src/impact';
 import { allTraffic, World } from '../engine/aws/world';
 import { generatedDocuments, toSnapshot, withChangesOfEveryKind } from './generated';
 
@@ -38,10 +39,10 @@ const labelled = (snap: Snapshot, pod: string, labels: Record<string, string>) =
   snap.k8s.pods.find((p) => `${p.metadata.namespace}/${p.metadata.name}` === pod)!.metadata.labels = labels;
 };
 const policy = (name: string, spec: NetworkPolicy['spec']): NetworkPolicy => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'shop' }, spec });
-const service = (name: string): Service => ({
+const service = (name: string, namespace = 'shop'): Service => ({
   apiVersion: 'v1',
   kind: 'Service',
-  metadata: { name, namespace: 'shop' },
+  metadata: { name, namespace },
   spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
 });
 
@@ -102,5 +103,54 @@ describe('the evaluator shortcuts agree with evaluating every pod flow', () => {
     // Both answers occur, so the comparison can fail either way.
     expect(all.some((c) => c.full === 'denied')).toBe(true);
     expect(all.some((c) => c.full !== undefined && c.full !== 'denied')).toBe(true);
+  });
+});
+
+/**
+ * splitClasses plus namespace ops (trusted=yes) with a probe Service, which api-2's policy admits through
+ * a namespaceSelector. The policy also names an ipBlock no pod is in, so no whole-namespace shortcut
+ * settles its cells: their verdicts come from the memo.
+ */
+function withTrustedNamespace(): Snapshot {
+  const s = splitClasses();
+  s.k8s.namespaces.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ops', labels: { 'kubernetes.io/metadata.name': 'ops', trusted: 'yes' } } });
+  const probe = structuredClone(s.k8s.pods.find((p) => p.metadata.name === 'batch-1')!);
+  probe.metadata = { name: 'probe-1', namespace: 'ops', labels: { app: 'probe' } };
+  probe.status = { ...probe.status, podIP: '10.0.1.51', podIPs: [{ ip: '10.0.1.51' }] };
+  s.k8s.pods.push(probe);
+  s.aws.networkInterfaces.find((e) => e.NetworkInterfaceId === 'eni-node-c')!.PrivateIpAddresses!.push({ PrivateIpAddress: '10.0.1.51', Primary: false });
+  s.k8s.services.push(service('probe', 'ops'));
+  const open = s.k8s.networkPolicies.find((n) => n.metadata.name === 'api-open')!;
+  open.spec.ingress = [{ from: [{ podSelector: { matchLabels: { canary: 'yes' } } }, { namespaceSelector: { matchLabels: { trusted: 'yes' } } }, { ipBlock: { cidr: '192.168.0.0/16' } }] }];
+  return s;
+}
+
+// The state after a change reuses the NetworkPolicy verdicts the state before computed, wherever what a
+// verdict reads is the same: the policies as written (not only their names), the peer's labels and its
+// namespace's labels. Each row changes one of those under an unchanged name; sharing by name would
+// carry the old verdict over.
+describe('verdicts shared between the states before and after', () => {
+  it.each<[string, (s: Snapshot) => void, string]>([
+    [
+      'a namespace loses the label a namespaceSelector admits',
+      (s) => delete s.k8s.namespaces.find((n) => n.metadata.name === 'ops')!.metadata.labels!.trusted,
+      'ops/svc/probe → shop/svc/api 80',
+    ],
+    [
+      'a policy keeps its name but admits other pods',
+      (s) => {
+        s.k8s.networkPolicies.find((n) => n.metadata.name === 'api-open')!.spec.ingress![0]!.from!.splice(0, 1);
+      },
+      'shop/svc/web → shop/svc/api 80',
+    ],
+  ])('%s', (_, change, closed) => {
+    const before = withTrustedNamespace();
+    const after = structuredClone(before);
+    change(after);
+    const shared = assessChange(before, after);
+    const full = computeImpact(before, after, shared.changes.map((c) => ({ ...c, summary: '', impact: undefined })), { cells: 'all', evaluation: 'full' });
+    expect(shared.closed.map((f) => `${f.from} → ${f.to} ${f.port}`)).toContain(closed);
+    expect(shared.opened).toEqual(full.opened);
+    expect(shared.closed).toEqual(full.closed);
   });
 });

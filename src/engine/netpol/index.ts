@@ -37,7 +37,15 @@ export interface NetpolEngine {
    * the flow to (egress: `self` is the source) or from (ingress: `self` is the destination) `peer`.
    */
   admitsOneWay(direction: 'egress' | 'ingress', self: NetpolEndpointClass, peer: NetpolEndpointClass, portId: number, flow: () => Flow): boolean;
+  /**
+   * Share `other`'s memoised classes and verdicts (keyed by what each verdict reads, so a verdict is reused
+   * only where its inputs are the same in both snapshots). Possible only before this engine has classified
+   * anything; returns whether it is shared.
+   */
+  shareVerdicts(other: NetpolEngine): boolean;
 }
+
+const classesOf = new WeakMap<NetpolEngine, NetpolClasses>();
 
 /**
  * Compiles every NetworkPolicy of the snapshot once; `evaluate` then answers a flow from
@@ -83,7 +91,7 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
     return fix ? withFix({ ...outcome.result }, fix) : outcome.result;
   };
 
-  return {
+  const engine: NetpolEngine = {
     enforcement,
     exemption,
     policiesSelecting: (pod) => evaluator.policiesSelecting(pod),
@@ -100,7 +108,13 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
     closedTo: (c, direction, ns) => missing === undefined && enforcement.enforced && classes.closedTo(c, direction, ns),
     admitsClassed: (src, dst, portId, flow) => missing !== undefined || !enforcement.enforced || classes.admits(src, dst, portId, flow),
     admitsOneWay: (direction, self, peer, portId, flow) => missing !== undefined || !enforcement.enforced || classes.admitsOneWay(direction, self, peer, portId, flow),
+    shareVerdicts: (other) => {
+      const theirs = classesOf.get(other);
+      return theirs !== undefined && classes.adoptStore(theirs);
+    },
   };
+  classesOf.set(engine, classes);
+  return engine;
 }
 
 function notEnforced(outcome: DirectionOutcome, enforcement: Enforcement): LayerResult {
