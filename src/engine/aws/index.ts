@@ -131,10 +131,18 @@ function placementKey(ctx: AwsContext, ep: Endpoint): string {
   return `eni|${eni.groupKey}|${eni.subnetId ?? ''}|${eni.vpcId ?? ''}|${flags}${publicIp}|${snat}`;
 }
 
+/** Placements by endpoint object (endpoints are never modified): a flow's ends are placed once per engine. */
+const placed = new WeakMap<AwsContext, WeakMap<Endpoint, EndpointInfo>>();
+
 function place(ctx: AwsContext, ep: Endpoint): EndpointInfo {
-  const info = ctx.placement.place(ep);
+  let cache = placed.get(ctx);
+  if (!cache) placed.set(ctx, (cache = new WeakMap()));
+  let info = cache.get(ep);
+  if (info) return info;
+  info = ctx.placement.place(ep);
   const missing = ctx.missing.get('NetworkInterfaces');
   if (info.side.kind === 'unplaced' && missing) info.side = { ...info.side, reason: missing };
+  cache.set(ep, info);
   return info;
 }
 
