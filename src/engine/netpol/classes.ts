@@ -22,14 +22,18 @@ interface PolicySet {
   memoId: number;
   direction: Direction;
   policies: CompiledPolicy[];
-  /** Namespace → whether any rule may admit a pod of it (see NetpolEvaluator.mayAdmitNamespace). */
-  namespaces: Map<string, boolean>;
+  /** By namespace id: whether any rule may admit a pod of it (see NetpolEvaluator.mayAdmitNamespace), 0 until asked. */
+  namespaces: Uint8Array;
   /** Global ipBlock pattern id → id of the pattern of this set's own ipBlocks. */
   bitsByPattern: Map<number, number>;
   /** ipBlock peers of the set's rules in its direction: only these tell addresses apart. */
   ipBlocks: Extract<CompiledPeer, { kind: 'ipBlock' }>[];
   namedPorts: boolean;
 }
+
+/** PolicySet.namespaces codes (0: not yet known). */
+const MAY_ADMIT = 1;
+const ADMITS_NONE = 2;
 
 /** Keys stay small integers (V8 Smis): base and pattern ids below 2^15. */
 const BITS = 2 ** 15;
@@ -62,11 +66,13 @@ class VerdictStore {
 export class NetpolClasses {
   private store = new VerdictStore();
   private readonly setIds = new Map<string, PolicySet>();
-  private readonly sets: PolicySet[] = [{ id: 0, memoId: -1, ipBlocks: [], namedPorts: false, bitsByPattern: new Map(), direction: 'egress', policies: [], namespaces: new Map() }];
+  private readonly sets: PolicySet[] = [{ id: 0, memoId: -1, ipBlocks: [], namedPorts: false, bitsByPattern: new Map(), direction: 'egress', policies: [], namespaces: new Uint8Array(0) }];
   private readonly podClasses = new WeakMap<Pod, NetpolEndpointClass>();
   private readonly patternIds = new Map<string, number>();
   private readonly patternByAddress = new Map<Address, number>();
   private readonly namespaceKeys = new Map<string, string>();
+  /** Namespace → index into every set's `namespaces`. */
+  private readonly namespaceIds = new Map<string, number>();
   private allIpBlocks: PolicySet['ipBlocks'] | undefined;
 
   constructor(private readonly evaluator: NetpolEvaluator) {}
@@ -133,9 +139,16 @@ export class NetpolClasses {
     const setId = direction === 'egress' ? c.egressSet : c.ingressSet;
     if (setId === 0) return false;
     const set = this.sets[setId]!;
-    let may = set.namespaces.get(ns);
-    if (may === undefined) set.namespaces.set(ns, (may = this.evaluator.mayAdmitNamespace(set.policies, direction, ns)));
-    return !may;
+    let id = this.namespaceIds.get(ns);
+    if (id === undefined) this.namespaceIds.set(ns, (id = this.namespaceIds.size));
+    if (set.namespaces.length <= id) {
+      const grown = new Uint8Array(Math.max(id + 1, 2 * set.namespaces.length, 8));
+      grown.set(set.namespaces);
+      set.namespaces = grown;
+    }
+    let code = set.namespaces[id]!;
+    if (code === 0) set.namespaces[id] = code = this.evaluator.mayAdmitNamespace(set.policies, direction, ns) ? MAY_ADMIT : ADMITS_NONE;
+    return code === ADMITS_NONE;
   }
 
   private direction(
@@ -194,7 +207,7 @@ export class NetpolClasses {
         memoId: this.intern(this.store.setIds, content),
         direction,
         policies,
-        namespaces: new Map(),
+        namespaces: new Uint8Array(0),
         bitsByPattern: new Map(),
         ipBlocks: rules.flatMap((r) => (r.peers ?? []).filter((p): p is PolicySet['ipBlocks'][number] => p.kind === 'ipBlock')),
         namedPorts,
