@@ -38,7 +38,7 @@ export interface ImpactReport {
   changes: Change[];
   /** What limited the analysis. */
   notes: string[];
-  /** How many cells were evaluated on each side (a measure of the shortcut). */
+  /** How many cells the scopes hold, each decided on both sides (a measure of the shortcut). */
   cellsEvaluated: number;
 }
 
@@ -55,8 +55,9 @@ export const INTERNET_PROBE_PORTS = [80, 443];
 export function computeImpact(before: Snapshot, after: Snapshot, changes: Change[], options: ImpactOptions = {}): ImpactReport {
   const eb = reachEngine(before);
   const ea = reachEngine(after);
-  // The after-state reuses the before-state's NetworkPolicy verdicts wherever what they read is unchanged.
-  ea.netpol.shareVerdicts(eb.netpol);
+  // The after-state reuses the before-state's NetworkPolicy verdicts wherever what they read is unchanged
+  // (not for the 'full' reference, which must owe nothing to the memo).
+  if ((options.evaluation ?? 'classes') === 'classes') ea.netpol.shareVerdicts(eb.netpol);
   const evB = new ProbeEvaluator(eb, options.evaluation ?? 'classes');
   const evA = new ProbeEvaluator(ea, options.evaluation ?? 'classes');
   const notes: string[] = [];
