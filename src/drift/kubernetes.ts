@@ -97,7 +97,7 @@ export function canonicalPolicy(np: NetworkPolicy): CanonicalPolicy {
 }
 
 /** Directions in which this policy isolates every pod of its namespace (an empty podSelector). */
-function isolatesAll(p: CanonicalPolicy): Direction[] {
+function isolatesAll(p: Pick<CanonicalPolicy, 'podSelector' | 'policyTypes'>): Direction[] {
   return isEverything(p.podSelector) ? p.policyTypes : [];
 }
 
@@ -112,7 +112,8 @@ function namespaceIsolation(snap: Snapshot): Map<string, Set<Direction>> {
   const out = new Map<string, Set<Direction>>();
   for (const np of snap.k8s.networkPolicies) {
     const ns = np.metadata.namespace ?? 'default';
-    for (const d of isolatesAll(canonicalPolicy(np))) {
+    // Only the selector and the policy types decide it: the rules need no canonical form here.
+    for (const d of isolatesAll({ podSelector: canonicalSelector(np.spec?.podSelector), policyTypes: effectivePolicyTypes(np.spec) })) {
       if (!out.has(ns)) out.set(ns, new Set());
       out.get(ns)!.add(d);
     }
@@ -179,6 +180,8 @@ export function diffNetworkPolicies(baseline: Snapshot, current: Snapshot): Chan
     });
   }
   for (const id of both) {
+    // The same spec as written has the same meaning; only a spec written differently needs the canonical comparison.
+    if (JSON.stringify(before.get(id)!.spec) === JSON.stringify(after.get(id)!.spec)) continue;
     const b = canonicalPolicy(before.get(id)!);
     const a = canonicalPolicy(after.get(id)!);
     if (stableStringify(b) === stableStringify(a)) continue;

@@ -103,7 +103,6 @@ export class FlowClasses {
   private readonly awsIds = new Map<string, number>();
   private readonly podClass = new WeakMap<object, ClassedEndpoint>();
   private readonly ipClass = new Map<string, ClassedEndpoint>();
-  private readonly portIds = new Map<string, number>();
   /** port id → source AWS class → destination AWS class → verdict. */
   private readonly awsMemo: Map<number, boolean>[][] = [];
   private readonly sameNodeMemo = new Map<string, boolean>();
@@ -124,7 +123,7 @@ export class FlowClasses {
   }
 
   portId(port: number, protocol: string): number {
-    return intern(this.portIds, `${port}/${protocol}`);
+    return intern(PORT_IDS, `${port}/${protocol}`);
   }
 
   /**
@@ -143,7 +142,7 @@ export class FlowClasses {
       let v = this.sameNodeMemo.get(key);
       if (v === undefined) {
         const flow = this.flowOf();
-        v = this.engine.netpol.admits(flow) && !this.engine.aws.evaluate(flow).some((l) => l.verdict === 'deny');
+        v = this.engine.netpol.admits(flow) && this.engine.aws.admits(flow);
         this.sameNodeMemo.set(key, v);
       }
       return v;
@@ -153,7 +152,7 @@ export class FlowClasses {
     const memo = (byPort[src.aws] ??= new Map());
     let a = memo.get(dst.aws);
     if (a === undefined) {
-      memo.set(dst.aws, (a = !this.engine.aws.evaluate(this.flowOf()).some((l) => l.verdict === 'deny')));
+      memo.set(dst.aws, (a = this.engine.aws.admits(this.flowOf())));
     }
     return a;
   }
@@ -171,6 +170,12 @@ export class FlowClasses {
     return this.allowedClassed(this.classify(flow.src), this.classify(flow.dst), flow, this.portId(flow.port, flow.protocol));
   }
 }
+
+/**
+ * Port ids, the same in every engine (a NetworkPolicy verdict memo shared between two engines is keyed by
+ * them); at most one per port and protocol.
+ */
+const PORT_IDS = new Map<string, number>();
 
 function intern(ids: Map<string, number>, key: string): number {
   let id = ids.get(key);

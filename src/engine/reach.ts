@@ -35,9 +35,12 @@ export function reachEngine(snapshot: Snapshot): ReachEngine {
 
 
 
-/** Layers in packet order: out of the source pod, across the VPC, into the destination pod, and back. */
-export function evaluateFlow(engine: ReachEngine, flow: Flow): FlowResult {
-  const [npEgress, npIngress] = engine.netpol.evaluate(flow);
+/**
+ * Layers in packet order: out of the source pod, across the VPC, into the destination pod, and back.
+ * `fixes: false` leaves out the NetworkPolicy a denied flow would need (for callers that read only verdicts and objects).
+ */
+export function evaluateFlow(engine: ReachEngine, flow: Flow, options: { fixes?: boolean } = {}): FlowResult {
+  const [npEgress, npIngress] = engine.netpol.evaluate(flow, options.fixes ?? true);
   const aws = engine.aws.evaluate(flow);
   const byName = new Map(aws.map((l) => [l.layer, l] as const));
   const order: (LayerResult | undefined)[] = [

@@ -6,7 +6,8 @@ import { impactSeverity, type ImpactFacts } from '../drift/severity';
 import { evaluateFlow, reachEngine } from '../engine/reach';
 import type { Flow } from '../model/flow';
 import { missingResources } from '../engine/aws/missing';
-import { ProbeEvaluator, serviceRef, serviceTargets, vpcProbeAddresses, type Probe, type ProbeSource, type ProbeTarget } from './probes';
+import { forEachCell } from './cells';
+import { ProbeEvaluator, serviceRef, type Probe, type ProbeTarget } from './probes';
 import { changeScope, inScope, type Scope, type StateIndexCache } from './scope';
 import { impactSummary, notComputedSummary } from './summary';
 
@@ -37,7 +38,7 @@ export interface ImpactReport {
   changes: Change[];
   /** What limited the analysis. */
   notes: string[];
-  /** How many cells were evaluated on each side (a measure of the shortcut). */
+  /** How many cells the scopes hold, each decided on both sides (a measure of the shortcut). */
   cellsEvaluated: number;
 }
 
@@ -54,6 +55,9 @@ export const INTERNET_PROBE_PORTS = [80, 443];
 export function computeImpact(before: Snapshot, after: Snapshot, changes: Change[], options: ImpactOptions = {}): ImpactReport {
   const eb = reachEngine(before);
   const ea = reachEngine(after);
+  // The after-state reuses the before-state's NetworkPolicy verdicts wherever what they read is unchanged
+  // (not for the 'full' reference, which must owe nothing to the memo).
+  if ((options.evaluation ?? 'classes') === 'classes') ea.netpol.shareVerdicts(eb.netpol);
   const evB = new ProbeEvaluator(eb, options.evaluation ?? 'classes');
   const evA = new ProbeEvaluator(ea, options.evaluation ?? 'classes');
   const notes: string[] = [];
@@ -85,14 +89,22 @@ export function computeImpact(before: Snapshot, after: Snapshot, changes: Change
     return out;
   };
   const scopeList = [...scopes.values()];
-  const all = options.cells === 'all';
-  const keep = (src: ProbeSource, dst: ProbeTarget) => all || scopeList.some((s) => inScope(s, { src, dst }, ports(dst)));
-  const probes = global ? [] : enumerate(evB, evA, unionOf(scopeList, all), internetPorts(changes), keep);
+  // Each candidate cell is evaluated on both sides as it comes; only the moved ones are kept.
   const moved: { probe: Probe; before: Verdict; after: Verdict }[] = [];
-  for (const p of probes) {
-    const b = evB.verdict(p) ?? 'denied';
-    const a = evA.verdict(p) ?? 'denied';
-    if (b !== a) moved.push({ probe: p, before: b, after: a });
+  let cellsEvaluated = 0;
+  if (!global) {
+    forEachCell(evB, evA, scopeList, options.cells === 'all', internetPorts(changes), ports, {
+      cell(src, from, dst, to) {
+        cellsEvaluated++;
+        const probe: Probe = { from, to, port: dst.port, protocol: dst.protocol, src, dst };
+        const b = evB.verdict(probe) ?? 'denied';
+        const a = evA.verdict(probe) ?? 'denied';
+        if (b !== a) moved.push({ probe, before: b, after: a });
+      },
+      decided(n) {
+        cellsEvaluated += n;
+      },
+    });
   }
 
   const flowsOf = new Map<Change, MovedFlow[]>();
@@ -134,7 +146,7 @@ export function computeImpact(before: Snapshot, after: Snapshot, changes: Change
       impact: flows.map(contractFlow),
     };
   });
-  return { opened: opened.sort(compareFlows), closed: closed.sort(compareFlows), changes: out, notes, cellsEvaluated: probes.length };
+  return { opened: opened.sort(compareFlows), closed: closed.sort(compareFlows), changes: out, notes, cellsEvaluated };
 }
 
 /**
@@ -206,86 +218,6 @@ function internetPorts(changes: Change[]): { port: number; protocol: 'TCP' | 'UD
   return [...out.values()].sort((a, b) => a.port - b.port || compareText(a.protocol, b.protocol));
 }
 
-function label(src: ProbeSource): string {
-  return src.kind === 'service' ? serviceRef(src.key) : src.kind === 'vpc' ? src.ip : 'internet';
-}
-
-/** Which Services' flows any change can move, split by the peers it can move them with. */
-interface Union {
-  all: boolean;
-  srcInternal: Set<string>;
-  srcInternet: Set<string>;
-  dstInternal: Set<string>;
-  dstInternet: Set<string>;
-  nodesInternal: boolean;
-  nodesInternet: boolean;
-}
-
-function unionOf(scopes: Scope[], all: boolean): Union {
-  const u: Union = { all, srcInternal: new Set(), srcInternet: new Set(), dstInternal: new Set(), dstInternet: new Set(), nodesInternal: false, nodesInternet: false };
-  for (const s of scopes) {
-    if (s.all) u.all = true;
-    for (const [flag, src, dst] of [[s.internal, u.srcInternal, u.dstInternal], [s.internet, u.srcInternet, u.dstInternet]] as const) {
-      if (!flag) continue;
-      for (const k of s.src.keys()) src.add(k);
-      for (const k of s.dst.keys()) dst.add(k);
-    }
-    if (s.nodes && s.internal) u.nodesInternal = true;
-    if (s.nodes && s.internet) u.nodesInternet = true;
-  }
-  return u;
-}
-
-/**
- * Candidate cells: Service → Service ports, internet and VPC → Service ports and nodePorts, Service →
- * internet; each built only when `keep` (some change's scope holds it) says so. Sources and targets are
- * built once and shared, so the evaluators' caches hold across cells.
- */
-function enumerate(
-  evB: ProbeEvaluator,
-  evA: ProbeEvaluator,
-  u: Union,
-  ports: { port: number; protocol: 'TCP' | 'UDP' }[],
-  keep: (src: ProbeSource, dst: ProbeTarget) => boolean,
-): Probe[] {
-  const keys = [...new Set([...evB.services.keys(), ...evA.services.keys()])].sort(compareText);
-  const targets = new Map<string, { t: ProbeTarget; to: string }[]>();
-  for (const k of keys) {
-    const seen = new Map<string, ProbeTarget>();
-    for (const ev of [evB, evA]) {
-      const svc = ev.services.get(k);
-      if (svc) for (const t of serviceTargets(svc)) if (!seen.has(`${t.kind}|${t.port}/${t.protocol}`)) seen.set(`${t.kind}|${t.port}/${t.protocol}`, t);
-    }
-    targets.set(k, [...seen.values()].map((t) => ({ t, to: serviceRef(k) })));
-  }
-  const internet: ProbeSource = { kind: 'internet' };
-  const internetTargets = ports.map((p): ProbeTarget => ({ kind: 'internet', port: p.port, protocol: p.protocol }));
-  const vpcs = [...new Set([...vpcProbeAddresses(evB.engine), ...vpcProbeAddresses(evA.engine)])].sort().map((ip): ProbeSource => ({ kind: 'vpc', ip }));
-  const dstKeys = keys.filter((k) => u.all || u.dstInternal.has(k) || u.dstInternet.has(k));
-  const probes: Probe[] = [];
-  const push = (src: ProbeSource, from: string, dst: ProbeTarget, to: string) => {
-    if (keep(src, dst)) probes.push({ from, to, port: dst.port, protocol: dst.protocol, src, dst });
-  };
-  for (const s of keys) {
-    const src: ProbeSource = { kind: 'service', key: s };
-    const from = serviceRef(s);
-    const srcHit = u.all || u.srcInternal.has(s);
-    for (const t of srcHit ? keys : dstKeys) {
-      if (t === s || !(srcHit || u.dstInternal.has(t))) continue;
-      for (const { t: target, to } of targets.get(t)!) if (target.kind === 'service') push(src, from, target, to);
-    }
-    if (u.all || u.srcInternet.has(s)) for (const target of internetTargets) push(src, from, target, 'internet');
-  }
-  for (const t of keys) {
-    for (const { t: target, to } of targets.get(t)!) {
-      const node = target.kind === 'node';
-      if (u.all || u.dstInternet.has(t) || (node && u.nodesInternet)) push(internet, 'internet', target, to);
-      if (u.all || u.dstInternal.has(t) || (node && u.nodesInternal)) for (const v of vpcs) push(v, label(v), target, to);
-    }
-  }
-  return probes;
-}
-
 function flowKey(f: Flow): string {
   return `${f.src.label}>${f.dst.label}:${f.port}/${f.protocol}`;
 }
@@ -309,8 +241,9 @@ function attribute(p: Probe, candidates: Change[], scopes: Map<Change, Scope>, e
     if (fb) shared++;
     if (!fb || evB.allowed(fb) === evA.allowed(fa)) continue;
     ports.push({ port: fa.port, protocol: fa.protocol });
-    const rb = evaluateFlow(evB.engine, fb);
-    const ra = evaluateFlow(evA.engine, fa);
+    // Only the layers' verdicts and objects are read: no suggested fixes.
+    const rb = evaluateFlow(evB.engine, fb, { fixes: false });
+    const ra = evaluateFlow(evA.engine, fa, { fixes: false });
     for (const lb of rb.layers) {
       const la = ra.layers.find((l) => l.layer === lb.layer);
       if ((lb.verdict === 'deny') === (la?.verdict === 'deny')) continue;

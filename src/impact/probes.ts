@@ -2,6 +2,7 @@ import type { Service } from '../model/k8s';
 import type { Protocol, Verdict } from '../model/result';
 import { INTERNET_ADDRESS, parseAddress } from '../model/cidr';
 import { flowClasses, type ClassedEndpoint, type FlowClasses } from '../engine/flow-classes';
+import type { NetpolEndpointClass } from '../engine/netpol/classes';
 import { evaluateFlow, type ReachEngine } from '../engine/reach';
 import { oneNamespace } from '../engine/matrix';
 import { addressEndpoint, podEndpoint } from '../model/flow';
@@ -78,6 +79,10 @@ interface Classed<T> {
   list: T[];
   /** The one namespace all these endpoints are (non-hostNetwork) pods of, else undefined. */
   ns?: string;
+  /** The one address family of all these endpoints, else undefined. */
+  family?: 4 | 6;
+  /** One member per distinct NetworkPolicy class in each role (see `policyClasses`), built on first use. */
+  policy?: { own: T[]; peer: T[] };
 }
 
 /**
@@ -118,15 +123,21 @@ export class ProbeEvaluator {
     let v6: Classed<ClassedEndpoint> | undefined;
     if (this.mode === 'classes' && targets.ns !== undefined) {
       // Whole-namespace shortcut (as the Service matrix): the sources' egress policies admit nothing in the
-      // targets' namespace, or the targets' ingress policies nothing from the sources' — all denied.
+      // targets' namespace, or the targets' ingress policies nothing from the sources' — all denied. closedTo
+      // reads only the isolating policy sets, so one member per distinct set decides.
       const srcs = this.sourcesOf(p.src, targets.list[0]!.c.ep.address.family);
       const netpol = this.engine.netpol;
       if (
         srcs.list.length > 0 &&
-        (srcs.list.every((s) => netpol.closedTo(s.np, 'egress', targets.ns!)) || (srcs.ns !== undefined && targets.list.every((t) => netpol.closedTo(t.c.np, 'ingress', srcs.ns!))))
+        (sourcePolicyClasses(srcs).own.every((s) => netpol.closedTo(s.np, 'egress', targets.ns!)) ||
+          (srcs.ns !== undefined && targetPolicyClasses(targets).own.every((t) => netpol.closedTo(t.c.np, 'ingress', srcs.ns!))))
       ) {
         return 'denied';
       }
+    }
+    if (this.mode === 'classes' && targets.family !== undefined) {
+      const srcs = this.sourcesOf(p.src, targets.family);
+      if (srcs.list.length > 0 && this.policiesDenyEvery(srcs, targets)) return 'denied';
     }
     for (const t of targets.list) {
       const srcs = t.c.ep.address.family === 4 ? (v4 ??= this.sourcesOf(p.src, 4)) : (v6 ??= this.sourcesOf(p.src, 6));
@@ -139,6 +150,76 @@ export class ProbeEvaluator {
     }
     if (allowed === 0 && denied === 0) return undefined;
     return allowed > 0 ? 'allowed' : 'denied';
+  }
+
+  /**
+   * Class shortcut: NetworkPolicy denies every pod flow from `srcs` to `targets` — the sources' egress
+   * policies admit none of the targets, or the targets' ingress policies none of the sources. Each
+   * direction is decided on one member per distinct class it reads (the same memo every pod flow would
+   * read), so a pair of Services costs a few lookups instead of one per pod pair.
+   */
+  private policiesDenyEvery(srcs: Classed<ClassedEndpoint>, targets: Classed<ClassedTarget>): boolean {
+    const netpol = this.engine.netpol;
+    const s = sourcePolicyClasses(srcs);
+    const t = targetPolicyClasses(targets);
+    const flow = this.flowOf;
+    let open = false;
+    for (const a of s.own) {
+      for (const b of t.peer) {
+        this.pSrc = a.ep;
+        this.pTarget = b.flow;
+        if ((open = netpol.admitsOneWay('egress', a.np, b.c.np, b.portId, flow))) break;
+      }
+      if (open) break;
+    }
+    if (!open) return true;
+    for (const b of t.own) {
+      for (const a of s.peer) {
+        this.pSrc = a.ep;
+        this.pTarget = b.flow;
+        if (netpol.admitsOneWay('ingress', b.c.np, a.np, b.portId, flow)) return false;
+      }
+    }
+    return true;
+  }
+
+  /** The flow a memo miss of `policiesDenyEvery` evaluates (built only then). */
+  private pSrc!: Endpoint;
+  private pTarget!: Flow;
+  private readonly flowOf = (): Flow => ({ ...this.pTarget, src: this.pSrc });
+
+  /** Whether `verdict` may answer from memoised classes and the whole-namespace shortcut ('classes' mode). */
+  get shortcuts(): boolean {
+    return this.mode === 'classes';
+  }
+
+  /** The address family of the target's first flow: `verdict` pairs it with the sources of that family. */
+  targetFamily(dst: ProbeTarget): 4 | 6 {
+    return this.targetsOf(dst).list[0]?.c.ep.address.family ?? 4;
+  }
+
+  /**
+   * The namespace whose (non-hostNetwork) pods are all of the source's endpoints of `family`, as
+   * `verdict`'s whole-namespace shortcut reads it; null when the source has no endpoint of any family
+   * (no flow from it); undefined otherwise.
+   */
+  sourceNamespace(src: ProbeSource, family: 4 | 6): string | null | undefined {
+    const own = this.sourcesOf(src, family);
+    if (own.list.length > 0) return own.ns;
+    return this.sourcesOf(src, family === 4 ? 6 : 4).list.length === 0 ? null : undefined;
+  }
+
+  /**
+   * True when `verdict` answers `denied` (or finds no flow) for every source whose `sourceNamespace`
+   * (for `targetFamily(dst)`) is `ns` or null: the target has no flow here, or ('classes' mode) its pods
+   * are pods of one namespace whose ingress policies admit no pod of `ns` on any port.
+   */
+  closedFrom(dst: ProbeTarget, ns: string): boolean {
+    const targets = this.targetsOf(dst);
+    if (targets.list.length === 0) return true;
+    if (this.mode !== 'classes' || targets.ns === undefined) return false;
+    const netpol = this.engine.netpol;
+    return targets.list.every((t) => netpol.closedTo(t.c.np, 'ingress', ns));
   }
 
   /** The ports the probe's flows connect to (pods' target ports, or the probe's port). */
@@ -170,7 +251,7 @@ export class ProbeEvaluator {
       const a = parseAddress(src.ip);
       if (a && a.family === family) eps = [addressEndpoint(a)];
     }
-    out = { list: eps.map((e) => this.classes.classify(e)), ns: oneNamespace(eps) };
+    out = { list: eps.map((e) => this.classes.classify(e)), ns: oneNamespace(eps), family };
     byFamily[family] = out;
     return out;
   }
@@ -199,7 +280,8 @@ export class ProbeEvaluator {
       flows = [{ src: placeholder, dst: addressEndpoint(INTERNET_ADDRESS), port: dst.port, protocol: dst.protocol }];
     }
     const list = flows.map((flow) => ({ c: this.classes.classify(flow.dst), flow, portId: this.classes.portId(flow.port, flow.protocol) }));
-    out = { list, ns: oneNamespace(flows.map((f) => f.dst)) };
+    const families = new Set(flows.map((f) => f.dst.address.family));
+    out = { list, ns: oneNamespace(flows.map((f) => f.dst)), family: families.size === 1 ? [...families][0] : undefined };
     this.targets.set(dst, out);
     return out;
   }
@@ -218,3 +300,26 @@ export function serviceTargets(svc: Service): ProbeTarget[] {
   }
   return out;
 }
+
+/**
+ * One member of the list per distinct NetworkPolicy class in each role, as the per-direction memo keys them:
+ * `own` by its isolating policy sets (a source's egress set, a target's ingress set, decide its own direction)
+ * and `peer` by what the other side's policies read about it (namespace, labels, declared ports, ipBlock
+ * pattern) — each with the port for targets.
+ */
+function policyClasses<T>(c: Classed<T>, np: (x: T) => NetpolEndpointClass, port: (x: T) => number): { own: T[]; peer: T[] } {
+  if (c.policy) return c.policy;
+  const own = new Map<string, T>();
+  const peer = new Map<string, T>();
+  for (const x of c.list) {
+    const n = np(x);
+    const ownKey = `${port(x)}|${n.egressSet}/${n.ingressSet}`;
+    if (!own.has(ownKey)) own.set(ownKey, x);
+    const peerKey = `${port(x)}|${n.base}/${n.pattern}`;
+    if (!peer.has(peerKey)) peer.set(peerKey, x);
+  }
+  return (c.policy = { own: [...own.values()], peer: [...peer.values()] });
+}
+
+const sourcePolicyClasses = (c: Classed<ClassedEndpoint>) => policyClasses(c, (x) => x.np, () => 0);
+const targetPolicyClasses = (c: Classed<ClassedTarget>) => policyClasses(c, (x) => x.c.np, (x) => x.portId);

@@ -58,10 +58,20 @@ export function inScope(s: Scope, p: Pick<Probe, 'src' | 'dst'>, ports: { port: 
   if (s.all) return true;
   const outside = p.src.kind === 'internet' || p.dst.kind === 'internet';
   if (outside ? !s.internet : !s.internal) return false;
-  if (p.src.kind === 'service' && s.src.has(p.src.key) && passes(s.src.get(p.src.key), ports)) return true;
-  if ((p.dst.kind === 'service' || p.dst.kind === 'node') && s.dst.has(p.dst.key) && passes(s.dst.get(p.dst.key), ports)) return true;
+  if (p.src.kind === 'service' && holdsFrom(s, p.src.key, ports)) return true;
+  if ((p.dst.kind === 'service' || p.dst.kind === 'node') && holdsInto(s, p.dst.key, ports)) return true;
   if (p.dst.kind === 'node' && s.nodes && passes(s.nodePorts, ports)) return true;
   return false;
+}
+
+/** Does the scope hold flows out of this Service's pods on these ports (peers aside)? */
+export function holdsFrom(s: Scope, service: string, ports: { port: number; protocol: Protocol }[]): boolean {
+  return s.src.has(service) && passes(s.src.get(service), ports);
+}
+
+/** Does the scope hold flows into this Service's pods (or its nodePort) on these ports (peers aside)? */
+export function holdsInto(s: Scope, service: string, ports: { port: number; protocol: Protocol }[]): boolean {
+  return s.dst.has(service) && passes(s.dst.get(service), ports);
 }
 
 function merge(map: Map<string, PortFilter>, key: string, filter: PortFilter): void {

@@ -28,6 +28,11 @@ export interface AwsEngine {
    * matrix evaluate each class of endpoints once.
    */
   placementKey(ep: Endpoint): string;
+  /**
+   * Verdict only: true exactly when no layer of `evaluate(flow)` denies. The layers are computed in
+   * packet order and the first deny answers, so a denied flow skips the layers after it.
+   */
+  admits(flow: Flow): boolean;
 }
 
 export const AWS_LAYERS: LayerName[] = [
@@ -52,10 +57,33 @@ export function buildAwsEngine(snap: Snapshot, k8s: K8sIndex): AwsEngine {
     cni: readCniConfig(snap),
     missing,
   };
-  return { evaluate: (flow) => evaluateFlow(ctx, flow), placementKey: (ep) => placementKey(ctx, ep) };
+  return {
+    evaluate: (flow) => {
+      const out = prepare(ctx, flow);
+      return Array.isArray(out) ? out : LAYERS.map((layer) => layer(ctx, out));
+    },
+    admits: (flow) => {
+      const out = prepare(ctx, flow);
+      if (Array.isArray(out)) return !out.some((l) => l.verdict === 'deny');
+      for (const layer of LAYERS) if (layer(ctx, out).verdict === 'deny') return false;
+      return true;
+    },
+    placementKey: (ep) => placementKey(ctx, ep),
+  };
 }
 
-function evaluateFlow(ctx: AwsContext, flow: Flow): LayerResult[] {
+/** The six layers of a placed flow, in packet order (the order of AWS_LAYERS). */
+const LAYERS: ((ctx: AwsContext, f: PlacedFlow) => LayerResult)[] = [
+  securityGroupEgress,
+  naclOutbound,
+  routeLayer,
+  naclInbound,
+  securityGroupIngress,
+  naclReturn,
+];
+
+/** The flow placed for the layers, or — when one fact decides every layer — the six results. */
+function prepare(ctx: AwsContext, flow: Flow): PlacedFlow | LayerResult[] {
   const src = place(ctx, flow.src);
   const dst = place(ctx, flow.dst);
   if (onSameNode(ctx, src, dst)) return AWS_LAYERS.map((l) => result(l, 'allow', SAME_NODE_REASON));
@@ -75,7 +103,7 @@ function evaluateFlow(ctx: AwsContext, flow: Flow): LayerResult[] {
     const reason = `${dst.side.address.text} is a link-local AWS service address (instance metadata, Time Sync, DNS or a credential agent), answered on the host: security groups, NACLs and route tables do not filter this traffic.`;
     return AWS_LAYERS.map((l) => result(l, 'allow', reason));
   }
-  const f: PlacedFlow = {
+  return {
     flow,
     protocol,
     what: `${flow.protocol} ${flow.port}`,
@@ -84,14 +112,6 @@ function evaluateFlow(ctx: AwsContext, flow: Flow): LayerResult[] {
     eff: effectiveSource(ctx, src, dst),
     dstText: flow.dst.label,
   };
-  return [
-    securityGroupEgress(ctx, f),
-    naclOutbound(ctx, f),
-    routeLayer(ctx, f),
-    naclInbound(ctx, f),
-    securityGroupIngress(ctx, f),
-    naclReturn(ctx, f),
-  ];
 }
 
 function placementKey(ctx: AwsContext, ep: Endpoint): string {
@@ -111,10 +131,18 @@ function placementKey(ctx: AwsContext, ep: Endpoint): string {
   return `eni|${eni.groupKey}|${eni.subnetId ?? ''}|${eni.vpcId ?? ''}|${flags}${publicIp}|${snat}`;
 }
 
+/** Placements by endpoint object (endpoints are never modified): a flow's ends are placed once per engine. */
+const placed = new WeakMap<AwsContext, WeakMap<Endpoint, EndpointInfo>>();
+
 function place(ctx: AwsContext, ep: Endpoint): EndpointInfo {
-  const info = ctx.placement.place(ep);
+  let cache = placed.get(ctx);
+  if (!cache) placed.set(ctx, (cache = new WeakMap()));
+  let info = cache.get(ep);
+  if (info) return info;
+  info = ctx.placement.place(ep);
   const missing = ctx.missing.get('NetworkInterfaces');
   if (info.side.kind === 'unplaced' && missing) info.side = { ...info.side, reason: missing };
+  cache.set(ep, info);
   return info;
 }
 

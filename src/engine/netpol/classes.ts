@@ -18,10 +18,12 @@ export interface NetpolEndpointClass {
 
 interface PolicySet {
   id: number;
+  /** Id of the set's content (its policies as written, and the ports named ports resolve on): its memo. */
+  memoId: number;
   direction: Direction;
   policies: CompiledPolicy[];
-  /** Namespace → whether any rule may admit a pod of it (see NetpolEvaluator.mayAdmitNamespace). */
-  namespaces: Map<string, boolean>;
+  /** By namespace id: whether any rule may admit a pod of it (see NetpolEvaluator.mayAdmitNamespace), 0 until asked. */
+  namespaces: Uint8Array;
   /** Global ipBlock pattern id → id of the pattern of this set's own ipBlocks. */
   bitsByPattern: Map<number, number>;
   /** ipBlock peers of the set's rules in its direction: only these tell addresses apart. */
@@ -29,8 +31,32 @@ interface PolicySet {
   namedPorts: boolean;
 }
 
+/** PolicySet.namespaces codes (0: not yet known). */
+const MAY_ADMIT = 1;
+const ADMITS_NONE = 2;
+
 /** Keys stay small integers (V8 Smis): base and pattern ids below 2^15. */
 const BITS = 2 ** 15;
+
+/**
+ * Interned classes and memoised verdicts, keyed by content — what a verdict reads: a policy set by its
+ * policies as written, a peer by its namespace, labels, declared ports and its namespace's labels, an
+ * ipBlock pattern by the bits over the set's own blocks. Two engines (the states before and after a
+ * change) can therefore share one store: a verdict one computed holds for the other exactly when the
+ * inputs it read are the same.
+ */
+class VerdictStore {
+  readonly baseIds = new Map<string, number>([['', 0]]);
+  readonly setIds = new Map<string, number>();
+  readonly bitIds = new Map<string, number>([['', 0]]);
+  /** Per direction: set memo id → port id → (peer base, peer ipBlock bits) → verdict. */
+  readonly egressMemo: Map<number, boolean>[][] = [];
+  readonly ingressMemo: Map<number, boolean>[][] = [];
+
+  get pristine(): boolean {
+    return this.baseIds.size === 1 && this.setIds.size === 0 && this.bitIds.size === 1;
+  }
+}
 
 /**
  * Verdict-only NetworkPolicy evaluation memoised per direction on what that direction reads:
@@ -38,25 +64,35 @@ const BITS = 2 ** 15;
  * destination), ingress likewise. Many Service pairs then share one evaluation (reach map, matrix).
  */
 export class NetpolClasses {
-  private readonly baseIds = new Map<string, number>([['', 0]]);
+  private store = new VerdictStore();
   private readonly setIds = new Map<string, PolicySet>();
-  private readonly sets: PolicySet[] = [{ id: 0, ipBlocks: [], namedPorts: false, bitsByPattern: new Map(), direction: 'egress', policies: [], namespaces: new Map() }];
+  private readonly sets: PolicySet[] = [{ id: 0, memoId: -1, ipBlocks: [], namedPorts: false, bitsByPattern: new Map(), direction: 'egress', policies: [], namespaces: new Uint8Array(0) }];
   private readonly podClasses = new WeakMap<Pod, NetpolEndpointClass>();
-  private readonly bitIds = new Map<string, number>([['', 0]]);
   private readonly patternIds = new Map<string, number>();
   private readonly patternByAddress = new Map<Address, number>();
+  private readonly namespaceKeys = new Map<string, string>();
+  /** Namespace → index into every set's `namespaces`. */
+  private readonly namespaceIds = new Map<string, number>();
   private allIpBlocks: PolicySet['ipBlocks'] | undefined;
-  /** Per direction: policy set id → port id → (peer base, peer ipBlock pattern) → verdict. */
-  private readonly egressMemo: Map<number, boolean>[][] = [];
-  private readonly ingressMemo: Map<number, boolean>[][] = [];
 
   constructor(private readonly evaluator: NetpolEvaluator) {}
+
+  /**
+   * Use `other`'s store of classes and verdicts (see VerdictStore) — only before this instance has
+   * classified anything, so every id it hands out comes from the shared store. False when too late.
+   */
+  adoptStore(other: NetpolClasses): boolean {
+    if (other === this || other.store === this.store) return true;
+    if (!this.store.pristine || this.sets.length > 1) return false;
+    this.store = other.store;
+    return true;
+  }
 
   classify(ep: Endpoint): NetpolEndpointClass {
     const pod = ep.pod;
     if (!pod || ep.hostNetwork || pod.spec?.hostNetwork) {
       return {
-        base: pod ? this.intern(this.baseIds, `h|${ep.namespace}`) : 0,
+        base: pod ? this.intern(this.store.baseIds, `h|${ep.namespace}|${this.namespaceKey(ep.namespace)}`) : 0,
         egressSet: 0,
         ingressSet: 0,
         pattern: this.globalPattern(ep.address),
@@ -66,7 +102,8 @@ export class NetpolClasses {
     const cached = this.podClasses.get(pod);
     if (cached && cached.address === ep.address) return cached;
     const ports = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.ports ?? []);
-    const base = this.intern(this.baseIds, `${ep.namespace ?? pod.metadata.namespace}|${JSON.stringify(pod.metadata.labels ?? {})}|${JSON.stringify(ports)}`);
+    const ns = ep.namespace ?? pod.metadata.namespace;
+    const base = this.intern(this.store.baseIds, `${ns}|${JSON.stringify(pod.metadata.labels ?? {})}|${JSON.stringify(ports)}|${this.namespaceKey(ns)}`);
     const selecting = this.evaluator.policiesSelecting(pod);
     const c: NetpolEndpointClass = {
       base,
@@ -82,10 +119,16 @@ export class NetpolClasses {
 
   /** False exactly when a NetworkPolicy layer would deny `flow()` (the flow between these classes on `portId`). */
   admits(src: NetpolEndpointClass, dst: NetpolEndpointClass, portId: number, flow: () => Flow): boolean {
-    return (
-      (src.egressSet === 0 || this.direction(this.egressMemo, 'egress', src.egressSet, dst, portId, flow)) &&
-      (dst.ingressSet === 0 || this.direction(this.ingressMemo, 'ingress', dst.ingressSet, src, portId, flow))
-    );
+    return this.admitsOneWay('egress', src, dst, portId, flow) && this.admitsOneWay('ingress', dst, src, portId, flow);
+  }
+
+  /**
+   * One direction of `admits`: false exactly when `self`'s isolating policies in `direction` deny the flow
+   * to (egress) or from (ingress) `peer` — the same memo `admits` reads.
+   */
+  admitsOneWay(direction: Direction, self: NetpolEndpointClass, peer: NetpolEndpointClass, portId: number, flow: () => Flow): boolean {
+    const setId = direction === 'egress' ? self.egressSet : self.ingressSet;
+    return setId === 0 || this.direction(direction === 'egress' ? this.store.egressMemo : this.store.ingressMemo, direction, setId, peer, portId, flow);
   }
 
   /**
@@ -96,9 +139,16 @@ export class NetpolClasses {
     const setId = direction === 'egress' ? c.egressSet : c.ingressSet;
     if (setId === 0) return false;
     const set = this.sets[setId]!;
-    let may = set.namespaces.get(ns);
-    if (may === undefined) set.namespaces.set(ns, (may = this.evaluator.mayAdmitNamespace(set.policies, direction, ns)));
-    return !may;
+    let id = this.namespaceIds.get(ns);
+    if (id === undefined) this.namespaceIds.set(ns, (id = this.namespaceIds.size));
+    if (set.namespaces.length <= id) {
+      const grown = new Uint8Array(Math.max(id + 1, 2 * set.namespaces.length, 8));
+      grown.set(set.namespaces);
+      set.namespaces = grown;
+    }
+    let code = set.namespaces[id]!;
+    if (code === 0) set.namespaces[id] = code = this.evaluator.mayAdmitNamespace(set.policies, direction, ns) ? MAY_ADMIT : ADMITS_NONE;
+    return code === ADMITS_NONE;
   }
 
   private direction(
@@ -113,7 +163,7 @@ export class NetpolClasses {
     const bits = set.ipBlocks.length === 0 ? 0 : this.bitsOf(set, peer);
     if (peer.base >= BITS || bits >= BITS) return this.evaluator.admits(flow(), direction);
     const key = peer.base * BITS + bits;
-    const bySet = (memoOf[setId] ??= []);
+    const bySet = (memoOf[set.memoId] ??= []);
     const memo = (bySet[portId] ??= new Map());
     let v = memo.get(key);
     if (v === undefined) memo.set(key, (v = this.evaluator.admits(flow(), direction)));
@@ -126,7 +176,7 @@ export class NetpolClasses {
     if (id === undefined) {
       const a = peer.address;
       const bits = set.ipBlocks.map((b) => (b.cidr && cidrMatches(a, b.cidr, b.except) ? '1' : '0')).join('');
-      id = this.intern(this.bitIds, bits);
+      id = this.intern(this.store.bitIds, bits);
       set.bitsByPattern.set(peer.pattern, id);
     }
     return id;
@@ -151,11 +201,13 @@ export class NetpolClasses {
     const key = `${direction}|${policies.map((p) => p.id).join(',')}${namedPorts ? '|' + portsKey : ''}`;
     let set = this.setIds.get(key);
     if (!set) {
+      const content = `${direction}|${policies.map((p) => `${p.id}:${JSON.stringify(p.source.spec ?? {})}`).join('|')}${namedPorts ? '||' + portsKey : ''}`;
       set = {
         id: this.sets.length,
+        memoId: this.intern(this.store.setIds, content),
         direction,
         policies,
-        namespaces: new Map(),
+        namespaces: new Uint8Array(0),
         bitsByPattern: new Map(),
         ipBlocks: rules.flatMap((r) => (r.peers ?? []).filter((p): p is PolicySet['ipBlocks'][number] => p.kind === 'ipBlock')),
         namedPorts,
@@ -164,6 +216,14 @@ export class NetpolClasses {
       this.setIds.set(key, set);
     }
     return set.id;
+  }
+
+  /** What namespace selectors read about a namespace: whether its object is known, and its labels. */
+  private namespaceKey(ns: string | undefined): string {
+    const name = ns ?? 'default';
+    let k = this.namespaceKeys.get(name);
+    if (k === undefined) this.namespaceKeys.set(name, (k = this.evaluator.namespaceKey(name)));
+    return k;
   }
 
   private intern(ids: Map<string, number>, key: string): number {

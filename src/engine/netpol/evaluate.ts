@@ -102,6 +102,12 @@ export class NetpolEvaluator {
     return false;
   }
 
+  /** What a namespace selector reads about a namespace, as text: whether its object is known, and its labels. */
+  namespaceKey(ns: string): string {
+    const labels = this.k8s.namespaceLabels.get(ns) ?? { [NAMESPACE_NAME_LABEL]: ns };
+    return `${this.k8s.namespacesWithObject.has(ns) ? 'known' : 'unknown'}:${JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`;
+  }
+
   /** Every ipBlock peer of every policy, deduplicated by its text. */
   allIpBlocks(): Extract<CompiledPeer, { kind: 'ipBlock' }>[] {
     const seen = new Map<string, Extract<CompiledPeer, { kind: 'ipBlock' }>>();

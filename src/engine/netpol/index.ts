@@ -18,8 +18,8 @@ export interface NetpolEngine {
   exemption: PolicyExemption;
   /** The policies that select a pod, per direction. */
   policiesSelecting(pod: Pod): Record<Direction, CompiledPolicy[]>;
-  /** [networkpolicy-egress, networkpolicy-ingress] for one flow. */
-  evaluate(flow: Flow): [LayerResult, LayerResult];
+  /** [networkpolicy-egress, networkpolicy-ingress] for one flow; `fixes: false` leaves out the suggested policies. */
+  evaluate(flow: Flow, fixes?: boolean): [LayerResult, LayerResult];
   /** True unless a NetworkPolicy layer of `evaluate` would deny the flow (verdict only, fast). */
   admits(flow: Flow): boolean;
   /** What NetworkPolicy reads about an endpoint, for memoised verdicts over many flows. */
@@ -32,7 +32,20 @@ export interface NetpolEngine {
   closedTo(c: NetpolEndpointClass, direction: 'egress' | 'ingress', ns: string): boolean;
   /** `admits` for the flow between two classified endpoints on port id `portId` (memoised per direction). */
   admitsClassed(src: NetpolEndpointClass, dst: NetpolEndpointClass, portId: number, flow: () => Flow): boolean;
+  /**
+   * One direction of `admitsClassed`: false exactly when the policies isolating `self` in `direction` deny
+   * the flow to (egress: `self` is the source) or from (ingress: `self` is the destination) `peer`.
+   */
+  admitsOneWay(direction: 'egress' | 'ingress', self: NetpolEndpointClass, peer: NetpolEndpointClass, portId: number, flow: () => Flow): boolean;
+  /**
+   * Share `other`'s memoised classes and verdicts (keyed by what each verdict reads, so a verdict is reused
+   * only where its inputs are the same in both snapshots). Possible only before this engine has classified
+   * anything; returns whether it is shared.
+   */
+  shareVerdicts(other: NetpolEngine): boolean;
 }
+
+const classesOf = new WeakMap<NetpolEngine, NetpolClasses>();
 
 /**
  * Compiles every NetworkPolicy of the snapshot once; `evaluate` then answers a flow from
@@ -57,7 +70,7 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
   const exemption = policyExemption(snap, enforcement, readCniConfig(snap).podSecurityGroupMode);
   const exemptEp = (ep: Endpoint): string | undefined => (ep.hostNetwork ? undefined : exemption.reasonFor(ep.pod));
 
-  const one = (flow: Flow, direction: Direction): LayerResult => {
+  const one = (flow: Flow, direction: Direction, fixes: boolean): LayerResult => {
     if (missing) {
       return {
         layer: direction === 'egress' ? 'networkpolicy-egress' : 'networkpolicy-ingress',
@@ -73,16 +86,16 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
     if (!enforcement.enforced) return notEnforced(outcome, enforcement);
     const exempt = exemptEp(direction === 'egress' ? flow.src : flow.dst);
     if (exempt) return notEnforced(outcome, { ...enforcement, enforced: false, reason: exempt, fixCommand: undefined });
-    if (!outcome.denied) return outcome.result;
+    if (!outcome.denied || !fixes) return outcome.result;
     const fix = buildNetpolFix(flow, direction, identities);
     return fix ? withFix({ ...outcome.result }, fix) : outcome.result;
   };
 
-  return {
+  const engine: NetpolEngine = {
     enforcement,
     exemption,
     policiesSelecting: (pod) => evaluator.policiesSelecting(pod),
-    evaluate: (flow) => [one(flow, 'egress'), one(flow, 'ingress')],
+    evaluate: (flow, fixes = true) => [one(flow, 'egress', fixes), one(flow, 'ingress', fixes)],
     admits: (flow) =>
       missing !== undefined ||
       !enforcement.enforced ||
@@ -94,7 +107,14 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
     },
     closedTo: (c, direction, ns) => missing === undefined && enforcement.enforced && classes.closedTo(c, direction, ns),
     admitsClassed: (src, dst, portId, flow) => missing !== undefined || !enforcement.enforced || classes.admits(src, dst, portId, flow),
+    admitsOneWay: (direction, self, peer, portId, flow) => missing !== undefined || !enforcement.enforced || classes.admitsOneWay(direction, self, peer, portId, flow),
+    shareVerdicts: (other) => {
+      const theirs = classesOf.get(other);
+      return theirs !== undefined && classes.adoptStore(theirs);
+    },
   };
+  classesOf.set(engine, classes);
+  return engine;
 }
 
 function notEnforced(outcome: DirectionOutcome, enforcement: Enforcement): LayerResult {

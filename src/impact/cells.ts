@@ -1,0 +1,130 @@
+import type { Protocol } from '../model/result';
+import { compareText } from '../drift/canonical';
+import { serviceRef, serviceTargets, vpcProbeAddresses, type ProbeEvaluator, type ProbeSource, type ProbeTarget } from './probes';
+import { holdsFrom, holdsInto, inScope, type Scope } from './scope';
+
+/** Receives the candidate cells, one at a time (nothing is materialised). */
+export interface CellVisitor {
+  /** A cell some change's scope holds: evaluate it on both sides. */
+  cell(src: ProbeSource, from: string, dst: ProbeTarget, to: string): void;
+  /** `n` more cells some scope holds, denied on both sides by the whole-namespace shortcut (see below). */
+  decided(n: number): void;
+}
+
+type Ports = (dst: ProbeTarget) => { port: number; protocol: Protocol }[];
+
+/**
+ * Every candidate cell — Service → Service ports, Service → internet, internet and VPC → Service ports and
+ * nodePorts — that some change's scope holds (every cell with `all`), each passed to `visit` once.
+ * Sources and targets are built once and shared, so the evaluators' caches hold across cells.
+ *
+ * Service → Service cells are walked per target: a target some scope holds as a destination takes every
+ * source, the others only the sources some scope holds. Where every source is taken, the sources whose
+ * pods all sit in one namespace are taken a namespace at a time: when on both sides the target's pods
+ * admit no pod of that namespace through their ingress policies (the evaluators' whole-namespace
+ * shortcut, which answers `denied` for each such cell), the whole namespace is decided at once.
+ */
+export function forEachCell(
+  evB: ProbeEvaluator,
+  evA: ProbeEvaluator,
+  scopes: Scope[],
+  all: boolean,
+  internetPorts: { port: number; protocol: 'TCP' | 'UDP' }[],
+  ports: Ports,
+  visit: CellVisitor,
+): void {
+  const keys = [...new Set([...evB.services.keys(), ...evA.services.keys()])].sort(compareText);
+  const targets = new Map<string, ProbeTarget[]>();
+  for (const k of keys) {
+    const seen = new Map<string, ProbeTarget>();
+    for (const ev of [evB, evA]) {
+      const svc = ev.services.get(k);
+      if (svc) for (const t of serviceTargets(svc)) if (!seen.has(`${t.kind}|${t.port}/${t.protocol}`)) seen.set(`${t.kind}|${t.port}/${t.protocol}`, t);
+    }
+    targets.set(k, [...seen.values()]);
+  }
+  const sources = new Map(keys.map((k) => [k, { src: { kind: 'service', key: k } as ProbeSource, from: serviceRef(k) }]));
+  const keep = (src: ProbeSource, dst: ProbeTarget) => all || scopes.some((s) => inScope(s, { src, dst }, ports(dst)));
+
+  // Service → Service.
+  const internal = scopes.filter((s) => s.internal || s.all);
+  const srcKeys = [...new Set(internal.flatMap((s) => [...s.src.keys()]))].filter((k) => sources.has(k)).sort(compareText);
+  const groups = new NamespaceGroups(evB, evA, keys.map((k) => sources.get(k)!.src as Extract<ProbeSource, { kind: 'service' }>));
+  const shortcut = evB.shortcuts && evA.shortcuts;
+  for (const t of keys) {
+    const to = serviceRef(t);
+    for (const dst of targets.get(t)!) {
+      if (dst.kind !== 'service') continue;
+      if (all || internal.some((s) => s.all || holdsInto(s, t, ports(dst)))) {
+        if (!shortcut) {
+          for (const s of keys) if (s !== t) visit.cell(sources.get(s)!.src, sources.get(s)!.from, dst, to);
+          continue;
+        }
+        const g = groups.of(evB.targetFamily(dst), evA.targetFamily(dst));
+        for (const [ns, members] of g.byNamespace) {
+          if (evB.closedFrom(dst, ns) && evA.closedFrom(dst, ns)) visit.decided(members.includes(t) ? members.length - 1 : members.length);
+          else for (const s of members) if (s !== t) visit.cell(sources.get(s)!.src, sources.get(s)!.from, dst, to);
+        }
+        for (const s of g.rest) if (s !== t) visit.cell(sources.get(s)!.src, sources.get(s)!.from, dst, to);
+      } else {
+        for (const s of srcKeys) {
+          if (s !== t && internal.some((x) => holdsFrom(x, s, ports(dst)))) visit.cell(sources.get(s)!.src, sources.get(s)!.from, dst, to);
+        }
+      }
+    }
+  }
+
+  // Service → internet.
+  const internetTargets = internetPorts.map((p): ProbeTarget => ({ kind: 'internet', port: p.port, protocol: p.protocol }));
+  for (const s of keys) {
+    const { src, from } = sources.get(s)!;
+    for (const dst of internetTargets) if (keep(src, dst)) visit.cell(src, from, dst, 'internet');
+  }
+  // internet and VPC addresses → Service ports and nodePorts.
+  const internet: ProbeSource = { kind: 'internet' };
+  const vpcs = [...new Set([...vpcProbeAddresses(evB.engine), ...vpcProbeAddresses(evA.engine)])].sort().map((ip): ProbeSource => ({ kind: 'vpc', ip }));
+  for (const t of keys) {
+    const to = serviceRef(t);
+    for (const dst of targets.get(t)!) {
+      if (keep(internet, dst)) visit.cell(internet, 'internet', dst, to);
+      for (const v of vpcs) if (keep(v, dst)) visit.cell(v, v.kind === 'vpc' ? v.ip : 'internet', dst, to);
+    }
+  }
+}
+
+/**
+ * Services as sources, grouped by the one namespace their pods are (non-hostNetwork) pods of on both
+ * sides — a side where a Service has no pods at all has no flow from it, which `verdict` answers as no
+ * flow, so it joins the other side's group. `rest`: Services that fit no group.
+ */
+class NamespaceGroups {
+  private readonly cache = new Map<string, { byNamespace: Map<string, string[]>; rest: string[] }>();
+
+  constructor(
+    private readonly evB: ProbeEvaluator,
+    private readonly evA: ProbeEvaluator,
+    private readonly sources: Extract<ProbeSource, { kind: 'service' }>[],
+  ) {}
+
+  /** For targets whose first flow is of address family `famB` before and `famA` after (verdict pairs sources of that family). */
+  of(famB: 4 | 6, famA: 4 | 6): { byNamespace: Map<string, string[]>; rest: string[] } {
+    const id = `${famB}|${famA}`;
+    let g = this.cache.get(id);
+    if (g) return g;
+    g = { byNamespace: new Map(), rest: [] };
+    for (const src of this.sources) {
+      const k = src.key;
+      const b = this.evB.sourceNamespace(src, famB);
+      const a = this.evA.sourceNamespace(src, famA);
+      const ns = b === null ? a : a === null ? b : b === a ? b : undefined;
+      if (ns === undefined || ns === null) g.rest.push(k);
+      else {
+        const list = g.byNamespace.get(ns) ?? [];
+        list.push(k);
+        g.byNamespace.set(ns, list);
+      }
+    }
+    this.cache.set(id, g);
+    return g;
+  }
+}
