@@ -87,4 +87,23 @@ const upgradeWorkerOnlyInWorker = {
   },
 };
 
-module.exports = [liveCollectorOnlyInWorker, noSocketModeOnLambda, upgradeWorkerOnlyInWorker];
+// Drift accepts and snoozes are decided in the worker too (src/slack/drift-dispatch.ts invokes it): the slack bundle
+// leaves out the drift worker (baseline derivation and verification), and its inline fallback says where they run.
+const DRIFT_WORKER_STUB = `
+exports.handleDriftWork = async function handleDriftWork() {
+  throw new Error('drift accepts and snoozes run in the worker function: set EKSNET_WORKER_FUNCTION for the slack function');
+};
+`;
+
+const driftWorkerOnlyInWorker = {
+  name: 'eksnet-drift-worker-only-in-worker',
+  setup(build) {
+    if (!isSlackEntry(build)) return;
+    build.onResolve({ filter: /^\.\/drift-worker$/ }, (args) =>
+      /src[\\/]slack[\\/]drift-dispatch\.ts$/.test(args.importer) ? { path: 'eksnet-drift-worker-stub', namespace: 'eksnet-drift-stub' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'eksnet-drift-stub' }, () => ({ contents: DRIFT_WORKER_STUB, loader: 'js' }));
+  },
+};
+
+module.exports = [liveCollectorOnlyInWorker, noSocketModeOnLambda, upgradeWorkerOnlyInWorker, driftWorkerOnlyInWorker];
