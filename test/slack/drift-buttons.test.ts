@@ -85,7 +85,7 @@ async function postDigest(config: object = CONFIG, extra: Record<string, string 
   digest = { text: post!.body.text, blocks: post!.body.blocks };
 }
 
-const changeButtons = (m: { blocks: any[] }) => m.blocks.filter((b: any) => b.type === 'actions' && String(b.block_id).startsWith('drift:'));
+const changeButtons = (m: { blocks?: any }) => (m.blocks as any[]).filter((b: any) => b.type === 'actions' && String(b.block_id).startsWith('drift:'));
 /** The SSH rule's block (critical, listed first). */
 const sshBlock = () => changeButtons(digest)[0];
 
