@@ -11,6 +11,19 @@ import { misconfiguredMessage } from './messages';
 import { describeError, log, newReference } from '../util/log';
 
 /**
+ * The message travels with the click to the worker, to be updated in place. An asynchronous Invoke takes at most 1 MB
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html); a digest is far smaller (Slack's 50 blocks, ~12k
+ * characters), but one that is not is left out, and the worker then tells the clicker instead of updating it.
+ */
+const MESSAGE_MAX_BYTES = 512 * 1024;
+
+function carried(message: { text?: string; blocks?: Block[] } | undefined): DriftClickWork['message'] {
+  if (!message) return undefined;
+  const m = { text: message.text, blocks: message.blocks };
+  return Buffer.byteLength(JSON.stringify(m)) <= MESSAGE_MAX_BYTES ? m : undefined;
+}
+
+/**
  * The digest's buttons (Accept into baseline, Accept all, Snooze 7 days). Acked at once: the `slack` function only
  * answers what it can from the configuration — a button eksnet did not make, or a click from a channel that is not
  * one of the cluster's (src/slack/scope.ts, audited as a refusal) — and hands everything else to the worker function
@@ -60,7 +73,7 @@ export function registerDriftActions(app: App, deps: ListenerDeps): void {
         userId,
         channelId,
         messageTs: b.container?.message_ts ?? b.message?.ts,
-        message: b.message ? { text: b.message.text, blocks: b.message.blocks } : undefined,
+        message: carried(b.message),
         at: new Date().toISOString(),
       };
       try {
