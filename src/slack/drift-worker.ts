@@ -110,7 +110,11 @@ async function showDecision(slack: WebClient, work: DriftClickWork, answer: Extr
  * so Lambda does not retry it.
  */
 export async function handleDriftWork(work: DriftClickWork, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const ref = work?.ref;
+  if (!work || typeof work !== 'object' || typeof work.ref !== 'string' || typeof work.userId !== 'string') {
+    log.error('worker received a drift click that is not one');
+    return;
+  }
+  const ref = work.ref;
   let slack: WebClient | undefined;
   try {
     slack = await workerSlackClient(env);
@@ -131,7 +135,7 @@ export async function handleDriftWork(work: DriftClickWork, env: NodeJS.ProcessE
     if (answer.kind === 'ephemeral') await tell(slack, work, answer.text);
     else await showDecision(slack, work, answer);
   } catch (err) {
-    log.error('could not handle a drift button', { ref, user: work?.userId, error: describeError(err) });
+    log.error('could not handle a drift button', { ref, user: work.userId, error: describeError(err) });
     if (slack) await tell(slack, work, `:warning: eksnet could not handle this click; reference ${ref} in the eksnet logs has the details.`);
   }
 }
