@@ -151,7 +151,7 @@ const queueConsumer = (sid, queue) => ({
 module.exports = {
   configuredClusters,
 
-  /** `slack`: answers Slack within 3 s; reads its secrets, hands work to the worker, records button clicks. */
+  /** `slack`: answers Slack within 3 s; reads its secrets, hands work and button clicks to the worker, records refusals and claims. */
   async slack(args) {
     const ctx = await context(args);
     return [
@@ -162,7 +162,7 @@ module.exports = {
     ];
   },
 
-  /** `worker`: slow /eksnet commands (live collection) and approved add-on upgrades, through the upgrader role. */
+  /** `worker`: slow /eksnet commands (live collection), drift Accept/Snooze clicks, and approved add-on upgrades through the upgrader role. */
   async worker(args) {
     const ctx = await context(args);
     const upgraders = [{ 'Fn::GetAtt': ['UpgraderRole', 'Arn'] }, ...uniq(ctx.clusters.filter((c) => c.upgradeRoleArn).map((c) => c.upgradeRoleArn))];

@@ -98,6 +98,25 @@ const upgradeWorkerOnlyInWorker = {
   },
 };
 
+// Drift accepts and snoozes are decided in the worker too (src/slack/drift-dispatch.ts invokes it): the slack bundle
+// leaves out the drift worker (baseline derivation and verification), and its inline fallback says where they run.
+const DRIFT_WORKER_STUB = `
+exports.handleDriftWork = async function handleDriftWork() {
+  throw new Error('drift accepts and snoozes run in the worker function: set EKSNET_WORKER_FUNCTION for the slack function');
+};
+`;
+
+const driftWorkerOnlyInWorker = {
+  name: 'eksnet-drift-worker-only-in-worker',
+  setup(build) {
+    if (!isSlackEntry(build)) return;
+    build.onResolve({ filter: /^\.\/drift-worker$/ }, (args) =>
+      /src[\\/]slack[\\/]drift-dispatch\.ts$/.test(args.importer) ? { path: 'eksnet-drift-worker-stub', namespace: 'eksnet-drift-stub' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'eksnet-drift-stub' }, () => ({ contents: DRIFT_WORKER_STUB, loader: 'js' }));
+  },
+};
+
 // Every bundle, every function: esbuild escapes non-ASCII characters in strings, templates, regular expressions
 // and identifiers (charset "ascii", its default), but keeps comments as they are, and a few comments in the
 // dependencies and in eksnet (arrows, dashes, quotes) are not ASCII. One such character makes the whole file a
@@ -125,4 +144,4 @@ const asciiOnlyBundles = {
   },
 };
 
-module.exports = [liveCollectorOnlyInWorker, onlyAwsLambdaReceiverOnLambda, upgradeWorkerOnlyInWorker, asciiOnlyBundles];
+module.exports = [liveCollectorOnlyInWorker, onlyAwsLambdaReceiverOnLambda, upgradeWorkerOnlyInWorker, driftWorkerOnlyInWorker, asciiOnlyBundles];

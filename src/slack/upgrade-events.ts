@@ -1,4 +1,4 @@
-import { log } from '../util/log';
+import { invokeWorkerAsync } from './worker-invoke';
 
 /** An "Upgrade" click, as the slack function hands it to the worker: nothing from the button but the raw value. */
 export interface UpgradeClick {
@@ -27,21 +27,8 @@ export interface UpgradeEvent {
   eksnetUpgrade: UpgradeWork;
 }
 
-/**
- * Queue upgrade work for the worker function `fn` (Lambda Invoke, InvocationType Event: queued, answered 202 at once,
- * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html). The invoke has a 2.5 s timeout that fires, so
- * a click's ack is never held longer.
- */
+/** Queue upgrade work for the worker function `fn` (src/slack/worker-invoke.ts). */
 export async function invokeWorker(work: UpgradeWork, fn: string): Promise<void> {
-  // Loaded on first use (as the AWS SDK itself): the slack function's cold start does not pay for them.
-  const [{ LambdaClient, InvokeCommand }, { awsRequestHandler }] = await Promise.all([import('@aws-sdk/client-lambda'), import('../util/aws-http')]);
-  const client = new LambdaClient({ requestHandler: awsRequestHandler(2500), maxAttempts: 2 });
-  try {
-    const event: UpgradeEvent = { eksnetUpgrade: work };
-    const res = await client.send(new InvokeCommand({ FunctionName: fn, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(event)) }));
-    if (res.StatusCode !== 202) throw new Error(`worker invocation answered ${res.StatusCode}`);
-    log.info('upgrade work handed to worker', { ref: work.ref, kind: work.kind, worker: fn });
-  } finally {
-    client.destroy();
-  }
+  const event: UpgradeEvent = { eksnetUpgrade: work };
+  await invokeWorkerAsync(event, fn, { ref: work.ref, kind: work.kind });
 }

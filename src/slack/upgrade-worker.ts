@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { Command } from '../../commands/types';
 import { decideOffer } from '../addons/offer-rules';
 import { compareAddonVersions, parseAddonVersion } from '../addons/version';
@@ -7,18 +7,18 @@ import { getOffer, isTerminal, loadBatch, parseOfferId, updateOffer, type OfferR
 import type { UpgradeClients } from '../addons/upgrade';
 import { loadConfig, type ClusterConfig, type EksnetConfig } from '../config';
 import { renderOfferMessage, threadMessage } from '../render/slack/addon-offer';
-import { enforceLimits, escapeMrkdwn } from '../render/slack/limits';
+import { enforceLimits, escapeMrkdwn, escapeMrkdwnKeepMentions } from '../render/slack/limits';
 import type { SlackMessage } from '../render/slack/types';
 import { recordAudit } from '../state/audit';
 import { claimOnce } from '../state/claims';
 import { openStateStore } from '../state/index';
 import type { StateStore, StoredRecord } from '../state/types';
-import { slackApiUrl } from '../util/slack-api';
 import { checkCommandAccess } from './authorize';
-import { boltLogger, describeError, log } from '../util/log';
-import { loadSlackSecrets } from '../util/slack-secrets';
+import { resolveSlackScope } from './scope';
+import { describeError, log } from '../util/log';
 import { invokeWorker, type UpgradeClick, type UpgradeFollow, type UpgradeWork } from './upgrade-events';
 import { groupMembersVia } from './usergroups';
+import { workerSlackClient } from './web-client';
 
 /** Approving is a state-changing subcommand `addon-upgrade` (CONTRACT §4): refused to all while no approvers exist. */
 const APPROVE_UPGRADE = { name: 'addon-upgrade', readOnly: false } as Pick<Command, 'name' | 'readOnly'> as Command;
@@ -66,11 +66,6 @@ function errorDetail(err: unknown): { code: string; message: string } {
 }
 
 // ---------------- Slack ----------------
-
-async function slackClient(env: NodeJS.ProcessEnv): Promise<WebClient> {
-  const secrets = await loadSlackSecrets(env);
-  return new WebClient(secrets.botToken, { slackApiUrl: slackApiUrl(env), retryConfig: { retries: 2, maxTimeout: 3000 }, timeout: 10_000, logger: boltLogger() });
-}
 
 /** Tell the person who clicked, and only them (chat.postEphemeral). */
 async function tell(ctx: Ctx, click: UpgradeClick, text: string): Promise<void> {
@@ -133,10 +128,11 @@ function roleFor(ctx: Ctx, cluster: ClusterConfig): string | undefined {
   return cluster.upgradeRoleArn ?? (ctx.env.EKSNET_UPGRADE_ROLE_ARN || undefined);
 }
 
-async function clientsFor(ctx: Ctx, offer: OfferRecord, userId: string): Promise<UpgradeClients> {
+/** `region`: the click's scope fixes it (src/slack/scope.ts); a follow-up run goes on where the update started. */
+async function clientsFor(ctx: Ctx, offer: OfferRecord, userId: string, region?: string): Promise<UpgradeClients> {
   const cluster = clusterConfig(ctx, offer.cluster)!;
   const { upgradeClients } = await import('../addons/upgrade');
-  return upgradeClients({ cluster: offer.cluster, region: cluster.region ?? offer.region ?? ctx.env.AWS_REGION, roleArn: roleFor(ctx, cluster)!, userId, timeoutMs: ctx.s.timeoutMs });
+  return upgradeClients({ cluster: offer.cluster, region: region ?? cluster.region ?? offer.region ?? ctx.env.AWS_REGION, roleArn: roleFor(ctx, cluster)!, userId, timeoutMs: ctx.s.timeoutMs });
 }
 
 // ---------------- is the offer still current and valid? ----------------
@@ -198,9 +194,13 @@ async function handleClick(ctx: Ctx, click: UpgradeClick): Promise<void> {
     await refuse(ctx, click, o.cluster, o.id, `clicked in channel ${click.channelId ?? '-'}, offered in ${o.channel}`, `:lock: This offer belongs to another channel, so it cannot be approved here; nothing was done.`);
     return;
   }
+  // The one scope rule (src/slack/scope.ts, as for slash commands): the cluster is configured and this channel is
+  // one of its channels; the configuration fixes its region. The offer's own channel (above) must match as well.
+  const scope = resolveSlackScope(ctx.config, { channelId: click.channelId, cluster: o.cluster, button: true, defaultRegion: ctx.env.AWS_REGION });
   const cluster = clusterConfig(ctx, o.cluster);
-  if (!cluster) {
-    await refuse(ctx, click, o.cluster, o.id, 'cluster not configured', `:lock: Cluster ${escapeMrkdwn(o.cluster)} is not in the eksnet configuration any more, so ${escapeMrkdwn(label)} cannot run.`);
+  if (!scope.allowed || !scope.cluster || !cluster) {
+    const reason = scope.allowed ? `cluster ${o.cluster} is not in the eksnet configuration` : scope.reason;
+    await refuse(ctx, click, o.cluster, o.id, `scope: ${reason}`, `:lock: ${escapeMrkdwnKeepMentions(reason)}, so ${escapeMrkdwn(label)} cannot run here; nothing was done.`);
     return;
   }
   const access = await mayApprove(ctx, cluster, click.userId);
@@ -250,7 +250,7 @@ async function handleClick(ctx: Ctx, click: UpgradeClick): Promise<void> {
   // Still current and valid, with the upgrader's credentials (the checks are reads; nothing is changed yet).
   let clients: UpgradeClients;
   try {
-    clients = await clientsFor(ctx, o, click.userId);
+    clients = await clientsFor(ctx, o, click.userId, scope.cluster.region);
   } catch (err) {
     await refuse(ctx, click, o.cluster, o.id, `no clients: ${errorDetail(err).message}`, `:warning: eksnet could not prepare ${escapeMrkdwn(label)}; reference ${ctx.ref}.`);
     return;
@@ -471,7 +471,7 @@ export async function handleUpgradeWork(work: UpgradeWork, env: NodeJS.ProcessEn
       log.warn('upgrade work delivered again; skipped', { ref, kind: work.kind });
       return;
     }
-    const ctx: Ctx = { env, config: loadConfig(env), store, slack: await slackClient(env), s: settings(env), ref };
+    const ctx: Ctx = { env, config: loadConfig(env), store, slack: await workerSlackClient(env), s: settings(env), ref };
     if (work.kind === 'click') await handleClick(ctx, work);
     else await handleFollow(ctx, work);
   } catch (err) {

@@ -3,6 +3,7 @@ import { openStateStore } from '../state/index';
 import { claimOnce } from '../state/claims';
 import { describeError, log } from '../util/log';
 import type { UpgradeEvent } from './upgrade-events';
+import type { DriftEvent } from './drift-click';
 
 /**
  * Lambda async invocations can deliver the same event more than once, to any container
@@ -22,12 +23,21 @@ async function firstDelivery(ref: string): Promise<boolean> {
   }
 }
 
-/** The `worker` function: runs a job the `slack` function handed off and posts the answer to response_url. */
-export async function handler(event: WorkerEvent | UpgradeEvent): Promise<void> {
+/**
+ * The `worker` function: runs a job the `slack` function handed off and posts the answer to response_url; decides
+ * drift digest clicks (accept, snooze) and runs add-on upgrade clicks.
+ */
+export async function handler(event: WorkerEvent | UpgradeEvent | DriftEvent): Promise<void> {
   // Add-on upgrade clicks and their follow-up runs (src/slack/upgrade-worker.ts); loaded only for them.
   if (event && 'eksnetUpgrade' in event && event.eksnetUpgrade) {
     const { handleUpgradeWork } = await import('./upgrade-worker');
     await handleUpgradeWork(event.eksnetUpgrade);
+    return;
+  }
+  // Drift digest clicks: accept into baseline (the slow part: derive, verify, save) and snooze (src/slack/drift-worker.ts).
+  if (event && 'eksnetDrift' in event && event.eksnetDrift) {
+    const { handleDriftWork } = await import('./drift-worker');
+    await handleDriftWork(event.eksnetDrift);
     return;
   }
   const job = (event as WorkerEvent)?.eksnetJob;

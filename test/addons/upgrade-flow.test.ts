@@ -20,7 +20,7 @@ import { handler as workerHandler } from '../../src/slack/worker';
 import { listAudit, type AuditEvent } from '../../src/state/audit';
 import { openStateStore } from '../../src/state/index';
 import type { StateStore } from '../../src/state/types';
-import { BOT_TOKEN, captureLogs, httpApiEvent, SIGNING_SECRET } from '../slack/helpers';
+import { BOT_TOKEN, captureLogs, clickEvent as signedClick, SIGNING_SECRET } from '../slack/helpers';
 import { startLocalAws, type LocalAws } from '../state/local-servers';
 import { writeKubeconfig } from '../wire/env';
 import { buildBundles, invokeFresh, type Bundles } from './bundles';
@@ -133,25 +133,20 @@ function buttonOf(message: SlackMessage, addon: string): any {
   return (message.blocks as any[]).find((b) => b.accessory?.action_id === `eksnet_addon_upgrade:${addon}`)?.accessory;
 }
 
-let seq = 0;
 /** The block_actions request Slack sends when `user` clicks the add-on's button on the offer message in `channel`. */
 function clickEvent(message: SlackMessage, addon: string, user: string, opts: { channel?: string; value?: string } = {}) {
   const button = buttonOf(message, addon);
-  const channel = opts.channel ?? 'C0PROD';
-  const payload = {
-    type: 'block_actions',
-    team: { id: 'T0001', domain: 'example' },
-    user: { id: user, username: user.toLowerCase(), team_id: 'T0001' },
-    api_app_id: 'A0001',
-    token: 'deprecated-verification-token',
-    container: { type: 'message', message_ts: MESSAGE_TS, channel_id: channel, is_ephemeral: false },
-    trigger_id: `2000.${++seq}.abc`,
-    channel: { id: channel, name: 'prod-alerts' },
-    message: { type: 'message', ts: MESSAGE_TS, bot_id: 'B0001', text: message.text, blocks: message.blocks },
-    response_url: 'https://hooks.slack.com/actions/T0001/1/abc',
-    actions: [{ type: 'button', action_id: button?.action_id ?? `eksnet_addon_upgrade:${addon}`, block_id: `addon:${addon}`, text: { type: 'plain_text', text: 'Upgrade' }, value: opts.value ?? button?.value, action_ts: `1700000001.${seq}` }],
-  };
-  return httpApiEvent(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+  return signedClick({
+    actionId: button?.action_id ?? `eksnet_addon_upgrade:${addon}`,
+    value: opts.value ?? button?.value,
+    user,
+    channel: opts.channel ?? 'C0PROD',
+    blockId: `addon:${addon}`,
+    buttonText: 'Upgrade',
+    message: { text: message.text, blocks: message.blocks },
+    messageTs: MESSAGE_TS,
+    responseUrl: 'https://hooks.slack.com/actions/T0001/1/abc',
+  });
 }
 
 /** Worker events the slack function handed off since `since` (Lambda Invoke, InvocationType Event). */
@@ -374,6 +369,20 @@ describe('refusals (real handlers in this process)', () => {
     expect(ephemeralsTo('U0ALICE')).toEqual([':lock: This offer belongs to another channel, so it cannot be approved here; nothing was done.']);
     expect(cloud.calls('eks')).toHaveLength(0);
     expect((await auditFor(id)).find((e) => e.action === 'upgrade-refuse')!.detail).toBe('clicked in channel C0OTHER, offered in C0PROD');
+  });
+
+  it('the one scope rule (src/slack/scope.ts) holds for clicks too: once the cluster\'s channel is another, a click where the offer was posted is refused', async () => {
+    const offer = await postOffers();
+    const id = buttonOf(offer, 'vpc-cni').value;
+    const moved = JSON.parse(configJson());
+    moved.clusters[0].channel = 'C0NEWHOME';
+    useEnv({ ...env, EKSNET_CONFIG_JSON: JSON.stringify(moved) });
+    await approve(offer, 'vpc-cni', 'U0ALICE');
+    expect(ephemeralsTo('U0ALICE')).toEqual([':lock: demo-eks is decided only in <#C0NEWHOME> (the channels configured for it), not in this channel, so the vpc-cni upgrade on demo-eks cannot run here; nothing was done.']);
+    expect(cloud.calls('eks')).toHaveLength(0);
+    expect(cloud.calls('sts')).toHaveLength(0);
+    expect((await auditFor(id)).find((e) => e.action === 'upgrade-refuse')!.detail).toMatch(/^scope: demo-eks is decided only in <#C0NEWHOME>/);
+    expect((await offerRecord(id)).state).toBe('open');
   });
 
   it('an expired offer is refused (offerTtlDays)', async () => {

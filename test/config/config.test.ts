@@ -71,6 +71,24 @@ describe('scope (one function for commands and buttons)', () => {
   });
 });
 
+describe('scope of a button (button: true): only in a channel of its cluster, also without `channels`', () => {
+  const config = loadConfig({
+    EKSNET_CONFIG_JSON: JSON.stringify({ clusters: [{ name: 'prod', region: 'eu-west-1', channel: 'C0PROD' }, { name: 'staging' }] }),
+  });
+  it.each([
+    [{ channelId: 'C0PROD', cluster: 'prod' }, { allowed: true, cluster: { name: 'prod', region: 'eu-west-1' } }],
+    [{ channelId: 'C0OTHER', cluster: 'prod' }, { allowed: false, reason: 'prod is decided only in <#C0PROD> (the channels configured for it), not in this channel' }],
+    [{ channelId: 'C0PROD', cluster: 'staging' }, { allowed: false, reason: 'staging has no Slack channel in the eksnet configuration (clusters[].channel or channels), so its buttons act nowhere' }],
+    [{ channelId: 'C0PROD', cluster: 'ghost' }, { allowed: false, reason: 'cluster ghost is not in the eksnet configuration (clusters: prod, staging)' }],
+    [{ channelId: undefined, cluster: 'prod' }, { allowed: false, reason: 'prod is decided only in <#C0PROD> (the channels configured for it), not in this channel' }],
+  ])('%j', (req, expected) => {
+    expect(resolveSlackScope(config, { ...req, button: true })).toEqual(expected);
+  });
+  it('a slash command from another channel still reaches prod when `channels` is not configured (the button rule is stricter)', () => {
+    expect(resolveSlackScope(config, { channelId: 'C0OTHER', cluster: 'prod' })).toMatchObject({ allowed: true });
+  });
+});
+
 describe('eksnet config check', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'eksnet-config-'));
   const file = (name: string, text: string) => {

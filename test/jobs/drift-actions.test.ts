@@ -9,7 +9,8 @@ import { listAudit } from '../../src/state/audit';
 import { baselineHistory, loadStoredBaseline, saveStoredBaseline } from '../../src/state/baselines';
 import { LocalStateStore } from '../../src/state/local';
 import { diff } from '../../src/drift/diff';
-import { decideClick, parseButtonValue, updatedDigest, type Click } from '../../src/slack/drift-actions';
+import { parseButtonValue, type Click } from '../../src/slack/drift-click';
+import { decideClick, updatedDigest } from '../../src/slack/drift-worker';
 import { loadSnapshot, snapshotFromDocuments } from '../../src/snapshot/load';
 import { setLogSink } from '../../src/util/log';
 import { clearSecretsCache } from '../../src/util/slack-secrets';
@@ -104,7 +105,7 @@ describe('digest buttons', () => {
   it('a click from another channel is refused', async () => {
     const message = await digestWith(openSshToWorld);
     const answer = await decide(click('snooze', buttonsOf(message)[0].elements[1].value, 'U0ALICE', 'C0OTHER'));
-    expect((answer as { text: string }).text).toBe(":no_entry: eksnet did not snooze this: demo-eks's drift is decided in its own channel (<#C0PROD>), not here.");
+    expect((answer as { text: string }).text).toBe(':no_entry: eksnet did not snooze this: demo-eks is decided only in <#C0PROD> (the channels configured for it), not in this channel.');
   });
 
   it('Snooze 7 days: hidden from the next digests (counted as snoozed), once', async () => {

@@ -1,14 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import nock from 'nock';
 import { main, type CliIo } from '../../src/cli';
-import { handler, resetSlackHandler } from '../../src/slack/lambda';
+import { handler } from '../../src/slack/lambda';
 import { listAudit } from '../../src/state/audit';
 import { openStateStore } from '../../src/state/index';
 import { setLogSink } from '../../src/util/log';
-import { clearSecretsCache } from '../../src/util/slack-secrets';
-import { BOT_TOKEN, captureLogs, httpApiEvent, SIGNING_SECRET, slashBody } from '../slack/helpers';
+import { captureLogs, httpApiEvent, slashBody, useSignedSlack } from '../slack/helpers';
 
 // A mute list as Prowler's (https://docs.prowler.com/user-guide/cli/tutorials/mutelist): accepted findings are kept in
 // the state store (CONTRACT §5) with who/why/until, shown as muted, and changed only by approvers from Slack (§4).
@@ -104,22 +102,14 @@ describe('eksnet posture mute (CLI, local state store)', () => {
 describe('/eksnet posture mute from Slack: approvers only', () => {
   let logs: ReturnType<typeof captureLogs>;
   const cwd = process.cwd();
+  useSignedSlack(() => ({ EKSNET_SNAPSHOT: 'demo/snapshot', EKSNET_CONFIG_JSON: JSON.stringify({ authorization: { approvers: ['U0ALICE'] } }) }));
   beforeAll(() => {
     process.chdir(path.join(__dirname, '..', '..'));
-    nock.disableNetConnect();
-    process.env.SLACK_SIGNING_SECRET = SIGNING_SECRET;
-    process.env.SLACK_BOT_TOKEN = BOT_TOKEN;
-    process.env.EKSNET_SNAPSHOT = 'demo/snapshot';
-    process.env.EKSNET_CONFIG_JSON = JSON.stringify({ authorization: { approvers: ['U0ALICE'] } });
-    clearSecretsCache();
-    resetSlackHandler();
     logs = captureLogs(setLogSink);
   });
   afterAll(() => {
     logs.restore();
     process.chdir(cwd);
-    for (const k of ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'EKSNET_SNAPSHOT', 'EKSNET_CONFIG_JSON']) delete process.env[k];
-    nock.enableNetConnect();
   });
   const slash = async (text: string, user: string) => JSON.parse((await handler(httpApiEvent(slashBody(text, { user })), {})).body);
 

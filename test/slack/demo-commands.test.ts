@@ -1,36 +1,27 @@
 // Every registered subcommand through the real handler on the bundled demo snapshot (EKSNET_SNAPSHOT=demo/snapshot,
 // as on Lambda): answers fit Slack's limits, whichever renderer (own or the generic code-block one) they use.
 import * as path from 'node:path';
-import nock from 'nock';
-import { handler, resetSlackHandler } from '../../src/slack/lambda';
+import { handler } from '../../src/slack/lambda';
 import { setLogSink } from '../../src/util/log';
-import { clearSecretsCache } from '../../src/util/slack-secrets';
 import { limitViolations } from '../../src/render/slack/limits';
 import { snapshotDocuments } from '../../src/baseline/documents';
 import { loadSnapshot } from '../../src/snapshot/load';
 import { saveStoredBaseline } from '../../src/state/baselines';
 import { openStateStore } from '../../src/state/index';
-import { allText, BOT_TOKEN, captureLogs, httpApiEvent, SIGNING_SECRET, slashBody } from './helpers';
+import { allText, captureLogs, httpApiEvent, slashBody, useSignedSlack } from './helpers';
 
 let logs: ReturnType<typeof captureLogs>;
 const cwd = process.cwd();
 
+useSignedSlack(() => ({ EKSNET_SNAPSHOT: 'demo/snapshot' }));
 beforeAll(() => {
   // Lambda runs in the package root; EKSNET_SNAPSHOT=demo/snapshot is relative to it.
   process.chdir(path.join(__dirname, '..', '..'));
-  nock.disableNetConnect();
-  process.env.SLACK_SIGNING_SECRET = SIGNING_SECRET;
-  process.env.SLACK_BOT_TOKEN = BOT_TOKEN;
-  process.env.EKSNET_SNAPSHOT = 'demo/snapshot';
-  clearSecretsCache();
-  resetSlackHandler();
   logs = captureLogs(setLogSink);
 });
 afterAll(() => {
   logs.restore();
   process.chdir(cwd);
-  for (const k of ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'EKSNET_SNAPSHOT']) delete process.env[k];
-  nock.enableNetConnect();
 });
 
 // A stored baseline for the demo cluster (drift without --baseline, show, history), as `eksnet baseline save` writes it.

@@ -56,21 +56,81 @@ export function slashBody(text: string, opts: { user?: string; channel?: string;
   }).toString();
 }
 
-/** The form body of a block_actions payload (a button click on an ephemeral message). */
-export function buttonBody(actionId: string, value: string, opts: { user?: string; channel?: string } = {}): string {
+/** A button click as Slack POSTs it (https://docs.slack.dev/reference/interaction-payloads/block_actions-payload). */
+export interface ClickOptions {
+  actionId: string;
+  value: string | undefined;
+  user?: string;
+  channel?: string;
+  blockId?: string;
+  buttonText?: string;
+  /** The message the button is on, as Slack sends it along (messages the bot posted in a channel). */
+  message?: { text?: string; blocks?: unknown[] };
+  /** Its ts (default 1700000000.000100). */
+  messageTs?: string;
+  /** An ephemeral message (Slack sends no `message` then). */
+  ephemeral?: boolean;
+  responseUrl?: string;
+}
+
+/** The form body of a block_actions payload: `payload=<JSON>`. */
+export function blockActionsBody(o: ClickOptions): string {
+  const user = o.user ?? 'U0001';
+  const channel = o.channel ?? 'C0001';
+  const ts = o.messageTs ?? '1700000000.000100';
   const payload = {
     type: 'block_actions',
     team: { id: 'T0001', domain: 'example' },
-    user: { id: opts.user ?? 'U0001', username: 'ada', team_id: 'T0001' },
+    user: { id: user, username: user.toLowerCase(), team_id: 'T0001' },
     api_app_id: 'A0001',
     token: 'deprecated-verification-token',
-    container: { type: 'message', message_ts: '1700000000.000100', channel_id: opts.channel ?? 'C0001', is_ephemeral: true },
+    container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: o.ephemeral ?? !o.message },
     trigger_id: `1338.${++seq}.abc`,
-    channel: { id: opts.channel ?? 'C0001', name: 'platform' },
-    response_url: RESPONSE_URL,
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b1', text: { type: 'plain_text', text: 'Share in channel' }, value, action_ts: '1700000001.000200' }],
+    channel: { id: channel, name: 'platform' },
+    ...(o.message ? { message: { type: 'message', ts, bot_id: 'B0001', ...o.message } } : {}),
+    response_url: o.responseUrl ?? RESPONSE_URL,
+    actions: [{ type: 'button', action_id: o.actionId, block_id: o.blockId ?? 'b1', text: { type: 'plain_text', text: o.buttonText ?? 'Click' }, value: o.value, action_ts: `1700000001.${String(seq).padStart(6, '0')}` }],
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** The signed API Gateway event of a button click. */
+export function clickEvent(o: ClickOptions, sign: { ts?: number; secret?: string } = {}): HttpApiEvent {
+  return httpApiEvent(blockActionsBody(o), sign);
+}
+
+/** The form body of a block_actions payload (a button click on an ephemeral message). */
+export function buttonBody(actionId: string, value: string, opts: { user?: string; channel?: string } = {}): string {
+  return blockActionsBody({ actionId, value, user: opts.user, channel: opts.channel, buttonText: 'Share in channel', ephemeral: true });
+}
+
+/**
+ * Ready the `slack` handler for signed requests in this test file: the signing secret and bot token the requests are
+ * signed with, plus `env()` (read when the file's tests start), set before them and restored after; the secrets
+ * cache and the handler are reset so they read these; no real network meanwhile. Call it after any `beforeAll`
+ * that `env()` depends on.
+ */
+export function useSignedSlack(env: () => Record<string, string | undefined> = () => ({})): void {
+  const saved: Record<string, string | undefined> = {};
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    const vars = { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, ...env() };
+    for (const [k, v] of Object.entries(vars)) {
+      saved[k] = process.env[k];
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    const [{ clearSecretsCache }, { resetSlackHandler }] = await Promise.all([import('../../src/util/slack-secrets'), import('../../src/slack/lambda')]);
+    clearSecretsCache();
+    resetSlackHandler();
+  });
+  afterAll(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    nock.enableNetConnect();
+  });
 }
 
 /** Every text a message shows (blocks and fallback), for assertions. */

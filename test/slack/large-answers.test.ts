@@ -2,12 +2,11 @@
 // (https://docs.slack.dev/reference/block-kit/blocks; msg_blocks_too_long: slackapi/bolt-js#2509).
 import { rmSync } from 'node:fs';
 import nock from 'nock';
-import { handler, resetSlackHandler } from '../../src/slack/lambda';
+import { handler } from '../../src/slack/lambda';
 import { handler as worker } from '../../src/slack/worker';
 import { setLogSink } from '../../src/util/log';
-import { clearSecretsCache } from '../../src/util/slack-secrets';
 import { blockTextLength, limitViolations, LIMITS } from '../../src/render/slack/limits';
-import { allText, BOT_TOKEN, captureLogs, httpApiEvent, RESPONSE_HOST, RESPONSE_PATH, RESPONSE_URL, SIGNING_SECRET, slashBody } from './helpers';
+import { allText, captureLogs, httpApiEvent, RESPONSE_HOST, RESPONSE_PATH, RESPONSE_URL, slashBody, useSignedSlack } from './helpers';
 import { writeLargeSnapshot } from './large-world';
 
 let dir: string;
@@ -15,18 +14,9 @@ let logs: ReturnType<typeof captureLogs>;
 
 beforeAll(() => {
   dir = writeLargeSnapshot();
-  nock.disableNetConnect();
-  process.env.SLACK_SIGNING_SECRET = SIGNING_SECRET;
-  process.env.SLACK_BOT_TOKEN = BOT_TOKEN;
-  process.env.EKSNET_SNAPSHOT = dir;
-  clearSecretsCache();
-  resetSlackHandler();
 });
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-  for (const k of ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'EKSNET_SNAPSHOT']) delete process.env[k];
-  nock.enableNetConnect();
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+useSignedSlack(() => ({ EKSNET_SNAPSHOT: dir }));
 beforeEach(() => (logs = captureLogs(setLogSink)));
 afterEach(() => {
   logs.restore();

@@ -51,6 +51,11 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** escapeMrkdwn, keeping user and channel mentions (<@U…>, <#C…>) as mentions. */
+export function escapeMrkdwnKeepMentions(text: string): string {
+  return escapeMrkdwn(text).replace(/&lt;([@#][A-Z0-9]+)&gt;/g, '<$1>');
+}
+
 /** The characters of text a block carries (what Slack's total-size limit counts). */
 export function blockTextLength(block: Block): number {
   let n = 0;
