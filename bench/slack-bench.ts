@@ -23,7 +23,7 @@ const secret = process.env.SLACK_SIGNING_SECRET;
 let seq = 0;
 function event(text) {
   const body = new URLSearchParams({ team_id: 'T1', channel_id: 'C1', user_id: 'U1', command: '/eksnet', text,
-    response_url: 'https://hooks.slack.com/commands/T1/1/x', trigger_id: 't' + (++seq) }).toString();
+    response_url: 'https://hooks.slack.com/commands/T1/1/x', trigger_id: 't' + process.pid + '.' + (++seq) }).toString();
   const ts = Math.floor(Date.now() / 1000);
   const sig = 'v0=' + createHmac('sha256', secret).update('v0:' + ts + ':' + body).digest('hex');
   return { version: '2.0', routeKey: 'POST /slack/events', rawPath: '/slack/events', rawQueryString: '', isBase64Encoded: false,
@@ -79,7 +79,9 @@ async function main(): Promise<void> {
       SLACK_SIGNING_SECRET: 'bench-signing-secret-0123456789',
       SLACK_BOT_TOKEN: 'xoxb-bench-0000',
       EKSNET_SNAPSHOT: process.env.EKSNET_SNAPSHOT ?? path.join(ROOT, 'demo', 'snapshot'),
-      EKSNET_LOG_LEVEL: 'warn',
+      // The bench's own state store (the replay guard claims every signature there), never the user's ~/.eksnet.
+      EKSNET_STATE_DIR: path.join(dir, 'state'),
+      EKSNET_LOG_LEVEL: process.env.EKSNET_LOG_LEVEL ?? 'warn',
     };
     const runs: { initMs: number; coldAckMs: number; acks: number[]; helpAckMs: number; headline: string }[] = [];
     for (let i = 0; i < RUNS; i++) {
