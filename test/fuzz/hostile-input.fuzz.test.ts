@@ -6,14 +6,10 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadAll } from 'js-yaml';
-import nock from 'nock';
 import { prng } from '../../bench/generate/random';
-import { handler, resetSlackHandler } from '../../src/slack/lambda';
-import { setLogSink } from '../../src/util/log';
-import { clearSecretsCache } from '../../src/util/slack-secrets';
-import { clearGroupCache } from '../../src/slack/usergroups';
+import { handler } from '../../src/slack/lambda';
 import { DEMO, runCli } from '../cli/run-cli';
-import { BOT_TOKEN, buttonBody, captureLogs, FIXTURE_SNAPSHOT, httpApiEvent, isolateEnv, SIGNING_SECRET, SLACK_API, slashBody } from '../slack/helpers';
+import { buttonBody, httpApiEvent, slashBody, freshSlackPerTest } from '../slack/helpers';
 
 const SEED = Number(process.env.EKSNET_FUZZ_SEED ?? 20261206);
 const SNAPSHOT_CASES = Number(process.env.EKSNET_FUZZ_CASES ?? 120);
@@ -133,20 +129,7 @@ describe(`fuzz (seed ${SEED})`, () => {
   }, 60_000);
 
   describe('requests', () => {
-    const clearEnv = isolateEnv(['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL', 'EKSNET_SNAPSHOT', 'EKSNET_CONFIG_JSON']);
-    let logs: ReturnType<typeof captureLogs>;
-    beforeEach(() => {
-      clearEnv();
-      Object.assign(process.env, { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: `${SLACK_API}/api/`, EKSNET_SNAPSHOT: FIXTURE_SNAPSHOT });
-      clearSecretsCache();
-      clearGroupCache();
-      resetSlackHandler();
-      logs = captureLogs(setLogSink);
-    });
-    afterEach(() => {
-      logs.restore();
-      nock.cleanAll();
-    });
+    const logs = freshSlackPerTest(['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL', 'EKSNET_SNAPSHOT', 'EKSNET_CONFIG_JSON']);
 
     it('random and mutated bodies, signed or not: never a 5xx, unsigned always 4xx, no stack trace in the logs', async () => {
       const r = prng(SEED + 1);

@@ -133,6 +133,39 @@ export function useSignedSlack(env: () => Record<string, string | undefined> = (
   });
 }
 
+/**
+ * A fresh `slack` handler for every test in this file (or describe block): `keys` cleared before each test
+ * (saved before the file and restored after, no real network meanwhile, as isolateEnv), then the signing
+ * secret, bot token, Slack API URL (the nock host SLACK_API) and the fixture snapshot set, plus `env()`;
+ * the secrets, user-group and handler caches reset; each test's log lines captured in the returned `lines`.
+ */
+export function freshSlackPerTest(keys: string[], env: () => Record<string, string> = () => ({})): { lines: string[] } {
+  const clearEnv = isolateEnv(keys);
+  const logs = { lines: [] as string[] };
+  let restore: (() => void) | undefined;
+  beforeEach(async () => {
+    clearEnv();
+    Object.assign(process.env, { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: `${SLACK_API}/api/`, EKSNET_SNAPSHOT: FIXTURE_SNAPSHOT }, env());
+    const [{ clearSecretsCache }, { clearGroupCache }, { resetSlackHandler }, { setLogSink }] = await Promise.all([
+      import('../../src/util/slack-secrets'),
+      import('../../src/slack/usergroups'),
+      import('../../src/slack/lambda'),
+      import('../../src/util/log'),
+    ]);
+    clearSecretsCache();
+    clearGroupCache();
+    resetSlackHandler();
+    const captured = captureLogs(setLogSink);
+    logs.lines = captured.lines;
+    restore = captured.restore;
+  });
+  afterEach(() => {
+    restore?.();
+    nock.cleanAll();
+  });
+  return logs;
+}
+
 /** Every text a message shows (blocks and fallback), for assertions. */
 export function allText(message: any): string {
   const out: string[] = [message.text ?? ''];

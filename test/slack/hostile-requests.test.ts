@@ -5,32 +5,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import nock from 'nock';
 import { handler, resetSlackHandler } from '../../src/slack/lambda';
-import { setLogSink } from '../../src/util/log';
-import { clearSecretsCache } from '../../src/util/slack-secrets';
 import { clearGroupCache } from '../../src/slack/usergroups';
 import { MAX_BODY_BYTES } from '../../src/slack/request';
 import { applyEnv, startLocalAws } from '../state/local-servers';
-import { BOT_TOKEN, buttonBody, captureLogs, FIXTURE_SNAPSHOT, httpApiEvent, isolateEnv, RESPONSE_HOST, SIGNING_SECRET, SLACK_API, slashBody } from './helpers';
+import { buttonBody, httpApiEvent, RESPONSE_HOST, SLACK_API, slashBody, freshSlackPerTest } from './helpers';
 
 const ENV_KEYS = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL', 'EKSNET_SNAPSHOT', 'EKSNET_CONFIG_JSON', 'EKSNET_CONFIG', 'EKSNET_CLUSTER', 'EKSNET_WORKER_FUNCTION', 'AWS_REGION'];
-const clearEnv = isolateEnv(ENV_KEYS);
-let logs: ReturnType<typeof captureLogs>;
-
-beforeEach(() => {
-  clearEnv();
-  process.env.SLACK_SIGNING_SECRET = SIGNING_SECRET;
-  process.env.SLACK_BOT_TOKEN = BOT_TOKEN;
-  process.env.SLACK_API_URL = `${SLACK_API}/api/`;
-  process.env.EKSNET_SNAPSHOT = FIXTURE_SNAPSHOT;
-  clearSecretsCache();
-  clearGroupCache();
-  resetSlackHandler();
-  logs = captureLogs(setLogSink);
-});
-afterEach(() => {
-  logs.restore();
-  nock.cleanAll();
-});
+const logs = freshSlackPerTest(ENV_KEYS);
 
 async function slash(text: string, opts: Parameters<typeof slashBody>[1] = {}) {
   const res = await handler(httpApiEvent(slashBody(text, opts)), {});

@@ -5,34 +5,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { COMMANDS } from '../../commands/index';
 import type { Command } from '../../commands/types';
-import { handler, resetSlackHandler } from '../../src/slack/lambda';
-import { setLogSink } from '../../src/util/log';
-import { clearSecretsCache } from '../../src/util/slack-secrets';
-import { clearGroupCache } from '../../src/slack/usergroups';
+import { handler } from '../../src/slack/lambda';
 import { limitViolations } from '../../src/render/slack/limits';
-import { allText, BOT_TOKEN, buttonBody, captureLogs, FIXTURE_SNAPSHOT, httpApiEvent, RESPONSE_HOST, RESPONSE_PATH, SIGNING_SECRET, SLACK_API, slashBody, isolateEnv } from './helpers';
+import { allText, BOT_TOKEN, buttonBody, FIXTURE_SNAPSHOT, httpApiEvent, RESPONSE_HOST, RESPONSE_PATH, SIGNING_SECRET, SLACK_API, slashBody, freshSlackPerTest } from './helpers';
 
 const ENV_KEYS = ['EKSNET_STATE_DIR', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL', 'EKSNET_SNAPSHOT', 'EKSNET_CONFIG_JSON', 'EKSNET_CONFIG', 'EKSNET_CLUSTER', 'EKSNET_WORKER_FUNCTION', 'SLACK_SECRETS_SSM_PREFIX'];
-const clearEnv = isolateEnv(ENV_KEYS);
-let logs: ReturnType<typeof captureLogs>;
+// Share claims live in the state store: a fresh directory per test.
+const logs = freshSlackPerTest(ENV_KEYS, () => ({ EKSNET_STATE_DIR: mkdtempSync(path.join(tmpdir(), 'eksnet-slack-')) }));
 
-beforeEach(() => {
-  clearEnv();
-  process.env.SLACK_SIGNING_SECRET = SIGNING_SECRET;
-  process.env.SLACK_BOT_TOKEN = BOT_TOKEN;
-  process.env.SLACK_API_URL = `${SLACK_API}/api/`;
-  process.env.EKSNET_SNAPSHOT = FIXTURE_SNAPSHOT;
-  // Share claims live in the state store: a fresh directory per test.
-  process.env.EKSNET_STATE_DIR = mkdtempSync(path.join(tmpdir(), 'eksnet-slack-'));
-  clearSecretsCache();
-  clearGroupCache();
-  resetSlackHandler();
-  logs = captureLogs(setLogSink);
-});
-afterEach(() => {
-  logs.restore();
-  nock.cleanAll();
-});
 
 async function slash(text: string, opts: Parameters<typeof slashBody>[1] = {}) {
   const res = await handler(httpApiEvent(slashBody(text, opts)), {});
