@@ -12,6 +12,7 @@ import { statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import * as path from 'node:path';
 import { packageService, ROOT } from './package';
+import { median } from './measure';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const MB = 1024 * 1024;
@@ -21,11 +22,6 @@ const DEFAULT_TARGET = { zipMb: 5 };
 // Runs in the fresh process: time the require() of the bundle (argv[1]), wall clock and CPU (user + system:
 // what the process itself spent, which a loaded machine inflates far less than the wall clock).
 const CHILD = `const { performance } = require('node:perf_hooks'); const c = process.cpuUsage(); const t = performance.now(); require(process.argv[1]); const wall = performance.now() - t; const u = process.cpuUsage(c); process.stdout.write(JSON.stringify({ wall, cpu: (u.user + u.system) / 1000 }));`;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 function initMs(bundle: string): { wall: number; cpu: number } {
   const env = {

@@ -23,19 +23,11 @@ import { servicePods } from '../src/resolve/reference';
 import { reachMap } from '../src/engine/reach-map';
 import { serviceMatrix } from '../src/engine/matrix';
 import { parseBatchLine } from '../commands/whoami-reach';
+import { argValue, peakRssMb } from './measure';
 
 const TARGETS = { loadMs: 1500, pairMs: 50, mapMs: 2000, batchQps: 1000, matrixMs: 10000, peakRssMb: 400 };
 /** At 10x (issue 14): it must still fit a Lambda. */
 const SCALED_TARGETS = { loadMs: 5000, pairMs: 50, mapMs: 5000, batchQps: 1000, matrixMs: Infinity, peakRssMb: 2048 };
-
-function argValue(name: string): string | undefined {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-}
-
-function peakRssMb(): number {
-  return Math.round(process.resourceUsage().maxRSS / 1024);
-}
 
 async function main(): Promise<void> {
   const jsonOnly = process.argv.includes('--json');

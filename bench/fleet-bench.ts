@@ -34,13 +34,13 @@ import { saveStoredBaseline } from '../src/state/baselines';
 import { setLogSink } from '../src/util/log';
 import { generateCluster, writeCluster } from './generate';
 import type { SandboxReply } from './fleet-sandbox';
+import { argValue, median, peakRssMb } from './measure';
 import { startCloud, startSlack } from './stand-ins';
 
 const LATENCY_MS = 20;
 
 function arg(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  const v = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  const v = Number(argValue(name) ?? fallback);
   if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a whole number from 1`);
   return v;
 }
@@ -95,10 +95,8 @@ async function main(): Promise<void> {
   for (const p of slack.posts) perChannel.set(p.channel, (perChannel.get(p.channel) ?? 0) + 1);
   const postedOnce = [...perChannel.values()].filter((n) => n === 1).length;
   const apiCalls = cloud.counts.ec2.calls + cloud.counts.eks.calls + cloud.counts.kube.calls;
-  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   const pods = (cluster.counts as { pods: number }).pods;
   const inv = sandboxes.invocations;
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   const perClusterCpuMs = Math.round(median(inv.map((i) => i.cpuMs)));
   const perClusterWallMs = Math.round(median(inv.map((i) => i.wallMs)));
   const warm = inv.filter((i) => !i.first);
@@ -111,7 +109,7 @@ async function main(): Promise<void> {
   console.log(`  CPU of a sandbox's first invocation (cold): ${coldCpuMs} ms; of later ones (warm): ${warmCpuMs ?? '-'} ms`);
   console.log(`outcomes: channels posted: ${perChannel.size} of ${clusters}; posted exactly once: ${postedOnce}; posts in all: ${slack.posts.length}`);
   if (sandboxes.errors.length > 0) console.log(`errors logged: ${sandboxes.errors.length}; first: ${sandboxes.errors[0]}`);
-  console.log(`peak RSS: this process ${peakRssMb} MB, largest sandbox ${sandboxRss} MB`);
+  console.log(`peak RSS: this process ${peakRssMb()} MB, largest sandbox ${sandboxRss} MB`);
   console.log(
     JSON.stringify({
       bench: 'fleet',
@@ -131,7 +129,7 @@ async function main(): Promise<void> {
       postedOnce,
       posts: slack.posts.length,
       lost: clusters - perChannel.size,
-      peakRssMb,
+      peakRssMb: peakRssMb(),
       sandboxPeakRssMb: sandboxRss,
     }),
   );

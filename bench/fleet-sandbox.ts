@@ -7,6 +7,7 @@
  */
 import { consume } from '../jobs/consumer';
 import type { QueueEvent } from '../jobs/queue';
+import { peakRssMb } from './measure';
 
 const TIMEOUT_MS = 300_000;
 
@@ -26,7 +27,7 @@ let invoked = 0;
 
 process.on('message', (req: SandboxRequest) => {
   if ('exit' in req) {
-    process.send!({ id: -1, rssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, () => process.exit(0));
+    process.send!({ id: -1, rssMb: peakRssMb() }, () => process.exit(0));
     return;
   }
   const started = performance.now();

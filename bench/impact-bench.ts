@@ -17,19 +17,11 @@ import { spawnSync } from 'node:child_process';
 import type { Snapshot } from '../src/model/snapshot';
 import { loadSnapshot } from '../src/snapshot/load';
 import { assessDrift } from '../src/impact';
+import { argValue, peakRssMb } from './measure';
 
 const TARGETS = { impactMs: 5000, peakRssMb: 600 };
 /** At 10x (issue 14): "the impact of 20 changes < 30 s", within the 2 GB a Lambda can have. */
 const SCALED_TARGETS = { impactMs: 30000, peakRssMb: 2048 };
-
-function argValue(name: string): string | undefined {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-}
-
-function peakRssMb(): number {
-  return Math.round(process.resourceUsage().maxRSS / 1024);
-}
 
 /** Twenty changed objects of five kinds, chosen deterministically from the generated cluster. */
 function changeTwentyObjects(s: Snapshot): string[] {

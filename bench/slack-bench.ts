@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
+import { median } from './measure';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -52,11 +53,6 @@ function event(text) {
   process.stdout.write(JSON.stringify({ initMs, coldAckMs, acks, helpAckMs, headline: body.blocks && body.blocks[0].text.text }) + '\\n');
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
