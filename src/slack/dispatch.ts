@@ -3,6 +3,7 @@ import { describeError, log } from '../util/log';
 import { failureMessage } from './messages';
 import { postToResponseUrl } from './respond';
 import { runJob } from './run';
+import { invokeWorkerAsync } from './worker-invoke';
 import type { StateStore } from '../state/types';
 
 /** Where work that may outlast Slack's 3-second ack goes: the same process, or the worker function. */
@@ -34,23 +35,13 @@ export function inlineDispatcher(env: NodeJS.ProcessEnv = process.env): Dispatch
   };
 }
 
-/**
- * Invoke the worker Lambda asynchronously (InvocationType Event: Lambda queues the event and returns 202
- * at once, https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html), so this function can ack.
- */
+/** Hand the job to the worker Lambda (src/slack/worker-invoke.ts), so this function can ack. */
 export function lambdaDispatcher(functionName: string): Dispatcher {
-  let client: import('@aws-sdk/client-lambda').LambdaClient | undefined;
   return {
     name: 'lambda',
     async dispatch(job) {
-      const { LambdaClient, InvokeCommand } = await import('@aws-sdk/client-lambda');
-      const { awsRequestHandler } = await import('../util/aws-http');
-      // A timeout that fires: the invocation happens before the ack, which Slack needs within 3 s.
-      client ??= new LambdaClient({ requestHandler: awsRequestHandler(2000) });
       const event: WorkerEvent = { eksnetJob: job };
-      const res = await client.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(event)) }));
-      if (res.StatusCode !== 202) throw new Error(`worker invocation answered ${res.StatusCode}`);
-      log.info('job handed to worker', { ref: job.ref, command: job.command, worker: functionName });
+      await invokeWorkerAsync(event, functionName, { ref: job.ref, command: job.command });
     },
   };
 }
