@@ -103,8 +103,8 @@ export class FlowClasses {
   private readonly awsIds = new Map<string, number>();
   private readonly podClass = new WeakMap<object, ClassedEndpoint>();
   private readonly ipClass = new Map<string, ClassedEndpoint>();
-  /** port id → source AWS class → destination AWS class → verdict. */
-  private readonly awsMemo: Map<number, boolean>[][] = [];
+  /** port id → source AWS class → destination AWS class → verdict (0: not yet known, 1: allowed, 2: denied). */
+  private readonly awsMemo: Uint8Array[][] = [];
   private readonly sameNodeMemo = new Map<string, boolean>();
 
   constructor(private readonly engine: ReachEngine) {
@@ -149,12 +149,15 @@ export class FlowClasses {
     }
     if (!this.engine.netpol.admitsClassed(src.np, dst.np, portId, this.flowOf)) return false;
     const byPort = (this.awsMemo[portId] ??= []);
-    const memo = (byPort[src.aws] ??= new Map());
-    let a = memo.get(dst.aws);
-    if (a === undefined) {
-      memo.set(dst.aws, (a = this.engine.aws.admits(this.flowOf())));
+    let memo = byPort[src.aws];
+    if (!memo || memo.length <= dst.aws) {
+      const grown = new Uint8Array(Math.max(dst.aws + 1, this.awsIds.size, 2 * (memo?.length ?? 0)));
+      if (memo) grown.set(memo);
+      byPort[src.aws] = memo = grown;
     }
-    return a;
+    let a = memo[dst.aws]!;
+    if (a === 0) memo[dst.aws] = a = this.engine.aws.admits(this.flowOf()) ? 1 : 2;
+    return a === 1;
   }
 
   /** The flow being decided, built only when a memo misses (most calls never need the object). */

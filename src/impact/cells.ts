@@ -2,6 +2,7 @@ import type { Protocol } from '../model/result';
 import { compareText } from '../drift/canonical';
 import { serviceRef, serviceTargets, vpcProbeAddresses, type ProbeEvaluator, type ProbeSource, type ProbeTarget } from './probes';
 import { holdsFrom, holdsInto, inScope, type Scope } from './scope';
+import { EgressReach } from './egress-reach';
 
 /** Receives the candidate cells, one at a time (nothing is materialised). */
 export interface CellVisitor {
@@ -49,8 +50,12 @@ export function forEachCell(
   // Service → Service.
   const internal = scopes.filter((s) => s.internal || s.all);
   const srcKeys = [...new Set(internal.flatMap((s) => [...s.src.keys()]))].filter((k) => sources.has(k)).sort(compareText);
-  const groups = new NamespaceGroups(evB, evA, keys.map((k) => sources.get(k)!.src as Extract<ProbeSource, { kind: 'service' }>));
+  const serviceSources = keys.map((k) => sources.get(k)!.src as Extract<ProbeSource, { kind: 'service' }>);
+  const groups = new NamespaceGroups(evB, evA, serviceSources);
   const shortcut = evB.shortcuts && evA.shortcuts;
+  // Sources whose egress policies may reach a target, per side (the rest are denied there without evaluation).
+  const reach = shortcut && (internal.length > 0 || all) ? [new EgressReach(evB, serviceSources), new EgressReach(evA, serviceSources)] : undefined;
+  const indexOf = new Map(keys.map((k, i) => [k, i]));
   for (const t of keys) {
     const to = serviceRef(t);
     for (const dst of targets.get(t)!) {
@@ -61,14 +66,39 @@ export function forEachCell(
           continue;
         }
         const g = groups.of(evB.targetFamily(dst), evA.targetFamily(dst));
+        const candidates = reach && unionOf(reach[0]!.candidates(dst), reach[1]!.candidates(dst));
+        if (candidates) {
+          // Only sources whose egress may reach the target on some side, less those the target's ingress
+          // policies close on both sides (a namespace at a time); every other cell is denied on both sides.
+          const closed = new Map<string, boolean>();
+          let visited = 0;
+          for (const i of candidates) {
+            const s = keys[i]!;
+            if (s === t) continue;
+            const ns = g.namespaceOf.get(s);
+            if (ns !== undefined) {
+              let c = closed.get(ns);
+              if (c === undefined) closed.set(ns, (c = evB.closedFrom(dst, ns) && evA.closedFrom(dst, ns)));
+              if (c) continue;
+            }
+            visit.cell(sources.get(s)!.src, sources.get(s)!.from, dst, to);
+            visited++;
+          }
+          visit.decided(keys.length - 1 - visited);
+          continue;
+        }
         for (const [ns, members] of g.byNamespace) {
           if (evB.closedFrom(dst, ns) && evA.closedFrom(dst, ns)) visit.decided(members.includes(t) ? members.length - 1 : members.length);
           else for (const s of members) if (s !== t) visit.cell(sources.get(s)!.src, sources.get(s)!.from, dst, to);
         }
         for (const s of g.rest) if (s !== t) visit.cell(sources.get(s)!.src, sources.get(s)!.from, dst, to);
       } else {
+        let mayReach: Set<number> | undefined;
         for (const s of srcKeys) {
-          if (s !== t && internal.some((x) => holdsFrom(x, s, ports(dst)))) visit.cell(sources.get(s)!.src, sources.get(s)!.from, dst, to);
+          if (s === t || !internal.some((x) => holdsFrom(x, s, ports(dst)))) continue;
+          if (reach) mayReach ??= new Set(unionOf(reach[0]!.candidates(dst), reach[1]!.candidates(dst)) ?? keys.map((_, i) => i));
+          if (mayReach && !mayReach.has(indexOf.get(s)!)) visit.decided(1);
+          else visit.cell(sources.get(s)!.src, sources.get(s)!.from, dst, to);
         }
       }
     }
@@ -92,13 +122,31 @@ export function forEachCell(
   }
 }
 
+interface SourceGroups {
+  byNamespace: Map<string, string[]>;
+  /** Each grouped source's namespace (the inverse of byNamespace). */
+  namespaceOf: Map<string, string>;
+  rest: string[];
+}
+
+/** Both sides' candidate sources, each once; undefined when either side cannot narrow them. */
+function unionOf(b: number[] | undefined, a: number[] | undefined): number[] | undefined {
+  if (!b || !a) return undefined;
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const seen = new Set(b);
+  const out = [...b];
+  for (const i of a) if (!seen.has(i)) out.push(i);
+  return out;
+}
+
 /**
  * Services as sources, grouped by the one namespace their pods are (non-hostNetwork) pods of on both
  * sides — a side where a Service has no pods at all has no flow from it, which `verdict` answers as no
  * flow, so it joins the other side's group. `rest`: Services that fit no group.
  */
 class NamespaceGroups {
-  private readonly cache = new Map<string, { byNamespace: Map<string, string[]>; rest: string[] }>();
+  private readonly cache = new Map<string, SourceGroups>();
 
   constructor(
     private readonly evB: ProbeEvaluator,
@@ -107,11 +155,11 @@ class NamespaceGroups {
   ) {}
 
   /** For targets whose first flow is of address family `famB` before and `famA` after (verdict pairs sources of that family). */
-  of(famB: 4 | 6, famA: 4 | 6): { byNamespace: Map<string, string[]>; rest: string[] } {
+  of(famB: 4 | 6, famA: 4 | 6): SourceGroups {
     const id = `${famB}|${famA}`;
     let g = this.cache.get(id);
     if (g) return g;
-    g = { byNamespace: new Map(), rest: [] };
+    g = { byNamespace: new Map(), namespaceOf: new Map(), rest: [] };
     for (const src of this.sources) {
       const k = src.key;
       const b = this.evB.sourceNamespace(src, famB);
@@ -122,6 +170,7 @@ class NamespaceGroups {
         const list = g.byNamespace.get(ns) ?? [];
         list.push(k);
         g.byNamespace.set(ns, list);
+        g.namespaceOf.set(k, ns);
       }
     }
     this.cache.set(id, g);

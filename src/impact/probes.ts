@@ -222,6 +222,16 @@ export class ProbeEvaluator {
     return targets.list.every((t) => netpol.closedTo(t.c.np, 'ingress', ns));
   }
 
+  /** What NetworkPolicy reads about each of the source's endpoints, of both address families. */
+  sourcePolicyClasses(src: ProbeSource): NetpolEndpointClass[] {
+    return [...this.sourcesOf(src, 4).list, ...this.sourcesOf(src, 6).list].map((s) => s.np);
+  }
+
+  /** The endpoints the target's flows connect to (none: the target has no flow here). */
+  targetEndpoints(dst: ProbeTarget): Endpoint[] {
+    return this.targetsOf(dst).list.map((t) => t.flow.dst);
+  }
+
   /** The ports the probe's flows connect to (pods' target ports, or the probe's port). */
   targetPorts(dst: ProbeTarget): { port: number; protocol: Protocol }[] {
     if (dst.kind !== 'service') return [{ port: dst.port, protocol: dst.protocol }];

@@ -46,6 +46,15 @@ export class CompiledSelector {
     return !this.invalid && this.requirements.length === 0;
   }
 
+  /** The selector as canonical text: two selectors with equal text match the same labels. */
+  get text(): string {
+    return (this.canonical ??= this.invalid
+      ? 'invalid'
+      : JSON.stringify(this.requirements.map((r) => [r.key, r.op, [...r.values].sort()]).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))));
+  }
+
+  private canonical: string | undefined;
+
   /** Keys the selector reads. */
   get keys(): string[] {
     return this.requirements.map((r) => r.key);

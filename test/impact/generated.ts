@@ -47,3 +47,38 @@ export function withChangesOfEveryKind(original: Docs): Docs {
   svc.spec.selector = { app: 'web' };
   return docs;
 }
+
+/**
+ * Sources of every egress shape, for the cells `withChangesOfEveryKind` moves. Towards the Service whose ingress it
+ * opens (tenant-02): tenant-03's pods isolated for egress by no policy, tenant-04's by a policy admitting every
+ * namespace, tenant-05's by one admitting only an ipBlock (the subnet of one of that Service's pods) and DNS. As
+ * sources of changed objects (tenant-01's namespace labels, tenant-03's api Service): tenant-01's pods admit only
+ * the VPC's block, and tenant-03's any destination.
+ */
+export function withEgressOfEveryShape(original: Docs): Docs {
+  const docs: Docs = structuredClone(original);
+  const npDoc = doc(docs, 'k8s/networkpolicies.json');
+  const nps = npDoc.items as any[];
+  const opened = nps.find((n) => n.metadata.namespace === 'tenant-02' && n.spec.ingress?.length);
+  const app = opened.spec.podSelector.matchLabels.app;
+  const pod = (doc(docs, 'k8s/pods.json').items as any[]).find((p) => p.metadata.namespace === 'tenant-02' && p.metadata.labels?.app === app);
+  const subnet = (doc(docs, 'aws/subnets.json').Subnets as any[]).find((s) => sameSubnet(pod.status.podIP, s.CidrBlock));
+  const vpc = (doc(docs, 'aws/vpcs.json').Vpcs as any[])[0].CidrBlock as string;
+  const reshaped = ['tenant-01', 'tenant-03', 'tenant-04', 'tenant-05'];
+  const egressOnly = (n: any) => (n.spec.policyTypes ?? []).length === 1 && n.spec.policyTypes[0] === 'Egress';
+  npDoc.items = nps.filter((n) => !(reshaped.includes(n.metadata.namespace) && egressOnly(n)));
+  for (const n of npDoc.items) if (reshaped.includes(n.metadata.namespace) && n.metadata.name === 'default-deny') n.spec.policyTypes = ['Ingress'];
+  const dns = { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP', port: 53 }] };
+  const policy = (ns: string, name: string, egress: any[]) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns, uid: `egress-shape-${ns}` }, spec: { podSelector: {}, policyTypes: ['Egress'], egress } });
+  npDoc.items.push(policy('tenant-01', 'egress-to-the-vpc', [{ to: [{ ipBlock: { cidr: vpc } }] }, dns]));
+  npDoc.items.push(policy('tenant-04', 'egress-to-every-namespace', [{ to: [{ namespaceSelector: {} }] }]));
+  npDoc.items.push(policy('tenant-05', 'egress-to-one-subnet', [{ to: [{ ipBlock: { cidr: subnet.CidrBlock } }] }, dns]));
+  return docs;
+}
+
+function sameSubnet(ip: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const n = (a: string) => a.split('.').reduce((x, o) => x * 256 + Number(o), 0);
+  const size = 2 ** (32 - Number(bits));
+  return Math.floor(n(ip) / size) === Math.floor(n(base!) / size);
+}

@@ -2,7 +2,7 @@ import type { Pod } from '../../model/k8s';
 import { cidrMatches, type Address } from '../../model/cidr';
 import type { Endpoint, Flow } from '../../model/flow';
 import type { CompiledPeer, CompiledPolicy, Direction } from './compile';
-import type { NetpolEvaluator } from './evaluate';
+import type { NetpolEvaluator, PolicyPeers } from './evaluate';
 
 /** What NetworkPolicy reads about one endpoint, as small integers. */
 export interface NetpolEndpointClass {
@@ -29,11 +29,15 @@ interface PolicySet {
   /** ipBlock peers of the set's rules in its direction: only these tell addresses apart. */
   ipBlocks: Extract<CompiledPeer, { kind: 'ipBlock' }>[];
   namedPorts: boolean;
+  /** What the set's rules may admit (NetpolEvaluator.peersAdmitted), built on first use. */
+  peers?: PolicyPeers;
 }
 
 /** PolicySet.namespaces codes (0: not yet known). */
 const MAY_ADMIT = 1;
 const ADMITS_NONE = 2;
+
+const ANYWHERE: PolicyPeers = { anywhere: true };
 
 /** Keys stay small integers (V8 Smis): base and pattern ids below 2^15. */
 const BITS = 2 ** 15;
@@ -149,6 +153,14 @@ export class NetpolClasses {
     let code = set.namespaces[id]!;
     if (code === 0) set.namespaces[id] = code = this.evaluator.mayAdmitNamespace(set.policies, direction, ns) ? MAY_ADMIT : ADMITS_NONE;
     return code === ADMITS_NONE;
+  }
+
+  /** The peers the endpoint's isolating policies in `direction` may admit; anywhere when it is not isolated. */
+  peersAdmitted(c: NetpolEndpointClass, direction: Direction): PolicyPeers {
+    const setId = direction === 'egress' ? c.egressSet : c.ingressSet;
+    if (setId === 0) return ANYWHERE;
+    const set = this.sets[setId]!;
+    return (set.peers ??= this.evaluator.peersAdmitted(set.policies, direction));
   }
 
   private direction(

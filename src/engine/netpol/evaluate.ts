@@ -4,7 +4,7 @@ import { NAMESPACE_NAME_LABEL, type K8sIndex } from '../../model/cluster-index';
 import { cidrMatches } from '../../model/cidr';
 import type { Endpoint, Flow } from '../../model/flow';
 import type { CompiledPeer, CompiledPolicy, CompiledPort, CompiledRule, Direction } from './compile';
-import type { Tri } from '../../model/selector';
+import type { CompiledSelector, Tri } from '../../model/selector';
 
 // Semantics: https://kubernetes.io/docs/concepts/services-networking/network-policies/
 
@@ -18,6 +18,15 @@ export interface DirectionOutcome {
   denied: boolean;
 }
 
+/**
+ * Which peers the rules of some policies may admit in one direction, ports aside (a superset): the pods
+ * of `namespaces` (every namespace holding pods when `allNamespaces`), and the addresses some ipBlock
+ * holds. `anywhere`: a rule admits every peer. See NetpolEvaluator.peersAdmitted.
+ */
+export type PolicyPeers =
+  | { anywhere: true }
+  | { anywhere: false; allNamespaces: boolean; namespaces: ReadonlySet<string>; ipBlocks: Extract<CompiledPeer, { kind: 'ipBlock' }>[] };
+
 /** Container ports of a pod by `NAME/PROTOCOL`, for named NetworkPolicy ports. */
 type NamedPorts = Map<string, number[]>;
 
@@ -26,6 +35,7 @@ export class NetpolEvaluator {
   private readonly namedPorts = new WeakMap<Pod, NamedPorts>();
   /** Per compiled namespace selector: namespace → match. */
   private readonly nsMatches = new WeakMap<object, Map<string, Tri>>();
+  private readonly namespacesBySelector = new Map<string, string[] | 'all'>();
 
   constructor(
     private readonly policiesByNamespace: Map<string, CompiledPolicy[]>,
@@ -169,6 +179,45 @@ export class NetpolEvaluator {
       }
     }
     return false;
+  }
+
+  /**
+   * Every peer the rules of these policies (in `direction`) may admit on some port: a rule without peers
+   * admits anything; a pod peer, the pods of its own namespace or of each namespace its namespaceSelector
+   * may match (unknown labels count as a match); an ipBlock, the addresses it holds. Pod selectors and ports
+   * are not read, so this is a superset of what `admits` lets through.
+   */
+  peersAdmitted(policies: CompiledPolicy[], direction: Direction): PolicyPeers {
+    const namespaces = new Set<string>();
+    const ipBlocks: Extract<CompiledPeer, { kind: 'ipBlock' }>[] = [];
+    let allNamespaces = false;
+    for (const policy of policies) {
+      for (const rule of policy.rules[direction]) {
+        if (!rule.peers) return { anywhere: true };
+        for (const peer of rule.peers) {
+          if (peer.kind === 'ipBlock') {
+            if (peer.cidr) ipBlocks.push(peer);
+          } else if (!peer.namespaceSelector) namespaces.add(policy.namespace);
+          else if (!allNamespaces) {
+            const matched = this.namespacesMatching(peer.namespaceSelector);
+            if (matched === 'all') allNamespaces = true;
+            else for (const ns of matched) namespaces.add(ns);
+          }
+        }
+      }
+    }
+    return { anywhere: false, allNamespaces, namespaces: allNamespaces ? new Set() : namespaces, ipBlocks };
+  }
+
+  /** The namespaces holding pods that a namespace selector may match ('all': every one), by selector text. */
+  private namespacesMatching(selector: CompiledSelector): string[] | 'all' {
+    let out = this.namespacesBySelector.get(selector.text);
+    if (out) return out;
+    const matched: string[] = [];
+    for (const ns of this.k8s.podsByNamespace.keys()) if (this.namespaceMatches(selector, ns) !== false) matched.push(ns);
+    out = matched.length === this.k8s.podsByNamespace.size ? 'all' : matched;
+    this.namespacesBySelector.set(selector.text, out);
+    return out;
   }
 
   private namespaceMatches(selector: NonNullable<Extract<CompiledPeer, { kind: 'pods' }>['namespaceSelector']>, ns: string): Tri {

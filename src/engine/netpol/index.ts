@@ -7,10 +7,11 @@ import { NetpolClasses, type NetpolEndpointClass } from './classes';
 import { compilePolicy, type CompiledPolicy, type Direction } from './compile';
 import { detectEnforcement, policyExemption, type Enforcement, type PolicyExemption } from './enforcement';
 import { readCniConfig } from '../aws/cni-config';
-import { NetpolEvaluator, type DirectionOutcome } from './evaluate';
+import { NetpolEvaluator, type DirectionOutcome, type PolicyPeers } from './evaluate';
 import { buildNetpolFix, PodIdentities } from './fix';
 
 export type { Enforcement } from './enforcement';
+export type { PolicyPeers } from './evaluate';
 
 export interface NetpolEngine {
   enforcement: Enforcement;
@@ -37,6 +38,12 @@ export interface NetpolEngine {
    * the flow to (egress: `self` is the source) or from (ingress: `self` is the destination) `peer`.
    */
   admitsOneWay(direction: 'egress' | 'ingress', self: NetpolEndpointClass, peer: NetpolEndpointClass, portId: number, flow: () => Flow): boolean;
+  /**
+   * Which peers the classified endpoint's isolating policies in `direction` may admit on some port (a
+   * superset: pod selectors and ports aside). Anywhere when it is not isolated, when NetworkPolicy is not
+   * enforced, or when the policies could not be read — wherever `admitsOneWay` never denies.
+   */
+  peersAdmitted(c: NetpolEndpointClass, direction: 'egress' | 'ingress'): PolicyPeers;
   /**
    * Share `other`'s memoised classes and verdicts (keyed by what each verdict reads, so a verdict is reused
    * only where its inputs are the same in both snapshots). Possible only before this engine has classified
@@ -108,6 +115,7 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
     closedTo: (c, direction, ns) => missing === undefined && enforcement.enforced && classes.closedTo(c, direction, ns),
     admitsClassed: (src, dst, portId, flow) => missing !== undefined || !enforcement.enforced || classes.admits(src, dst, portId, flow),
     admitsOneWay: (direction, self, peer, portId, flow) => missing !== undefined || !enforcement.enforced || classes.admitsOneWay(direction, self, peer, portId, flow),
+    peersAdmitted: (c, direction) => (missing !== undefined || !enforcement.enforced ? { anywhere: true } : classes.peersAdmitted(c, direction)),
     shareVerdicts: (other) => {
       const theirs = classesOf.get(other);
       return theirs !== undefined && classes.adoptStore(theirs);
