@@ -3,6 +3,7 @@ import { Cidr, INTERNET_ADDRESS, type Address } from '../model/cidr';
 import type { ReachEngine } from './reach';
 import type { Endpoint, Flow } from '../model/flow';
 import type { NetpolEndpointClass } from './netpol/classes';
+import type { AwsInputChanges } from './aws/changed-inputs';
 
 /**
  * Every CIDR any layer compares addresses with (ipBlocks, security-group ranges, prefix lists, NACL
@@ -15,9 +16,15 @@ class CidrVectors {
   private readonly v6: { cidr: Cidr; i: number }[] = [];
   private readonly cache = new Map<string, string>();
 
-  static forAws(snap: Snapshot): CidrVectors {
+  /** Over several snapshots: two engines on the vectors of both tell apart every address either one does. */
+  static forAws(...snaps: Snapshot[]): CidrVectors {
     const texts = new Set<string>();
     const add = (t: string | undefined) => t && texts.add(t);
+    for (const snap of snaps) CidrVectors.collect(snap, add);
+    return new CidrVectors(texts);
+  }
+
+  private static collect(snap: Snapshot, add: (t: string | undefined) => void): void {
     for (const sg of snap.aws.securityGroups) {
       for (const p of [...(sg.IpPermissions ?? []), ...(sg.IpPermissionsEgress ?? [])]) {
         for (const r of p.IpRanges ?? []) add(r.CidrIp);
@@ -47,7 +54,6 @@ class CidrVectors {
       }
     }
     for (const nat of snap.aws.natGateways) for (const a of nat.NatGatewayAddresses ?? []) add(a.PrivateIp && `${a.PrivateIp}/32`);
-    return new CidrVectors(texts);
   }
 
   private constructor(texts: Set<string>) {
@@ -81,6 +87,49 @@ class CidrVectors {
   }
 }
 
+/**
+ * AWS class ids (interned placement keys over one set of CIDR vectors), and — between the engines of two
+ * snapshots that adopted one store — the verdicts they share: those between two classes whose keys name
+ * no object that differs between the snapshots (see AwsInputChanges).
+ */
+class AwsClassStore {
+  readonly ids = new Map<string, number>();
+  /** Per class id: its verdicts may be shared; the VPC of an ENI-placed class. */
+  private readonly info: { clean: boolean; vpc?: string }[] = [];
+  /** Shared verdicts: port id → source class → destination class (0: not yet known, 1: allowed, 2: denied). */
+  readonly shared: Uint8Array[][] = [];
+
+  constructor(
+    readonly vectors: CidrVectors,
+    private readonly changes?: AwsInputChanges,
+  ) {}
+
+  intern(key: string): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      this.ids.set(key, (id = this.ids.size));
+      const parts = key.split('|');
+      this.info[id] = {
+        clean: this.changes !== undefined && !key.split(/[|,@]/).some((t) => this.changes!.changed.has(t)),
+        vpc: parts[0] === 'eni' && parts[3] ? parts[3] : undefined,
+      };
+    }
+    return id;
+  }
+
+  /**
+   * May the verdict from class `a` to class `b` come from the shared memo? Both keys name only unchanged
+   * objects; and if a route table changed, the flow stays in one VPC (an ENI address lies in its VPC, and
+   * the route layer answers such a flow from the local route without reading a table).
+   */
+  shares(a: number, b: number): boolean {
+    if (!this.changes) return false;
+    const x = this.info[a]!;
+    const y = this.info[b]!;
+    return x.clean && y.clean && (!this.changes.routes || (x.vpc !== undefined && x.vpc === y.vpc));
+  }
+}
+
 /** An endpoint with its class ids (see FlowClasses). */
 export interface ClassedEndpoint {
   ep: Endpoint;
@@ -99,8 +148,7 @@ export interface ClassedEndpoint {
  * between pods of one node (traffic stays on the node), which are always evaluated directly.
  */
 export class FlowClasses {
-  private readonly awsVectors: CidrVectors;
-  private readonly awsIds = new Map<string, number>();
+  private awsClasses: AwsClassStore;
   private readonly podClass = new WeakMap<object, ClassedEndpoint>();
   private readonly ipClass = new Map<string, ClassedEndpoint>();
   /** port id → source AWS class → destination AWS class → verdict (0: not yet known, 1: allowed, 2: denied). */
@@ -108,15 +156,28 @@ export class FlowClasses {
   private readonly sameNodeMemo = new Map<string, boolean>();
 
   constructor(private readonly engine: ReachEngine) {
-    this.awsVectors = CidrVectors.forAws(engine.snapshot);
+    this.awsClasses = new AwsClassStore(CidrVectors.forAws(engine.snapshot));
+  }
+
+  /**
+   * Share AWS verdicts with `other` (the engine of another snapshot) wherever the inputs they read are the
+   * same in both (`changes`: what differs between the two snapshots). Possible only before either has
+   * classified anything and when nothing every verdict reads has changed; returns whether they share.
+   */
+  shareAwsVerdicts(other: FlowClasses, changes: AwsInputChanges): boolean {
+    if (other === this || changes.global || this.awsClasses.ids.size > 0 || other.awsClasses.ids.size > 0) return false;
+    const store = new AwsClassStore(CidrVectors.forAws(this.engine.snapshot, other.engine.snapshot), changes);
+    this.awsClasses = store;
+    other.awsClasses = store;
+    return true;
   }
 
   classify(ep: Endpoint): ClassedEndpoint {
     const cached = ep.pod ? this.podClass.get(ep.pod) : this.ipClass.get(ep.address.text);
     if (cached && cached.ep.address === ep.address) return cached;
     const pod = ep.pod;
-    const awsKey = `${this.engine.aws.placementKey(ep)}|${this.awsVectors.key(ep.address)}`;
-    const c: ClassedEndpoint = { ep, np: this.engine.netpol.classify(ep), aws: intern(this.awsIds, awsKey) };
+    const awsKey = `${this.engine.aws.placementKey(ep)}|${this.awsClasses.vectors.key(ep.address)}`;
+    const c: ClassedEndpoint = { ep, np: this.engine.netpol.classify(ep), aws: this.awsClasses.intern(awsKey) };
     if (pod) this.podClass.set(pod, c);
     else this.ipClass.set(ep.address.text, c);
     return c;
@@ -148,10 +209,11 @@ export class FlowClasses {
       return v;
     }
     if (!this.engine.netpol.admitsClassed(src.np, dst.np, portId, this.flowOf)) return false;
-    const byPort = (this.awsMemo[portId] ??= []);
+    const classes = this.awsClasses;
+    const byPort = ((classes.shares(src.aws, dst.aws) ? classes.shared : this.awsMemo)[portId] ??= []);
     let memo = byPort[src.aws];
     if (!memo || memo.length <= dst.aws) {
-      const grown = new Uint8Array(Math.max(dst.aws + 1, this.awsIds.size, 2 * (memo?.length ?? 0)));
+      const grown = new Uint8Array(Math.max(dst.aws + 1, classes.ids.size, 2 * (memo?.length ?? 0)));
       if (memo) grown.set(memo);
       byPort[src.aws] = memo = grown;
     }

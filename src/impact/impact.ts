@@ -6,6 +6,8 @@ import { impactSeverity, type ImpactFacts } from '../drift/severity';
 import { evaluateFlow, reachEngine } from '../engine/reach';
 import type { Flow } from '../model/flow';
 import { missingResources } from '../engine/aws/missing';
+import { awsInputChanges } from '../engine/aws/changed-inputs';
+import { flowClasses } from '../engine/flow-classes';
 import { forEachCell } from './cells';
 import { ProbeEvaluator, serviceRef, type Probe, type ProbeTarget } from './probes';
 import { changeScope, inScope, type Scope, type StateIndexCache } from './scope';
@@ -57,7 +59,11 @@ export function computeImpact(before: Snapshot, after: Snapshot, changes: Change
   const ea = reachEngine(after);
   // The after-state reuses the before-state's NetworkPolicy verdicts wherever what they read is unchanged
   // (not for the 'full' reference, which must owe nothing to the memo).
-  if ((options.evaluation ?? 'classes') === 'classes') ea.netpol.shareVerdicts(eb.netpol);
+  // Likewise its AWS verdicts between endpoints whose placement names no changed group or subnet.
+  if ((options.evaluation ?? 'classes') === 'classes') {
+    ea.netpol.shareVerdicts(eb.netpol);
+    flowClasses(ea).shareAwsVerdicts(flowClasses(eb), awsInputChanges(before, after));
+  }
   const evB = new ProbeEvaluator(eb, options.evaluation ?? 'classes');
   const evA = new ProbeEvaluator(ea, options.evaluation ?? 'classes');
   const notes: string[] = [];
