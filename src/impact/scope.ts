@@ -168,6 +168,22 @@ function routeTableSubnets(snap: Snapshot, tableId: string): string[] {
   return [...out];
 }
 
+/**
+ * The subnets plus those whose traffic passes through a NAT gateway in one of them: the route table of a NAT
+ * gateway's own subnet decides where the traffic of every subnet routed to it goes next.
+ */
+function natClients(subnets: Set<string>, ...snaps: Snapshot[]): Set<string> {
+  const out = new Set(subnets);
+  for (const snap of snaps) {
+    const nats = new Set(snap.aws.natGateways.filter((n) => n.SubnetId && subnets.has(n.SubnetId)).map((n) => n.NatGatewayId));
+    if (nats.size === 0) continue;
+    for (const t of snap.aws.routeTables) {
+      if (t.RouteTableId && (t.Routes ?? []).some((r) => r.NatGatewayId && nats.has(r.NatGatewayId))) for (const id of routeTableSubnets(snap, t.RouteTableId)) out.add(id);
+    }
+  }
+  return out;
+}
+
 function selectedBy(np: NetworkPolicy, idx: StateIndex): Pod[] {
   const match = compileSelector(np.spec?.podSelector ?? {});
   return idx.podsOfNamespace(np.metadata.namespace ?? 'default').filter((p) => !p.spec?.hostNetwork && match(p.metadata.labels));
@@ -316,7 +332,7 @@ export function changeScope(change: Change, before: ReachEngine, after: ReachEng
           return !!vr && vr.family === r.family && r.start >= vr.start && r.end <= vr.end && r.end - r.start < vr.end - vr.start;
         });
       }
-      placed(new Set([...routeTableSubnets(before.snapshot, head), ...routeTableSubnets(after.snapshot, head)]), undefined, undefined);
+      placed(natClients(new Set([...routeTableSubnets(before.snapshot, head), ...routeTableSubnets(after.snapshot, head)]), before.snapshot, after.snapshot), undefined, undefined);
       return scope;
     }
     case 'Subnet':

@@ -4,7 +4,7 @@ import { reachEngine } from '../../src/engine/reach';
 import { objectKey } from '../../src/model/cluster-index';
 import { ProbeEvaluator, serviceRef, serviceTargets, type Probe, type ProbeSource } from '../../src/impact/probes';
 import { assessChange, computeImpact } from '../../src/impact';
-import { allTraffic, World } from '../engine/aws/world';
+import { allTraffic, entry, World } from '../engine/aws/world';
 import { generatedDocuments, toSnapshot, withChangesOfEveryKind } from './generated';
 
 // The impact's evaluator answers a Service → Service cell without looking at each pod flow when
@@ -145,6 +145,72 @@ describe('verdicts shared between the states before and after', () => {
     ],
   ])('%s', (_, change, closed) => {
     const before = withTrustedNamespace();
+    const after = structuredClone(before);
+    change(after);
+    const shared = assessChange(before, after);
+    const full = computeImpact(before, after, shared.changes.map((c) => ({ ...c, summary: '', impact: undefined })), { cells: 'all', evaluation: 'full' });
+    expect(shared.closed.map((f) => `${f.from} → ${f.to} ${f.port}`)).toContain(closed);
+    expect(shared.opened).toEqual(full.opened);
+    expect(shared.closed).toEqual(full.closed);
+  });
+});
+
+/**
+ * Two private subnets behind a NAT gateway in a public subnet; web (subnet-a) and db (subnet-b) behind Services,
+ * on nodes whose group admits its own members. No NetworkPolicy engine runs: the AWS layers decide.
+ */
+function natWorld(): Snapshot {
+  const w = new World()
+    .subnet('subnet-pub', '10.0.200.0/24')
+    .subnet('subnet-a', '10.0.1.0/24')
+    .subnet('subnet-b', '10.0.2.0/24')
+    .sg('sg-node', [allTraffic({ group: 'sg-node' })])
+    .node('node-a', { subnet: 'subnet-a', ip: '10.0.1.10', groups: ['sg-node'] })
+    .node('node-b', { subnet: 'subnet-b', ip: '10.0.2.10', groups: ['sg-node'] })
+    .pod('shop/web-1', { node: 'node-a', ip: '10.0.1.21' })
+    .pod('shop/db-1', { node: 'node-b', ip: '10.0.2.31' })
+    .natGateway('nat-1', 'subnet-pub')
+    .routeTable('rtb-pub', ['subnet-pub'], [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1', State: 'active' }])
+    .routeTable('rtb-private', ['subnet-a', 'subnet-b'], [{ DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-1', State: 'active' }])
+    .nacl('acl-open', ['subnet-a', 'subnet-b'], [entry(100, false, 'allow', '0.0.0.0/0'), entry(100, true, 'allow', '0.0.0.0/0')]);
+  const s = w.snap;
+  s.aws.internetGateways.push({ InternetGatewayId: 'igw-1', Attachments: [{ VpcId: 'vpc-1', State: 'attached' }] });
+  labelled(s, 'shop/web-1', { app: 'web' });
+  labelled(s, 'shop/db-1', { app: 'db' });
+  s.k8s.services.push(service('web'), service('db'));
+  return s;
+}
+
+// The state after a change also reuses the AWS verdicts the state before computed, between endpoints whose
+// placement (groups, subnet, SNAT path) names nothing that changed. Each row changes an input no placement
+// names directly, or names under an unchanged id; sharing those verdicts would carry the old answer over.
+describe('AWS verdicts shared between the states before and after', () => {
+  it.each<[string, (s: Snapshot) => void, string]>([
+    [
+      "the NAT gateway's own subnet loses its internet route (no pod's placement names that subnet)",
+      (s) => {
+        s.aws.routeTables.find((t) => t.RouteTableId === 'rtb-pub')!.Routes = s.aws.routeTables.find((t) => t.RouteTableId === 'rtb-pub')!.Routes!.filter((r) => r.DestinationCidrBlock !== '0.0.0.0/0');
+      },
+      'shop/svc/web → internet 443',
+    ],
+    [
+      'a subnet moves to a NACL that denies what the old one allowed (the subnet keeps its id)',
+      (s) => {
+        const open = s.aws.networkAcls.find((n) => n.NetworkAclId === 'acl-open')!;
+        open.Associations = open.Associations!.filter((a) => a.SubnetId !== 'subnet-b');
+        s.aws.networkAcls.push({ NetworkAclId: 'acl-closed', VpcId: 'vpc-1', IsDefault: false, Associations: [{ NetworkAclAssociationId: 'aclassoc-closed', NetworkAclId: 'acl-closed', SubnetId: 'subnet-b' }], Entries: [entry(100, true, 'allow', '0.0.0.0/0'), entry(32767, false, 'deny', '0.0.0.0/0')] });
+      },
+      'shop/svc/web → shop/svc/db 80',
+    ],
+    [
+      'the group both nodes carry drops its rule (the group keeps its id)',
+      (s) => {
+        s.aws.securityGroups.find((g) => g.GroupId === 'sg-node')!.IpPermissions = [];
+      },
+      'shop/svc/web → shop/svc/db 80',
+    ],
+  ])('%s', (_, change, closed) => {
+    const before = natWorld();
     const after = structuredClone(before);
     change(after);
     const shared = assessChange(before, after);
