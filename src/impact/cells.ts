@@ -3,6 +3,7 @@ import { compareText } from '../drift/canonical';
 import { serviceRef, serviceTargets, vpcProbeAddresses, type ProbeEvaluator, type ProbeSource, type ProbeTarget } from './probes';
 import { holdsFrom, holdsInto, inScope, type Scope } from './scope';
 import { EgressReach } from './egress-reach';
+import { cidrMatches, type Cidr } from '../model/cidr';
 
 /** Receives the candidate cells, one at a time (nothing is materialised). */
 export interface CellVisitor {
@@ -56,51 +57,65 @@ export function forEachCell(
   // Sources whose egress policies may reach a target, per side (the rest are denied there without evaluation).
   const reach = shortcut && (internal.length > 0 || all) ? [new EgressReach(evB, serviceSources), new EgressReach(evA, serviceSources)] : undefined;
   const indexOf = new Map(keys.map((k, i) => [k, i]));
+  const blocks = new PeerBlocks(evB, evA, serviceSources);
   for (const t of keys) {
     const to = serviceRef(t);
+    const self = indexOf.get(t)!;
     for (const dst of targets.get(t)!) {
       if (dst.kind !== 'service') continue;
-      if (all || internal.some((s) => s.all || holdsInto(s, t, ports(dst)))) {
-        if (!shortcut) {
-          for (const s of keys) if (s !== t) visit.cell(sources.get(s)!.src, sources.get(s)!.from, dst, to);
-          continue;
+      const visitSource = (i: number) => visit.cell(serviceSources[i]!, sources.get(keys[i]!)!.from, dst, to);
+      // The sources whose cells some scope holds: every one when a scope holds the target for any far end;
+      // else those in the peer blocks of the scopes holding the target, and those held as sources.
+      const into = all ? [] : internal.filter((s) => s.all || holdsInto(s, t, ports(dst)));
+      let held: number[] | undefined;
+      if (!all && !into.some((s) => s.all || !s.peerCidrs)) {
+        const set = new Set<number>();
+        for (const x of into) for (const i of blocks.sourcesIn(x.peerCidrs!)) set.add(i);
+        for (const s of srcKeys) {
+          if (internal.some((x) => holdsFrom(x, s, ports(dst)) && (!x.peerCidrs || blocks.targetIn(dst, x.peerCidrs)))) set.add(indexOf.get(s)!);
         }
-        const g = groups.of(evB.targetFamily(dst), evA.targetFamily(dst));
-        const candidates = reach && unionOf(reach[0]!.candidates(dst), reach[1]!.candidates(dst));
-        if (candidates) {
-          // Only sources whose egress may reach the target on some side, less those the target's ingress
-          // policies close on both sides (a namespace at a time); every other cell is denied on both sides.
-          const closed = new Map<string, boolean>();
-          let visited = 0;
-          for (const i of candidates) {
-            const s = keys[i]!;
-            if (s === t) continue;
-            const ns = g.namespaceOf.get(s);
-            if (ns !== undefined) {
-              let c = closed.get(ns);
-              if (c === undefined) closed.set(ns, (c = evB.closedFrom(dst, ns) && evA.closedFrom(dst, ns)));
-              if (c) continue;
-            }
-            visit.cell(sources.get(s)!.src, sources.get(s)!.from, dst, to);
-            visited++;
-          }
-          visit.decided(keys.length - 1 - visited);
-          continue;
-        }
+        set.delete(self);
+        held = [...set];
+        if (held.length === 0) continue;
+      }
+      if (!shortcut) {
+        if (held) held.forEach(visitSource);
+        else keys.forEach((_, i) => i !== self && visitSource(i));
+        continue;
+      }
+      const g = groups.of(evB.targetFamily(dst), evA.targetFamily(dst));
+      const reachable = reach && unionOf(reach[0]!.candidates(dst), reach[1]!.candidates(dst));
+      if (!held && !reachable) {
         for (const [ns, members] of g.byNamespace) {
           if (evB.closedFrom(dst, ns) && evA.closedFrom(dst, ns)) visit.decided(members.includes(t) ? members.length - 1 : members.length);
-          else for (const s of members) if (s !== t) visit.cell(sources.get(s)!.src, sources.get(s)!.from, dst, to);
+          else for (const s of members) if (s !== t) visitSource(indexOf.get(s)!);
         }
-        for (const s of g.rest) if (s !== t) visit.cell(sources.get(s)!.src, sources.get(s)!.from, dst, to);
-      } else {
-        let mayReach: Set<number> | undefined;
-        for (const s of srcKeys) {
-          if (s === t || !internal.some((x) => holdsFrom(x, s, ports(dst)))) continue;
-          if (reach) mayReach ??= new Set(unionOf(reach[0]!.candidates(dst), reach[1]!.candidates(dst)) ?? keys.map((_, i) => i));
-          if (mayReach && !mayReach.has(indexOf.get(s)!)) visit.decided(1);
-          else visit.cell(sources.get(s)!.src, sources.get(s)!.from, dst, to);
-        }
+        for (const s of g.rest) if (s !== t) visitSource(indexOf.get(s)!);
+        continue;
       }
+      // Only sources whose egress may reach the target on some side, less those the target's ingress policies
+      // close on both sides (a namespace at a time): every other held cell is denied on both sides.
+      let list: number[];
+      if (!held) list = reachable!;
+      else if (!reachable) list = held;
+      else {
+        const may = new Set(reachable);
+        list = held.filter((i) => may.has(i));
+      }
+      const closed = new Map<string, boolean>();
+      let visited = 0;
+      for (const i of list) {
+        if (i === self) continue;
+        const ns = g.namespaceOf.get(keys[i]!);
+        if (ns !== undefined) {
+          let c = closed.get(ns);
+          if (c === undefined) closed.set(ns, (c = evB.closedFrom(dst, ns) && evA.closedFrom(dst, ns)));
+          if (c) continue;
+        }
+        visitSource(i);
+        visited++;
+      }
+      visit.decided((held ? held.length : keys.length - 1) - visited);
     }
   }
 
@@ -127,6 +142,45 @@ interface SourceGroups {
   /** Each grouped source's namespace (the inverse of byNamespace). */
   namespaceOf: Map<string, string>;
   rest: string[];
+}
+
+/**
+ * Which sources have an address in a scope's peer blocks (on either side), and whether a target does: the
+ * cells a scope with `peerCidrs` holds. Sources are numbered by their place in `sources`.
+ */
+class PeerBlocks {
+  private readonly sourcesByBlocks = new Map<Cidr[], number[]>();
+  private readonly targets = new WeakMap<ProbeTarget, Map<Cidr[], boolean>>();
+
+  constructor(
+    private readonly evB: ProbeEvaluator,
+    private readonly evA: ProbeEvaluator,
+    private readonly sources: ProbeSource[],
+  ) {}
+
+  sourcesIn(cidrs: Cidr[]): number[] {
+    let out = this.sourcesByBlocks.get(cidrs);
+    if (!out) {
+      out = [];
+      for (let i = 0; i < this.sources.length; i++) {
+        const src = this.sources[i]!;
+        if ([this.evB, this.evA].some((ev) => ev.sourceAddresses(src).some((a) => cidrs.some((c) => cidrMatches(a, c))))) out.push(i);
+      }
+      this.sourcesByBlocks.set(cidrs, out);
+    }
+    return out;
+  }
+
+  targetIn(dst: ProbeTarget, cidrs: Cidr[]): boolean {
+    let byBlocks = this.targets.get(dst);
+    if (!byBlocks) this.targets.set(dst, (byBlocks = new Map()));
+    let v = byBlocks.get(cidrs);
+    if (v === undefined) {
+      v = [this.evB, this.evA].some((ev) => ev.targetEndpoints(dst).some((e) => cidrs.some((c) => cidrMatches(e.address, c))));
+      byBlocks.set(cidrs, v);
+    }
+    return v;
+  }
 }
 
 /** Both sides' candidate sources, each once; undefined when either side cannot narrow them. */

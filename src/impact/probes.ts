@@ -1,6 +1,6 @@
 import type { Service } from '../model/k8s';
 import type { Protocol, Verdict } from '../model/result';
-import { INTERNET_ADDRESS, parseAddress } from '../model/cidr';
+import { INTERNET_ADDRESS, parseAddress, type Address } from '../model/cidr';
 import { flowClasses, type ClassedEndpoint, type FlowClasses } from '../engine/flow-classes';
 import type { NetpolEndpointClass } from '../engine/netpol/classes';
 import { evaluateFlow, type ReachEngine } from '../engine/reach';
@@ -225,6 +225,22 @@ export class ProbeEvaluator {
   /** What NetworkPolicy reads about each of the source's endpoints, of both address families. */
   sourcePolicyClasses(src: ProbeSource): NetpolEndpointClass[] {
     return [...this.sourcesOf(src, 4).list, ...this.sourcesOf(src, 6).list].map((s) => s.np);
+  }
+
+  /**
+   * The addresses the source's flows may leave from: its endpoints' own, and for pods their node's (a pod's
+   * traffic to an address outside the VPC leaves as the node after SNAT).
+   */
+  sourceAddresses(src: ProbeSource): Address[] {
+    const out: Address[] = [];
+    for (const family of [4, 6] as const) {
+      for (const s of this.sourcesOf(src, family).list) {
+        out.push(s.ep.address);
+        const host = s.ep.pod?.status?.hostIP ? parseAddress(s.ep.pod.status.hostIP) : undefined;
+        if (host) out.push(host);
+      }
+    }
+    return out;
   }
 
   /** The endpoints the target's flows connect to (none: the target has no flow here). */

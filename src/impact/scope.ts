@@ -4,7 +4,7 @@ import type { Change, LayerName, Protocol } from '../model/result';
 import { cidrRange } from '../drift/ranges';
 import type { Snapshot } from '../model/snapshot';
 import { effectivePolicyTypes } from '../drift/kubernetes';
-import { parseAddress } from '../model/cidr';
+import { Cidr, parseAddress } from '../model/cidr';
 import type { ReachEngine } from '../engine/reach';
 import { addressEndpoint, podEndpoint } from '../model/flow';
 import { objectKey } from '../model/cluster-index';
@@ -41,6 +41,12 @@ export interface Scope {
   /** The layers through which the change acts ('any': every layer), and the objects those layers name. */
   layers: Set<LayerName> | 'any';
   objects?: Set<string>;
+  /**
+   * Set when the change acts only on flows whose far end — the source of a flow into `dst`, the destination of a
+   * flow out of `src` — has an address in one of these blocks (a NACL entry or security-group rule matches its
+   * peer block: flows it does not match keep their verdict). undefined: any far end.
+   */
+  peerCidrs?: Cidr[];
 }
 
 const NP_LAYERS = new Set<LayerName>(['networkpolicy-egress', 'networkpolicy-ingress']);
@@ -284,6 +290,8 @@ export function changeScope(change: Change, before: ReachEngine, after: ReachEng
       const peerText = peer.join('/');
       Object.assign(scope, peerText.startsWith('sg-') ? { internal: true, internet: false } : peerText.startsWith('pl-') ? {} : peersOf(peerText));
       const filter = ruleFilter(protocol!, ports!);
+      const block = Cidr.tryParse(peerText);
+      if (block) scope.peerCidrs = [block];
       placed(new Set([head]), direction === 'egress' ? filter : false, direction === 'ingress' ? filter : false);
       return scope;
     }
@@ -313,6 +321,10 @@ export function changeScope(change: Change, before: ReachEngine, after: ReachEng
         scope.internal ||= peers.internal;
         scope.internet ||= peers.internet;
       }
+      // An inbound entry matches the source of a request into its subnets and of a response to a flow out of them:
+      // in both cases the far end of the flow; an outbound entry likewise.
+      const blocks = entries.map((e) => Cidr.tryParse(e.CidrBlock ?? e.Ipv6CidrBlock));
+      if (blocks.length > 0 && blocks.every((b): b is Cidr => b !== undefined)) scope.peerCidrs = blocks;
       placed(subnets, direction === 'egress' ? own : back ? undefined : false, direction === 'ingress' ? own : back ? undefined : false);
       return scope;
     }

@@ -82,3 +82,18 @@ function sameSubnet(ip: string, cidr: string): boolean {
   const size = 2 ** (32 - Number(bits));
   return Math.floor(n(ip) / size) === Math.floor(n(base!) / size);
 }
+
+/**
+ * acl-…03 also denies TCP 8080 into its subnets from one subnet only (the first subnet holding pods of another
+ * NACL's subnets): only flows from that block can move.
+ */
+export function withNaclEntryForOneBlock(original: Docs): Docs {
+  const docs: Docs = structuredClone(original);
+  const acls = doc(docs, 'aws/network-acls.json').NetworkAcls as any[];
+  const acl = acls.find((n) => n.NetworkAclId === 'acl-00000000000000003');
+  const own = new Set((acl.Associations as any[]).map((a) => a.SubnetId));
+  const podIps = (doc(docs, 'k8s/pods.json').items as any[]).map((p) => p.status?.podIP).filter(Boolean) as string[];
+  const block = (doc(docs, 'aws/subnets.json').Subnets as any[]).find((s) => !own.has(s.SubnetId) && podIps.some((ip) => sameSubnet(ip, s.CidrBlock)));
+  acl.Entries.push({ RuleNumber: 98, Egress: false, Protocol: '6', CidrBlock: block.CidrBlock, RuleAction: 'deny', PortRange: { From: 8080, To: 8080 } });
+  return docs;
+}

@@ -1,5 +1,6 @@
 import { assessChange, computeImpact } from '../../src/impact';
-import { generatedDocuments, toSnapshot, withChangesOfEveryKind, withEgressOfEveryShape } from './generated';
+import { generatedDocuments, toSnapshot, withChangesOfEveryKind, withEgressOfEveryShape, withNaclEntryForOneBlock } from './generated';
+import { allTraffic, entry, tcp, World } from '../engine/aws/world';
 
 // The impact of a change is computed only on the cells its objects can move (pods a NetworkPolicy
 // selects, ENIs carrying a group, subnets of a NACL or route table, ...). That shortcut must agree,
@@ -42,10 +43,11 @@ describe('scoped impact agrees with full evaluation on a generated cluster', () 
 // Service-to-Service cells are skipped, on each side, for the sources whose egress policies admit none of the
 // target's pods (src/impact/egress-reach.ts). Sources of every egress shape — not isolated, an ipBlock only, every
 // namespace — send flows that the change of tenant-02's ingress opens, and the scoped answer must still find each.
+// A NACL entry for one block holds only the cells whose source has an address in it (Scope.peerCidrs).
 describe('scoped impact agrees with full evaluation for sources of every egress shape', () => {
   const original = withEgressOfEveryShape(generatedDocuments());
   const before = toSnapshot(original, 'before');
-  const after = toSnapshot(withChangesOfEveryKind(original), 'after');
+  const after = toSnapshot(withNaclEntryForOneBlock(withChangesOfEveryKind(original)), 'after');
   const scoped = assessChange(before, after);
   const full = computeImpact(before, after, scoped.changes.map((c) => ({ ...c, summary: '', impact: undefined })), { cells: 'all', evaluation: 'full' });
 
@@ -62,5 +64,85 @@ describe('scoped impact agrees with full evaluation for sources of every egress 
     const moved = [...scoped.opened, ...scoped.closed];
     expect(moved.filter((f) => f.from.startsWith('tenant-01/') && !f.to.startsWith('tenant-01/') && f.changes.some((c) => c.kind === 'Namespace')).length).toBeGreaterThan(0);
     expect(moved.filter((f) => f.from === 'tenant-03/svc/api' && !f.to.startsWith('tenant-03/')).length).toBeGreaterThan(0);
+  });
+
+  it('the entry for one block closes flows from that block alone', () => {
+    const mine = scoped.closed.filter((f) => f.changes.some((c) => c.id === 'acl-00000000000000003/ingress/98'));
+    expect(mine.length).toBeGreaterThan(0);
+    expect(scoped.cellsEvaluated).toBeLessThan(full.cellsEvaluated);
+  });
+});
+
+// A NACL entry acts only on flows whose far end lies in its block (first matching entry wins,
+// https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html): a modified entry moves flows from its old block
+// and from its new one.
+describe('a NACL entry whose block changes', () => {
+  const world = () => {
+    const w = new World()
+      .subnet('subnet-a', '10.0.1.0/24')
+      .subnet('subnet-b', '10.0.2.0/24')
+      .subnet('subnet-c', '10.0.3.0/24')
+      .sg('sg-node', [allTraffic({ cidr: '10.0.0.0/16' })])
+      .node('node-a', { subnet: 'subnet-a', ip: '10.0.1.10', groups: ['sg-node'] })
+      .node('node-b', { subnet: 'subnet-b', ip: '10.0.2.10', groups: ['sg-node'] })
+      .node('node-c', { subnet: 'subnet-c', ip: '10.0.3.10', groups: ['sg-node'] })
+      .pod('shop/web-1', { node: 'node-a', ip: '10.0.1.21' })
+      .pod('shop/api-1', { node: 'node-b', ip: '10.0.2.21' })
+      .pod('shop/db-1', { node: 'node-c', ip: '10.0.3.21' })
+      .nacl('acl-c', ['subnet-c'], [entry(90, false, 'deny', '10.0.1.0/24', '6', [8080, 8080]), entry(100, false, 'allow', '0.0.0.0/0'), entry(100, true, 'allow', '0.0.0.0/0')]);
+    const s = w.snap;
+    for (const p of s.k8s.pods) p.metadata.labels = { app: p.metadata.name.replace(/-1$/, '') };
+    for (const app of ['web', 'api', 'db']) {
+      s.k8s.services.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: app, namespace: 'shop' }, spec: { selector: { app }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] } });
+    }
+    return s;
+  };
+  const before = world();
+  const after = world();
+  after.aws.networkAcls.find((n) => n.NetworkAclId === 'acl-c')!.Entries!.find((e) => e.RuleNumber === 90)!.CidrBlock = '10.0.2.0/24';
+  const scoped = assessChange(before, after);
+  const full = computeImpact(before, after, scoped.changes.map((c) => ({ ...c, summary: '', impact: undefined })), { cells: 'all', evaluation: 'full' });
+
+  it('opens the flows from the old block and closes those from the new one', () => {
+    expect(scoped.opened.map((f) => `${f.from} → ${f.to}`)).toEqual(['shop/svc/web → shop/svc/db']);
+    expect(scoped.closed.map((f) => `${f.from} → ${f.to}`)).toEqual(['shop/svc/api → shop/svc/db']);
+    expect(scoped.opened).toEqual(full.opened);
+    expect(scoped.closed).toEqual(full.closed);
+  });
+});
+
+// A security-group rule likewise acts only on flows whose far end its peer block holds: a rule added for one
+// block opens only flows from it (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
+describe('a security-group rule for one block', () => {
+  const world = () => {
+    const w = new World()
+      .subnet('subnet-a', '10.0.1.0/24')
+      .subnet('subnet-b', '10.0.2.0/24')
+      .subnet('subnet-c', '10.0.3.0/24')
+      .sg('sg-clients', [])
+      .sg('sg-db', [tcp(8080, { cidr: '10.0.1.0/24' })])
+      .node('node-a', { subnet: 'subnet-a', ip: '10.0.1.10', groups: ['sg-clients'] })
+      .node('node-b', { subnet: 'subnet-b', ip: '10.0.2.10', groups: ['sg-clients'] })
+      .node('node-c', { subnet: 'subnet-c', ip: '10.0.3.10', groups: ['sg-db'] })
+      .pod('shop/web-1', { node: 'node-a', ip: '10.0.1.21' })
+      .pod('shop/api-1', { node: 'node-b', ip: '10.0.2.21' })
+      .pod('shop/db-1', { node: 'node-c', ip: '10.0.3.21' });
+    const s = w.snap;
+    for (const p of s.k8s.pods) p.metadata.labels = { app: p.metadata.name.replace(/-1$/, '') };
+    for (const app of ['web', 'api', 'db']) {
+      s.k8s.services.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: app, namespace: 'shop' }, spec: { selector: { app }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] } });
+    }
+    return s;
+  };
+  const before = world();
+  const after = world();
+  after.aws.securityGroups.find((g) => g.GroupId === 'sg-db')!.IpPermissions!.push(tcp(8080, { cidr: '10.0.2.0/24' }));
+  const scoped = assessChange(before, after);
+  const full = computeImpact(before, after, scoped.changes.map((c) => ({ ...c, summary: '', impact: undefined })), { cells: 'all', evaluation: 'full' });
+
+  it('opens the flows from that block only', () => {
+    expect(scoped.opened.map((f) => `${f.from} → ${f.to}`)).toEqual(['shop/svc/api → shop/svc/db']);
+    expect(scoped.opened).toEqual(full.opened);
+    expect(scoped.closed).toEqual(full.closed);
   });
 });

@@ -151,8 +151,18 @@ export class NetpolClasses {
       set.namespaces = grown;
     }
     let code = set.namespaces[id]!;
-    if (code === 0) set.namespaces[id] = code = this.evaluator.mayAdmitNamespace(set.policies, direction, ns) ? MAY_ADMIT : ADMITS_NONE;
+    if (code === 0) set.namespaces[id] = code = this.mayAdmitNamespace(set, ns) ? MAY_ADMIT : ADMITS_NONE;
     return code === ADMITS_NONE;
+  }
+
+  /**
+   * NetpolEvaluator.mayAdmitNamespace, read off the set's admitted peers (computed once per set) for a namespace
+   * holding pods — those are the namespaces the peers were matched against.
+   */
+  private mayAdmitNamespace(set: PolicySet, ns: string): boolean {
+    if (!this.evaluator.holdsPods(ns)) return this.evaluator.mayAdmitNamespace(set.policies, set.direction, ns);
+    const peers = (set.peers ??= this.evaluator.peersAdmitted(set.policies, set.direction));
+    return peers.anywhere || peers.allNamespaces || peers.ipBlocks.length > 0 || peers.namespaces.has(ns);
   }
 
   /** The peers the endpoint's isolating policies in `direction` may admit; anywhere when it is not isolated. */

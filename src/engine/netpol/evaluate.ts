@@ -181,6 +181,11 @@ export class NetpolEvaluator {
     return false;
   }
 
+  /** Does the namespace hold pods (the namespaces `peersAdmitted` matches selectors against)? */
+  holdsPods(ns: string): boolean {
+    return this.k8s.podsByNamespace.has(ns);
+  }
+
   /**
    * Every peer the rules of these policies (in `direction`) may admit on some port: a rule without peers
    * admits anything; a pod peer, the pods of its own namespace or of each namespace its namespaceSelector
