@@ -58,6 +58,23 @@ export function forEachCell(
   const reach = shortcut && (internal.length > 0 || all) ? [new EgressReach(evB, serviceSources), new EgressReach(evA, serviceSources)] : undefined;
   const indexOf = new Map(keys.map((k, i) => [k, i]));
   const blocks = new PeerBlocks(evB, evA, serviceSources);
+  /**
+   * The sources whose cells with `dst` the scopes hold when every scope holding the target names peer blocks:
+   * those with an address in one of the blocks, and those a scope holds as sources (for a target in its blocks).
+   */
+  const heldSources = (into: Scope[], dst: ProbeTarget, self: number): { has: (i: number) => boolean; count: number } => {
+    const masks = into.map((x) => blocks.sourceMask(x.peerCidrs!));
+    const extra = new Set<number>();
+    for (const s of srcKeys) {
+      if (internal.some((x) => holdsFrom(x, s, ports(dst)) && (!x.peerCidrs || blocks.targetIn(dst, x.peerCidrs)))) extra.add(indexOf.get(s)!);
+    }
+    const inMasks = (i: number) => masks.some((m) => m[i] === 1);
+    let count = blocks.unionCount(masks);
+    for (const i of extra) if (!inMasks(i)) count++;
+    const has = (i: number) => inMasks(i) || extra.has(i);
+    if (has(self)) count--;
+    return { has: (i) => i !== self && has(i), count };
+  };
   for (const t of keys) {
     const to = serviceRef(t);
     const self = indexOf.get(t)!;
@@ -67,20 +84,10 @@ export function forEachCell(
       // The sources whose cells some scope holds: every one when a scope holds the target for any far end;
       // else those in the peer blocks of the scopes holding the target, and those held as sources.
       const into = all ? [] : internal.filter((s) => s.all || holdsInto(s, t, ports(dst)));
-      let held: number[] | undefined;
-      if (!all && !into.some((s) => s.all || !s.peerCidrs)) {
-        const set = new Set<number>();
-        for (const x of into) for (const i of blocks.sourcesIn(x.peerCidrs!)) set.add(i);
-        for (const s of srcKeys) {
-          if (internal.some((x) => holdsFrom(x, s, ports(dst)) && (!x.peerCidrs || blocks.targetIn(dst, x.peerCidrs)))) set.add(indexOf.get(s)!);
-        }
-        set.delete(self);
-        held = [...set];
-        if (held.length === 0) continue;
-      }
+      const held = all || into.some((s) => s.all || !s.peerCidrs) ? undefined : heldSources(into, dst, self);
+      if (held && held.count === 0) continue;
       if (!shortcut) {
-        if (held) held.forEach(visitSource);
-        else keys.forEach((_, i) => i !== self && visitSource(i));
+        keys.forEach((_, i) => i !== self && (!held || held.has(i)) && visitSource(i));
         continue;
       }
       const g = groups.of(evB.targetFamily(dst), evA.targetFamily(dst));
@@ -95,27 +102,22 @@ export function forEachCell(
       }
       // Only sources whose egress may reach the target on some side, less those the target's ingress policies
       // close on both sides (a namespace at a time): every other held cell is denied on both sides.
-      let list: number[];
-      if (!held) list = reachable!;
-      else if (!reachable) list = held;
-      else {
-        const may = new Set(reachable);
-        list = held.filter((i) => may.has(i));
-      }
       const closed = new Map<string, boolean>();
       let visited = 0;
-      for (const i of list) {
-        if (i === self) continue;
+      const consider = (i: number) => {
+        if (i === self || (held && !held.has(i))) return;
         const ns = g.namespaceOf.get(keys[i]!);
         if (ns !== undefined) {
           let c = closed.get(ns);
           if (c === undefined) closed.set(ns, (c = evB.closedFrom(dst, ns) && evA.closedFrom(dst, ns)));
-          if (c) continue;
+          if (c) return;
         }
         visitSource(i);
         visited++;
-      }
-      visit.decided((held ? held.length : keys.length - 1) - visited);
+      };
+      if (reachable) reachable.forEach(consider);
+      else keys.forEach((_, i) => consider(i));
+      visit.decided((held ? held.count : keys.length - 1) - visited);
     }
   }
 
@@ -149,7 +151,9 @@ interface SourceGroups {
  * cells a scope with `peerCidrs` holds. Sources are numbered by their place in `sources`.
  */
 class PeerBlocks {
-  private readonly sourcesByBlocks = new Map<Cidr[], number[]>();
+  private readonly masks = new Map<Cidr[], Uint8Array>();
+  private readonly maskIds = new Map<Uint8Array, number>();
+  private readonly counts = new Map<string, number>();
   private readonly targets = new WeakMap<ProbeTarget, Map<Cidr[], boolean>>();
 
   constructor(
@@ -158,17 +162,35 @@ class PeerBlocks {
     private readonly sources: ProbeSource[],
   ) {}
 
-  sourcesIn(cidrs: Cidr[]): number[] {
-    let out = this.sourcesByBlocks.get(cidrs);
+  /** 1 for each source with an address in one of the blocks (on either side), else 0. */
+  sourceMask(cidrs: Cidr[]): Uint8Array {
+    let out = this.masks.get(cidrs);
     if (!out) {
-      out = [];
+      out = new Uint8Array(this.sources.length);
       for (let i = 0; i < this.sources.length; i++) {
         const src = this.sources[i]!;
-        if ([this.evB, this.evA].some((ev) => ev.sourceAddresses(src).some((a) => cidrs.some((c) => cidrMatches(a, c))))) out.push(i);
+        if ([this.evB, this.evA].some((ev) => ev.sourceAddresses(src).some((a) => cidrs.some((c) => cidrMatches(a, c))))) out[i] = 1;
       }
-      this.sourcesByBlocks.set(cidrs, out);
+      this.masks.set(cidrs, out);
     }
     return out;
+  }
+
+  /** How many sources are in at least one of the masks (cached per list of masks). */
+  unionCount(masks: Uint8Array[]): number {
+    const ids = masks.map((m) => {
+      let id = this.maskIds.get(m);
+      if (id === undefined) this.maskIds.set(m, (id = this.maskIds.size));
+      return id;
+    });
+    const key = ids.join(',');
+    let n = this.counts.get(key);
+    if (n === undefined) {
+      n = 0;
+      for (let i = 0; i < this.sources.length; i++) if (masks.some((m) => m[i] === 1)) n++;
+      this.counts.set(key, n);
+    }
+    return n;
   }
 
   targetIn(dst: ProbeTarget, cidrs: Cidr[]): boolean {
