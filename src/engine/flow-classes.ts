@@ -172,6 +172,14 @@ export class FlowClasses {
     return true;
   }
 
+  /**
+   * May the AWS verdict from class `src` to class `dst` be read from the memo shared with `other` — the same
+   * answer in both engines (see shareAwsVerdicts)?
+   */
+  sharesAwsVerdict(other: FlowClasses, src: number, dst: number): boolean {
+    return this.awsClasses === other.awsClasses && this.awsClasses.shares(src, dst);
+  }
+
   classify(ep: Endpoint): ClassedEndpoint {
     const cached = ep.pod ? this.podClass.get(ep.pod) : this.ipClass.get(ep.address.text);
     if (cached && cached.ep.address === ep.address) return cached;

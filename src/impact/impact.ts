@@ -9,6 +9,7 @@ import { missingResources } from '../engine/aws/missing';
 import { awsInputChanges } from '../engine/aws/changed-inputs';
 import { flowClasses } from '../engine/flow-classes';
 import { forEachCell } from './cells';
+import { FlipCheck } from './flips';
 import { ProbeEvaluator, serviceRef, type Probe, type ProbeTarget } from './probes';
 import { changeScope, inScope, type Scope, type StateIndexCache } from './scope';
 import { impactSummary, notComputedSummary } from './summary';
@@ -60,12 +61,15 @@ export function computeImpact(before: Snapshot, after: Snapshot, changes: Change
   // The after-state reuses the before-state's NetworkPolicy verdicts wherever what they read is unchanged
   // (not for the 'full' reference, which must owe nothing to the memo).
   // Likewise its AWS verdicts between endpoints whose placement names no changed group or subnet.
+  let shared = false;
   if ((options.evaluation ?? 'classes') === 'classes') {
-    ea.netpol.shareVerdicts(eb.netpol);
-    flowClasses(ea).shareAwsVerdicts(flowClasses(eb), awsInputChanges(before, after));
+    shared = ea.netpol.shareVerdicts(eb.netpol);
+    shared = flowClasses(ea).shareAwsVerdicts(flowClasses(eb), awsInputChanges(before, after)) && shared;
   }
   const evB = new ProbeEvaluator(eb, options.evaluation ?? 'classes');
   const evA = new ProbeEvaluator(ea, options.evaluation ?? 'classes');
+  // With shared memos, a cell whose changed pod flows keep their verdicts is settled without the others.
+  const flips = shared ? new FlipCheck(evB, evA) : undefined;
   const notes: string[] = [];
   const cache: StateIndexCache = new Map();
 
@@ -102,6 +106,7 @@ export function computeImpact(before: Snapshot, after: Snapshot, changes: Change
     forEachCell(evB, evA, scopeList, options.cells === 'all', internetPorts(changes), ports, {
       cell(src, from, dst, to) {
         cellsEvaluated++;
+        if (flips && !flips.mayMove(src, dst)) return;
         const probe: Probe = { from, to, port: dst.port, protocol: dst.protocol, src, dst };
         const b = evB.verdict(probe) ?? 'denied';
         const a = evA.verdict(probe) ?? 'denied';

@@ -69,7 +69,7 @@ function nodeAddresses(engine: ReachEngine): string[] {
   return out.sort();
 }
 
-interface ClassedTarget {
+export interface ClassedTarget {
   c: ClassedEndpoint;
   flow: Flow;
   portId: number;
@@ -220,6 +220,26 @@ export class ProbeEvaluator {
     if (this.mode !== 'classes' || targets.ns === undefined) return false;
     const netpol = this.engine.netpol;
     return targets.list.every((t) => netpol.closedTo(t.c.np, 'ingress', ns));
+  }
+
+  /** The source's classified endpoints of one address family (the pod flows of `verdict` start from these). */
+  classedSources(src: ProbeSource, family: 4 | 6): readonly ClassedEndpoint[] {
+    return this.sourcesOf(src, family).list;
+  }
+
+  /** The target's classified destinations, each with its flow and port id (the pod flows of `verdict` end there). */
+  classedTargets(dst: ProbeTarget): readonly ClassedTarget[] {
+    return this.targetsOf(dst).list;
+  }
+
+  /** The verdict of one pod flow, as `verdict` reads it. */
+  pairAllowed(s: ClassedEndpoint, t: ClassedTarget): boolean {
+    return this.mode === 'full' ? evaluateFlow(this.engine, { ...t.flow, src: s.ep }).verdict === 'allowed' : this.classes.allowedClassed(s, t.c, t.flow, t.portId);
+  }
+
+  /** The flow classes this evaluator reads (shared by every evaluator of its engine). */
+  get flowClasses(): FlowClasses {
+    return this.classes;
   }
 
   /** What NetworkPolicy reads about each of the source's endpoints, of both address families. */

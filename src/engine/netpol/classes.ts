@@ -165,6 +165,22 @@ export class NetpolClasses {
     return peers.anywhere || peers.allNamespaces || peers.ipBlocks.length > 0 || peers.namespaces.has(ns);
   }
 
+  /**
+   * Does every NetworkPolicy verdict read the same about `mine` (classified here) as about `theirs` (classified
+   * by `other`)? True when both share one verdict store and the two agree on everything the memo is keyed by:
+   * the peer class (namespace, labels, ports, namespace labels), the address (ipBlock bits), and the content of
+   * the isolating policy sets in both directions.
+   */
+  sameInputs(other: NetpolClasses, mine: NetpolEndpointClass, theirs: NetpolEndpointClass): boolean {
+    return (
+      this.store === other.store &&
+      mine.base === theirs.base &&
+      mine.address.text === theirs.address.text &&
+      this.sets[mine.egressSet]!.memoId === other.sets[theirs.egressSet]!.memoId &&
+      this.sets[mine.ingressSet]!.memoId === other.sets[theirs.ingressSet]!.memoId
+    );
+  }
+
   /** The peers the endpoint's isolating policies in `direction` may admit; anywhere when it is not isolated. */
   peersAdmitted(c: NetpolEndpointClass, direction: Direction): PolicyPeers {
     const setId = direction === 'egress' ? c.egressSet : c.ingressSet;

@@ -45,6 +45,14 @@ export interface NetpolEngine {
    */
   peersAdmitted(c: NetpolEndpointClass, direction: 'egress' | 'ingress'): PolicyPeers;
   /**
+   * Does every verdict of this engine read the same about `mine` as `other` reads about `theirs` (both classified
+   * by their own engine)? Only once the two share verdicts (`shareVerdicts`), and when NetworkPolicy is enforced
+   * and readable alike in both.
+   */
+  sameInputs(other: NetpolEngine, mine: NetpolEndpointClass, theirs: NetpolEndpointClass): boolean;
+  /** Whether the snapshot's NetworkPolicies and pods could be read. */
+  readable: boolean;
+  /**
    * Share `other`'s memoised classes and verdicts (keyed by what each verdict reads, so a verdict is reused
    * only where its inputs are the same in both snapshots). Possible only before this engine has classified
    * anything; returns whether it is shared.
@@ -116,6 +124,11 @@ export function buildNetpolEngine(snap: Snapshot, k8s: K8sIndex): NetpolEngine {
     admitsClassed: (src, dst, portId, flow) => missing !== undefined || !enforcement.enforced || classes.admits(src, dst, portId, flow),
     admitsOneWay: (direction, self, peer, portId, flow) => missing !== undefined || !enforcement.enforced || classes.admitsOneWay(direction, self, peer, portId, flow),
     peersAdmitted: (c, direction) => (missing !== undefined || !enforcement.enforced ? { anywhere: true } : classes.peersAdmitted(c, direction)),
+    readable: missing === undefined,
+    sameInputs: (other, mine, theirs) => {
+      const o = classesOf.get(other);
+      return o !== undefined && other.readable === (missing === undefined) && other.enforcement.enforced === enforcement.enforced && classes.sameInputs(o, mine, theirs);
+    },
     shareVerdicts: (other) => {
       const theirs = classesOf.get(other);
       return theirs !== undefined && classes.adoptStore(theirs);

@@ -1,0 +1,82 @@
+import type { ClassedEndpoint } from '../engine/flow-classes';
+import type { ClassedTarget, ProbeEvaluator, ProbeSource, ProbeTarget } from './probes';
+
+/** Per endpoint of one side's list: 1 when the other side lists the same endpoint with the same classes. */
+type Twins = Uint8Array | null;
+
+/**
+ * Whether a cell's verdict can differ between the states before and after, decided on the pod flows whose
+ * inputs differ. A cell's verdict is the aggregate of its pod flows' verdicts; a pod flow between the same two
+ * pods (same address, node and port) whose classes read the same NetworkPolicy inputs in both states, and whose
+ * AWS verdict comes from the memo the two engines share (its placement names nothing that changed), has the same
+ * verdict in both. So when both states list the same pod flows and every other one has equal verdicts on both
+ * sides, the cell cannot move — without evaluating the unchanged pod flows at all.
+ *
+ * Only for evaluators that share their verdict memos (see `ready`); the verdict shortcuts of `ProbeEvaluator`
+ * agree with the pod flows they stand for, so comparing pod flows decides what comparing verdicts would.
+ */
+export class FlipCheck {
+  private readonly sources = new WeakMap<ProbeSource, [Twins, Twins]>();
+  private readonly targets = new WeakMap<ProbeTarget, Twins>();
+
+  constructor(
+    private readonly before: ProbeEvaluator,
+    private readonly after: ProbeEvaluator,
+  ) {}
+
+  /** May the cell from `src` to `dst` have different verdicts before and after? (false: certainly not.) */
+  mayMove(src: ProbeSource, dst: ProbeTarget): boolean {
+    const tb = this.before.classedTargets(dst);
+    const ta = this.after.classedTargets(dst);
+    const targetTwins = this.targetTwins(dst, tb, ta);
+    if (!targetTwins) return true;
+    const sourceTwins = this.sourceTwins(src);
+    for (let i = 0; i < ta.length; i++) {
+      const family = ta[i]!.c.ep.address.family;
+      const twins = sourceTwins[family === 4 ? 0 : 1];
+      if (!twins) return true;
+      const sb = this.before.classedSources(src, family);
+      const sa = this.after.classedSources(src, family);
+      for (let j = 0; j < sa.length; j++) {
+        const clean = targetTwins[i] === 1 && twins[j] === 1 && this.after.flowClasses.sharesAwsVerdict(this.before.flowClasses, sa[j]!.aws, ta[i]!.c.aws);
+        if (clean) continue;
+        if (this.before.pairAllowed(sb[j]!, tb[i]!) !== this.after.pairAllowed(sa[j]!, ta[i]!)) return true;
+      }
+    }
+    return false;
+  }
+
+  private sourceTwins(src: ProbeSource): [Twins, Twins] {
+    let t = this.sources.get(src);
+    if (!t) {
+      t = [4, 6].map((f) => this.twins(this.before.classedSources(src, f as 4 | 6), this.after.classedSources(src, f as 4 | 6), (e) => e)) as [Twins, Twins];
+      this.sources.set(src, t);
+    }
+    return t;
+  }
+
+  private targetTwins(dst: ProbeTarget, tb: readonly ClassedTarget[], ta: readonly ClassedTarget[]): Twins {
+    let t = this.targets.get(dst);
+    if (t === undefined) {
+      t = this.twins(tb, ta, (x) => x.c, (x, y) => x.portId === y.portId && x.flow.port === y.flow.port && x.flow.protocol === y.flow.protocol);
+      this.targets.set(dst, t);
+    }
+    return t;
+  }
+
+  /**
+   * Endpoint by endpoint (both lists in the same order), whether the two sides list the same endpoint with the
+   * same classes; null when the lists do not pair up (a pod only on one side: its flows exist on one side only).
+   */
+  private twins<T>(b: readonly T[], a: readonly T[], classed: (x: T) => ClassedEndpoint, same: (x: T, y: T) => boolean = () => true): Twins {
+    if (b.length !== a.length) return null;
+    const out = new Uint8Array(a.length);
+    for (let i = 0; i < a.length; i++) {
+      const x = classed(b[i]!);
+      const y = classed(a[i]!);
+      if (x.ep.label !== y.ep.label || x.ep.address.text !== y.ep.address.text || x.ep.nodeName !== y.ep.nodeName || !same(b[i]!, a[i]!)) return null;
+      out[i] = x.aws === y.aws && this.after.engine.netpol.sameInputs(this.before.engine.netpol, y.np, x.np) ? 1 : 0;
+    }
+    return out;
+  }
+}
