@@ -30,6 +30,8 @@ export class FlipCheck {
     const ta = this.after.classedTargets(dst);
     const targetTwins = this.targetTwins(dst, tb, ta);
     if (!targetTwins) return true;
+    // NetworkPolicy denies every pod flow on both sides: denied (or no flow) both times.
+    if (this.before.policiesDenyAll(src, dst) && this.after.policiesDenyAll(src, dst)) return false;
     const sourceTwins = this.sourceTwins(src);
     for (let i = 0; i < ta.length; i++) {
       const family = ta[i]!.c.ep.address.family;

@@ -117,28 +117,11 @@ export class ProbeEvaluator {
   verdict(p: Probe): Verdict | undefined {
     const targets = this.targetsOf(p.dst);
     if (targets.list.length === 0) return undefined;
+    if (this.policiesDenyAll(p.src, p.dst)) return 'denied';
     let allowed = 0;
     let denied = 0;
     let v4: Classed<ClassedEndpoint> | undefined;
     let v6: Classed<ClassedEndpoint> | undefined;
-    if (this.mode === 'classes' && targets.ns !== undefined) {
-      // Whole-namespace shortcut (as the Service matrix): the sources' egress policies admit nothing in the
-      // targets' namespace, or the targets' ingress policies nothing from the sources' — all denied. closedTo
-      // reads only the isolating policy sets, so one member per distinct set decides.
-      const srcs = this.sourcesOf(p.src, targets.list[0]!.c.ep.address.family);
-      const netpol = this.engine.netpol;
-      if (
-        srcs.list.length > 0 &&
-        (sourcePolicyClasses(srcs).own.every((s) => netpol.closedTo(s.np, 'egress', targets.ns!)) ||
-          (srcs.ns !== undefined && targetPolicyClasses(targets).own.every((t) => netpol.closedTo(t.c.np, 'ingress', srcs.ns!))))
-      ) {
-        return 'denied';
-      }
-    }
-    if (this.mode === 'classes' && targets.family !== undefined) {
-      const srcs = this.sourcesOf(p.src, targets.family);
-      if (srcs.list.length > 0 && this.policiesDenyEvery(srcs, targets)) return 'denied';
-    }
     for (const t of targets.list) {
       const srcs = t.c.ep.address.family === 4 ? (v4 ??= this.sourcesOf(p.src, 4)) : (v6 ??= this.sourcesOf(p.src, 6));
       for (const s of srcs.list) {
@@ -150,6 +133,34 @@ export class ProbeEvaluator {
     }
     if (allowed === 0 && denied === 0) return undefined;
     return allowed > 0 ? 'allowed' : 'denied';
+  }
+
+  /**
+   * ('classes' mode) Does NetworkPolicy deny every pod flow of the probe, decided without looking at each? The
+   * whole-namespace shortcut (as the Service matrix): the sources' egress policies admit nothing in the targets'
+   * namespace, or the targets' ingress policies nothing from the sources' — closedTo reads only the isolating
+   * policy sets, so one member per distinct set decides; else the class shortcut (policiesDenyEvery).
+   */
+  policiesDenyAll(src: ProbeSource, dst: ProbeTarget): boolean {
+    if (this.mode !== 'classes') return false;
+    const targets = this.targetsOf(dst);
+    if (targets.list.length === 0) return false;
+    if (targets.ns !== undefined) {
+      const srcs = this.sourcesOf(src, targets.list[0]!.c.ep.address.family);
+      const netpol = this.engine.netpol;
+      if (
+        srcs.list.length > 0 &&
+        (sourcePolicyClasses(srcs).own.every((s) => netpol.closedTo(s.np, 'egress', targets.ns!)) ||
+          (srcs.ns !== undefined && targetPolicyClasses(targets).own.every((t) => netpol.closedTo(t.c.np, 'ingress', srcs.ns!))))
+      ) {
+        return true;
+      }
+    }
+    if (targets.family !== undefined) {
+      const srcs = this.sourcesOf(src, targets.family);
+      if (srcs.list.length > 0 && this.policiesDenyEvery(srcs, targets)) return true;
+    }
+    return false;
   }
 
   /**
