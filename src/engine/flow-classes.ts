@@ -4,6 +4,7 @@ import type { ReachEngine } from './reach';
 import type { Endpoint, Flow } from '../model/flow';
 import type { NetpolEndpointClass } from './netpol/classes';
 import type { AwsInputChanges } from './aws/changed-inputs';
+import { readCniConfig } from './aws/cni-config';
 
 /**
  * Every CIDR any layer compares addresses with (ipBlocks, security-group ranges, prefix lists, NACL
@@ -54,6 +55,8 @@ class CidrVectors {
       }
     }
     for (const nat of snap.aws.natGateways) for (const a of nat.NatGatewayAddresses ?? []) add(a.PrivateIp && `${a.PrivateIp}/32`);
+    // Whether a pod's traffic is SNATed depends on the destination being in these.
+    for (const c of readCniConfig(snap).excludeSnatCidrs) add(c.text);
   }
 
   private constructor(texts: Set<string>) {
@@ -96,12 +99,14 @@ class AwsClassStore {
   readonly ids = new Map<string, number>();
   /** Per class id: its verdicts may be shared; the VPC of an ENI-placed class. */
   private readonly info: { clean: boolean; vpc?: string }[] = [];
-  /** Shared verdicts: port id → source class → destination class (0: not yet known, 1: allowed, 2: denied). */
-  readonly shared: Uint8Array[][] = [];
+  /** The verdicts both engines read (see `shares`). */
+  readonly shared: VerdictMemo = [];
 
   constructor(
     readonly vectors: CidrVectors,
     private readonly changes?: AwsInputChanges,
+    /** Whether the family's layers read route tables (see `shares`). */
+    private readonly readsRoutes = true,
   ) {}
 
   intern(key: string): number {
@@ -126,8 +131,23 @@ class AwsClassStore {
     if (!this.changes) return false;
     const x = this.info[a]!;
     const y = this.info[b]!;
-    return x.clean && y.clean && (!this.changes.routes || (x.vpc !== undefined && x.vpc === y.vpc));
+    return x.clean && y.clean && (!this.readsRoutes || !this.changes.routes || (x.vpc !== undefined && x.vpc === y.vpc));
   }
+}
+
+/** A verdict memo: port id → source class → destination class (0: not yet known, 1: allowed, 2: denied). */
+type VerdictMemo = Uint8Array[][];
+
+/** The memo's entry for one class pair, growing its row as classes are added. */
+function memoRow(memo: VerdictMemo, portId: number, src: number, dst: number, classes: number): Uint8Array {
+  const byPort = (memo[portId] ??= []);
+  let row = byPort[src];
+  if (!row || row.length <= dst) {
+    const grown = new Uint8Array(Math.max(dst + 1, classes, 2 * (row?.length ?? 0)));
+    if (row) grown.set(row);
+    byPort[src] = row = grown;
+  }
+  return row;
 }
 
 /** An endpoint with its class ids (see FlowClasses). */
@@ -135,8 +155,10 @@ export interface ClassedEndpoint {
   ep: Endpoint;
   /** Class as NetworkPolicy sees it. */
   np: NetpolEndpointClass;
-  /** Class as the AWS layers see it. */
+  /** Class as the security-group layers see it. */
   aws: number;
+  /** Class as the subnet layers (NACLs, routes) see it. */
+  awsNet: number;
 }
 
 /**
@@ -148,15 +170,20 @@ export interface ClassedEndpoint {
  * between pods of one node (traffic stays on the node), which are always evaluated directly.
  */
 export class FlowClasses {
+  /** The AWS layers' classes and verdicts, per family: security groups, and subnets (NACLs and routes). */
   private awsClasses: AwsClassStore;
+  private netClasses: AwsClassStore;
   private readonly podClass = new WeakMap<object, ClassedEndpoint>();
   private readonly ipClass = new Map<string, ClassedEndpoint>();
-  /** port id → source AWS class → destination AWS class → verdict (0: not yet known, 1: allowed, 2: denied). */
-  private readonly awsMemo: Uint8Array[][] = [];
+  /** This engine's own verdicts (pairs whose inputs differ from the engine it shares with), per family. */
+  private readonly awsMemo: VerdictMemo = [];
+  private readonly netMemo: VerdictMemo = [];
   private readonly sameNodeMemo = new Map<string, boolean>();
 
   constructor(private readonly engine: ReachEngine) {
-    this.awsClasses = new AwsClassStore(CidrVectors.forAws(engine.snapshot));
+    const vectors = CidrVectors.forAws(engine.snapshot);
+    this.awsClasses = new AwsClassStore(vectors, undefined, false);
+    this.netClasses = new AwsClassStore(vectors);
   }
 
   /**
@@ -166,26 +193,37 @@ export class FlowClasses {
    */
   shareAwsVerdicts(other: FlowClasses, changes: AwsInputChanges): boolean {
     if (other === this || changes.global || this.awsClasses.ids.size > 0 || other.awsClasses.ids.size > 0) return false;
-    const store = new AwsClassStore(CidrVectors.forAws(this.engine.snapshot, other.engine.snapshot), changes);
-    this.awsClasses = store;
-    other.awsClasses = store;
+    const vectors = CidrVectors.forAws(this.engine.snapshot, other.engine.snapshot);
+    // Security groups do not read route tables; the subnet layers do.
+    this.awsClasses = other.awsClasses = new AwsClassStore(vectors, changes, false);
+    this.netClasses = other.netClasses = new AwsClassStore(vectors, changes, true);
     return true;
   }
 
   /**
-   * May the AWS verdict from class `src` to class `dst` be read from the memo shared with `other` — the same
-   * answer in both engines (see shareAwsVerdicts)?
+   * May the AWS verdicts from `src` to `dst` (classified here or by `other`: the same ids) be read from the
+   * memos shared with `other` — the same answers in both engines (see shareAwsVerdicts)?
    */
-  sharesAwsVerdict(other: FlowClasses, src: number, dst: number): boolean {
-    return this.awsClasses === other.awsClasses && this.awsClasses.shares(src, dst);
+  sharesAwsVerdict(other: FlowClasses, src: ClassedEndpoint, dst: ClassedEndpoint): boolean {
+    return (
+      this.awsClasses === other.awsClasses &&
+      this.awsClasses.shares(src.aws, dst.aws) &&
+      this.netClasses === other.netClasses &&
+      this.netClasses.shares(src.awsNet, dst.awsNet)
+    );
   }
 
   classify(ep: Endpoint): ClassedEndpoint {
     const cached = ep.pod ? this.podClass.get(ep.pod) : this.ipClass.get(ep.address.text);
     if (cached && cached.ep.address === ep.address) return cached;
     const pod = ep.pod;
-    const awsKey = `${this.engine.aws.placementKey(ep)}|${this.awsClasses.vectors.key(ep.address)}`;
-    const c: ClassedEndpoint = { ep, np: this.engine.netpol.classify(ep), aws: this.awsClasses.intern(awsKey) };
+    const vector = this.awsClasses.vectors.key(ep.address);
+    const c: ClassedEndpoint = {
+      ep,
+      np: this.engine.netpol.classify(ep),
+      aws: this.awsClasses.intern(`${this.engine.aws.familyKey(ep, 'groups')}|${vector}`),
+      awsNet: this.netClasses.intern(`${this.engine.aws.familyKey(ep, 'subnets')}|${vector}`),
+    };
     if (pod) this.podClass.set(pod, c);
     else this.ipClass.set(ep.address.text, c);
     return c;
@@ -217,17 +255,17 @@ export class FlowClasses {
       return v;
     }
     if (!this.engine.netpol.admitsClassed(src.np, dst.np, portId, this.flowOf)) return false;
-    const classes = this.awsClasses;
-    const byPort = ((classes.shares(src.aws, dst.aws) ? classes.shared : this.awsMemo)[portId] ??= []);
-    let memo = byPort[src.aws];
-    if (!memo || memo.length <= dst.aws) {
-      const grown = new Uint8Array(Math.max(dst.aws + 1, classes.ids.size, 2 * (memo?.length ?? 0)));
-      if (memo) grown.set(memo);
-      byPort[src.aws] = memo = grown;
-    }
-    let a = memo[dst.aws]!;
-    if (a === 0) memo[dst.aws] = a = this.engine.aws.admits(this.flowOf()) ? 1 : 2;
-    return a === 1;
+    // The AWS verdict is the conjunction of its two families, each memoised on its own classes.
+    const groups = this.awsClasses;
+    const row = memoRow(groups.shares(src.aws, dst.aws) ? groups.shared : this.awsMemo, portId, src.aws, dst.aws, groups.ids.size);
+    let a = row[dst.aws]!;
+    if (a === 0) row[dst.aws] = a = this.engine.aws.admitsFamily(this.flowOf(), 'groups') ? 1 : 2;
+    if (a !== 1) return false;
+    const nets = this.netClasses;
+    const netRow = memoRow(nets.shares(src.awsNet, dst.awsNet) ? nets.shared : this.netMemo, portId, src.awsNet, dst.awsNet, nets.ids.size);
+    let n = netRow[dst.awsNet]!;
+    if (n === 0) netRow[dst.awsNet] = n = this.engine.aws.admitsFamily(this.flowOf(), 'subnets') ? 1 : 2;
+    return n === 1;
   }
 
   /** The flow being decided, built only when a memo misses (most calls never need the object). */

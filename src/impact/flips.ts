@@ -40,7 +40,7 @@ export class FlipCheck {
       const sb = this.before.classedSources(src, family);
       const sa = this.after.classedSources(src, family);
       for (let j = 0; j < sa.length; j++) {
-        const clean = targetTwins[i] === 1 && twins[j] === 1 && this.after.flowClasses.sharesAwsVerdict(this.before.flowClasses, sa[j]!.aws, ta[i]!.c.aws);
+        const clean = targetTwins[i] === 1 && twins[j] === 1 && this.after.flowClasses.sharesAwsVerdict(this.before.flowClasses, sa[j]!, ta[i]!.c);
         if (clean) continue;
         if (this.before.pairAllowed(sb[j]!, tb[i]!) !== this.after.pairAllowed(sa[j]!, ta[i]!)) return true;
       }
@@ -77,7 +77,7 @@ export class FlipCheck {
       const x = classed(b[i]!);
       const y = classed(a[i]!);
       if (x.ep.label !== y.ep.label || x.ep.address.text !== y.ep.address.text || x.ep.nodeName !== y.ep.nodeName || !same(b[i]!, a[i]!)) return null;
-      out[i] = x.aws === y.aws && this.after.engine.netpol.sameInputs(this.before.engine.netpol, y.np, x.np) ? 1 : 0;
+      out[i] = x.aws === y.aws && x.awsNet === y.awsNet && this.after.engine.netpol.sameInputs(this.before.engine.netpol, y.np, x.np) ? 1 : 0;
     }
     return out;
   }

@@ -33,7 +33,22 @@ export interface AwsEngine {
    * packet order and the first deny answers, so a denied flow skips the layers after it.
    */
   admits(flow: Flow): boolean;
+  /**
+   * `admits` for one family of layers: `admits(flow)` is `admitsFamily(flow, 'groups') && admitsFamily(flow, 'subnets')`.
+   * Each family reads only part of a placement (`familyKey`), so verdicts can be memoised on fewer classes.
+   */
+  admitsFamily(flow: Flow, family: LayerFamily): boolean;
+  /** `placementKey` narrowed to what one family of layers reads (with equal CIDR membership, equal verdicts). */
+  familyKey(ep: Endpoint, family: LayerFamily): string;
 }
+
+/** The security-group layers, and the subnet layers (NACLs and routes). */
+export type LayerFamily = 'groups' | 'subnets';
+
+const FAMILY_LAYERS: Record<LayerFamily, ReadonlySet<LayerName>> = {
+  groups: new Set<LayerName>(['security-group-egress', 'security-group-ingress']),
+  subnets: new Set<LayerName>(['nacl-outbound', 'route', 'nacl-inbound', 'nacl-return']),
+};
 
 export const AWS_LAYERS: LayerName[] = [
   'security-group-egress',
@@ -68,7 +83,15 @@ export function buildAwsEngine(snap: Snapshot, k8s: K8sIndex): AwsEngine {
       for (const layer of LAYERS) if (layer(ctx, out).verdict === 'deny') return false;
       return true;
     },
+    admitsFamily: (flow, family) => {
+      const out = prepare(ctx, flow);
+      const names = FAMILY_LAYERS[family];
+      if (Array.isArray(out)) return !out.some((l) => names.has(l.layer) && l.verdict === 'deny');
+      for (const layer of family === 'groups' ? GROUP_LAYERS : SUBNET_LAYERS) if (layer(ctx, out).verdict === 'deny') return false;
+      return true;
+    },
     placementKey: (ep) => placementKey(ctx, ep),
+    familyKey: (ep, family) => placementKey(ctx, ep, family),
   };
 }
 
@@ -81,6 +104,9 @@ const LAYERS: ((ctx: AwsContext, f: PlacedFlow) => LayerResult)[] = [
   securityGroupIngress,
   naclReturn,
 ];
+
+const GROUP_LAYERS = [securityGroupEgress, securityGroupIngress];
+const SUBNET_LAYERS = [naclOutbound, routeLayer, naclInbound, naclReturn];
 
 /** The flow placed for the layers, or — when one fact decides every layer — the six results. */
 function prepare(ctx: AwsContext, flow: Flow): PlacedFlow | LayerResult[] {
@@ -114,7 +140,11 @@ function prepare(ctx: AwsContext, flow: Flow): PlacedFlow | LayerResult[] {
   };
 }
 
-function placementKey(ctx: AwsContext, ep: Endpoint): string {
+/**
+ * What the layers read about an endpoint's placement, as text; for one family, only what its layers read: the
+ * security-group layers its groups (and its SNAT path's), the subnet layers its subnet (and its SNAT path's).
+ */
+function placementKey(ctx: AwsContext, ep: Endpoint, family?: LayerFamily): string {
   const info = place(ctx, ep);
   const side = info.side;
   const a = side.address;
@@ -127,7 +157,11 @@ function placementKey(ctx: AwsContext, ep: Endpoint): string {
   const publicIp = eni.publicIps.has(side.address.text) ? 'p' : '';
   // Off-VPC flows leave through the node's primary ENI (SNAT): its groups and subnet matter too.
   const primary = info.pod && !info.hostNetwork ? ctx.placement.nodePrimaryEni(info.nodeName, info.branch ? undefined : eni) : undefined;
-  const snat = primary ? `${primary.groupKey}@${primary.subnetId}${primary.primaryIp && primary.publicIps.has(primary.primaryIp) ? 'p' : ''}` : '-';
+  const snatPublic = primary?.primaryIp && primary.publicIps.has(primary.primaryIp) ? 'p' : '';
+  // The SNAT address (the node's primary IP) is what a peer's rules see: its subnet stands for its CIDR membership.
+  if (family === 'groups') return `eni|${eni.groupKey}|${eni.vpcId ?? ''}|${flags}${publicIp}|${primary ? `${primary.groupKey}@${primary.subnetId}` : '-'}`;
+  if (family === 'subnets') return `eni|${eni.subnetId ?? ''}|${eni.vpcId ?? ''}|${flags}${publicIp}|${primary ? `${primary.subnetId}${snatPublic}` : '-'}`;
+  const snat = primary ? `${primary.groupKey}@${primary.subnetId}${snatPublic}` : '-';
   return `eni|${eni.groupKey}|${eni.subnetId ?? ''}|${eni.vpcId ?? ''}|${flags}${publicIp}|${snat}`;
 }
 
