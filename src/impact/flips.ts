@@ -1,8 +1,20 @@
 import type { ClassedEndpoint } from '../engine/flow-classes';
 import type { ClassedTarget, ProbeEvaluator, ProbeSource, ProbeTarget } from './probes';
 
-/** Per endpoint of one side's list: 1 when the other side lists the same endpoint with the same classes. */
+/**
+ * Per endpoint of one side's list, how the other side's listing of the same endpoint compares: SAME_POLICY_INPUTS
+ * and SAME_AWS_CLASSES bits (SAME: both); null when the lists do not pair up.
+ */
 type Twins = Uint8Array | null;
+
+const SAME_POLICY_INPUTS = 1;
+const SAME_AWS_CLASSES = 2;
+const SAME = SAME_POLICY_INPUTS | SAME_AWS_CLASSES;
+
+function allSame(twins: Uint8Array, bits: number): boolean {
+  for (let i = 0; i < twins.length; i++) if ((twins[i]! & bits) !== bits) return false;
+  return true;
+}
 
 /**
  * Whether a cell's verdict can differ between the states before and after, decided on the pod flows whose
@@ -30,17 +42,20 @@ export class FlipCheck {
     const ta = this.after.classedTargets(dst);
     const targetTwins = this.targetTwins(dst, tb, ta);
     if (!targetTwins) return true;
-    // NetworkPolicy denies every pod flow on both sides: denied (or no flow) both times.
-    if (this.before.policiesDenyAll(src, dst) && this.after.policiesDenyAll(src, dst)) return false;
     const sourceTwins = this.sourceTwins(src);
+    // NetworkPolicy denies every pod flow on both sides: denied (or no flow) both times. When every endpoint reads
+    // the same NetworkPolicy inputs on both sides, the after side answers as the before side does.
+    const deniedBefore = this.before.policiesDenyAll(src, dst);
+    if (deniedBefore && (allSame(targetTwins, SAME_POLICY_INPUTS) && sourceTwins.every((t) => t !== null && allSame(t, SAME_POLICY_INPUTS)) ? true : this.after.policiesDenyAll(src, dst))) return false;
+    const lists: [readonly ClassedEndpoint[], readonly ClassedEndpoint[]][] = [];
     for (let i = 0; i < ta.length; i++) {
       const family = ta[i]!.c.ep.address.family;
-      const twins = sourceTwins[family === 4 ? 0 : 1];
+      const f = family === 4 ? 0 : 1;
+      const twins = sourceTwins[f];
       if (!twins) return true;
-      const sb = this.before.classedSources(src, family);
-      const sa = this.after.classedSources(src, family);
+      const [sb, sa] = (lists[f] ??= [this.before.classedSources(src, family), this.after.classedSources(src, family)]);
       for (let j = 0; j < sa.length; j++) {
-        const clean = targetTwins[i] === 1 && twins[j] === 1 && this.after.flowClasses.sharesAwsVerdict(this.before.flowClasses, sa[j]!, ta[i]!.c);
+        const clean = targetTwins[i] === SAME && twins[j] === SAME && this.after.flowClasses.sharesAwsVerdict(this.before.flowClasses, sa[j]!, ta[i]!.c);
         if (clean) continue;
         if (this.before.pairAllowed(sb[j]!, tb[i]!) !== this.after.pairAllowed(sa[j]!, ta[i]!)) return true;
       }
@@ -77,7 +92,8 @@ export class FlipCheck {
       const x = classed(b[i]!);
       const y = classed(a[i]!);
       if (x.ep.label !== y.ep.label || x.ep.address.text !== y.ep.address.text || x.ep.nodeName !== y.ep.nodeName || !same(b[i]!, a[i]!)) return null;
-      out[i] = x.aws === y.aws && x.awsNet === y.awsNet && this.after.engine.netpol.sameInputs(this.before.engine.netpol, y.np, x.np) ? 1 : 0;
+      out[i] =
+        (this.after.engine.netpol.sameInputs(this.before.engine.netpol, y.np, x.np) ? SAME_POLICY_INPUTS : 0) | (x.aws === y.aws && x.awsNet === y.awsNet ? SAME_AWS_CLASSES : 0);
     }
     return out;
   }
