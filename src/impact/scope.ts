@@ -91,7 +91,7 @@ function merge(map: Map<string, PortFilter>, key: string, filter: PortFilter): v
 /** What one state tells about its pods: the Services each backs, and the AWS ids its placement reads. */
 class StateIndex {
   private servicesOfPod: Map<string, string[]> | undefined;
-  private tokensOfPod: Map<string, Set<string>> | undefined;
+  private podsByToken: Map<string, Pod[]> | undefined;
   private nodeTokens: Set<string> | undefined;
 
   constructor(readonly engine: ReachEngine) {}
@@ -118,15 +118,21 @@ class StateIndex {
 
   /** Pods whose network interface (or SNAT interface) carries one of these groups or sits in one of these subnets. */
   podsPlacedIn(ids: Set<string>): Pod[] {
-    if (!this.tokensOfPod) {
-      this.tokensOfPod = new Map();
+    if (!this.podsByToken) {
+      this.podsByToken = new Map();
       for (const pod of this.engine.k8s.pods) {
         const ep = podEndpoint(pod);
-        if (ep) this.tokensOfPod.set(objectKey(pod), tokens(this.engine.aws.placementKey(ep)));
+        if (!ep) continue;
+        for (const t of tokens(this.engine.aws.placementKey(ep))) {
+          const list = this.podsByToken.get(t);
+          if (list) list.push(pod);
+          else this.podsByToken.set(t, [pod]);
+        }
       }
     }
-    const map = this.tokensOfPod;
-    return this.engine.k8s.pods.filter((p) => [...(map.get(objectKey(p)) ?? [])].some((t) => ids.has(t)));
+    const out = new Set<Pod>();
+    for (const id of ids) for (const pod of this.podsByToken.get(id) ?? []) out.add(pod);
+    return [...out];
   }
 
   nodesPlacedIn(ids: Set<string>): boolean {
