@@ -3,6 +3,7 @@ import { cidrMatches, type Address } from '../../model/cidr';
 import type { Endpoint, Flow } from '../../model/flow';
 import type { CompiledPeer, CompiledPolicy, Direction } from './compile';
 import type { NetpolEvaluator, PolicyPeers } from './evaluate';
+import { VerdictTable } from '../verdict-table';
 
 /** What NetworkPolicy reads about one endpoint, as small integers. */
 export interface NetpolEndpointClass {
@@ -54,8 +55,8 @@ class VerdictStore {
   readonly setIds = new Map<string, number>();
   readonly bitIds = new Map<string, number>([['', 0]]);
   /** Per direction: set memo id → port id → (peer base, peer ipBlock bits) → verdict. */
-  readonly egressMemo: Map<number, boolean>[][] = [];
-  readonly ingressMemo: Map<number, boolean>[][] = [];
+  readonly egressMemo: VerdictTable[][] = [];
+  readonly ingressMemo: VerdictTable[][] = [];
 
   get pristine(): boolean {
     return this.baseIds.size === 1 && this.setIds.size === 0 && this.bitIds.size === 1;
@@ -190,7 +191,7 @@ export class NetpolClasses {
   }
 
   private direction(
-    memoOf: Map<number, boolean>[][],
+    memoOf: VerdictTable[][],
     direction: Direction,
     setId: number,
     peer: NetpolEndpointClass,
@@ -202,7 +203,7 @@ export class NetpolClasses {
     if (peer.base >= BITS || bits >= BITS) return this.evaluator.admits(flow(), direction);
     const key = peer.base * BITS + bits;
     const bySet = (memoOf[set.memoId] ??= []);
-    const memo = (bySet[portId] ??= new Map());
+    const memo = (bySet[portId] ??= new VerdictTable());
     let v = memo.get(key);
     if (v === undefined) memo.set(key, (v = this.evaluator.admits(flow(), direction)));
     return v;
