@@ -205,12 +205,7 @@ export class FlowClasses {
    * memos shared with `other` — the same answers in both engines (see shareAwsVerdicts)?
    */
   sharesAwsVerdict(other: FlowClasses, src: ClassedEndpoint, dst: ClassedEndpoint): boolean {
-    return (
-      this.awsClasses === other.awsClasses &&
-      this.awsClasses.shares(src.aws, dst.aws) &&
-      this.netClasses === other.netClasses &&
-      this.netClasses.shares(src.awsNet, dst.awsNet)
-    );
+    return this.sharesPart(other, 'groups', src, dst) && this.sharesPart(other, 'subnets', src, dst);
   }
 
   classify(ep: Endpoint): ClassedEndpoint {
@@ -254,18 +249,47 @@ export class FlowClasses {
       }
       return v;
     }
-    if (!this.engine.netpol.admitsClassed(src.np, dst.np, portId, this.flowOf)) return false;
-    // The AWS verdict is the conjunction of its two families, each memoised on its own classes.
-    const groups = this.awsClasses;
-    const row = memoRow(groups.shares(src.aws, dst.aws) ? groups.shared : this.awsMemo, portId, src.aws, dst.aws, groups.ids.size);
-    let a = row[dst.aws]!;
-    if (a === 0) row[dst.aws] = a = this.engine.aws.admitsFamily(this.flowOf(), 'groups') ? 1 : 2;
-    if (a !== 1) return false;
-    const nets = this.netClasses;
-    const netRow = memoRow(nets.shares(src.awsNet, dst.awsNet) ? nets.shared : this.netMemo, portId, src.awsNet, dst.awsNet, nets.ids.size);
-    let n = netRow[dst.awsNet]!;
-    if (n === 0) netRow[dst.awsNet] = n = this.engine.aws.admitsFamily(this.flowOf(), 'subnets') ? 1 : 2;
-    return n === 1;
+    // NetworkPolicy, then the AWS verdict as the conjunction of its two families, each memoised on its own classes.
+    return this.part('policy', src, dst, portId) && this.part('groups', src, dst, portId) && this.part('subnets', src, dst, portId);
+  }
+
+  /** Are the two endpoints pods of one node? (Their flows are decided as a whole, see allowedClassed.) */
+  static sameNode(src: ClassedEndpoint, dst: ClassedEndpoint): boolean {
+    return !!src.ep.nodeName && src.ep.nodeName === dst.ep.nodeName;
+  }
+
+  /**
+   * One of the three parts whose conjunction `allowedClassed` answers for endpoints on different nodes: the
+   * NetworkPolicy verdict, or one family of AWS layers (the same memos).
+   */
+  partAllowed(part: 'policy' | 'groups' | 'subnets', src: ClassedEndpoint, dst: ClassedEndpoint, template: Flow, portId: number): boolean {
+    this.pTemplate = template;
+    this.pSrc = src.ep;
+    this.pDst = dst.ep;
+    this.pBuilt = undefined;
+    return this.part(part, src, dst, portId);
+  }
+
+  /**
+   * Whether `other` answers `part` for this pair from the memo shared with this engine (the same answer in both):
+   * for AWS families only (a NetworkPolicy verdict is shared when both ends read the same inputs, see NetpolEngine).
+   */
+  sharesPart(other: FlowClasses, part: 'groups' | 'subnets', src: ClassedEndpoint, dst: ClassedEndpoint): boolean {
+    return part === 'groups'
+      ? this.awsClasses === other.awsClasses && this.awsClasses.shares(src.aws, dst.aws)
+      : this.netClasses === other.netClasses && this.netClasses.shares(src.awsNet, dst.awsNet);
+  }
+
+  private part(part: 'policy' | 'groups' | 'subnets', src: ClassedEndpoint, dst: ClassedEndpoint, portId: number): boolean {
+    if (part === 'policy') return this.engine.netpol.admitsClassed(src.np, dst.np, portId, this.flowOf);
+    const groups = part === 'groups';
+    const classes = groups ? this.awsClasses : this.netClasses;
+    const a = groups ? src.aws : src.awsNet;
+    const b = groups ? dst.aws : dst.awsNet;
+    const row = memoRow(classes.shares(a, b) ? classes.shared : groups ? this.awsMemo : this.netMemo, portId, a, b, classes.ids.size);
+    let v = row[b]!;
+    if (v === 0) row[b] = v = this.engine.aws.admitsFamily(this.flowOf(), part) ? 1 : 2;
+    return v === 1;
   }
 
   /** The flow being decided, built only when a memo misses (most calls never need the object). */

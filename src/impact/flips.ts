@@ -1,4 +1,4 @@
-import type { ClassedEndpoint } from '../engine/flow-classes';
+import { FlowClasses, type ClassedEndpoint } from '../engine/flow-classes';
 import type { ClassedTarget, ProbeEvaluator, ProbeSource, ProbeTarget } from './probes';
 
 /**
@@ -9,7 +9,7 @@ type Twins = Uint8Array | null;
 
 const SAME_POLICY_INPUTS = 1;
 const SAME_AWS_CLASSES = 2;
-const SAME = SAME_POLICY_INPUTS | SAME_AWS_CLASSES;
+const AWS_PARTS = ['groups', 'subnets'] as const;
 
 function allSame(twins: Uint8Array, bits: number): boolean {
   for (let i = 0; i < twins.length; i++) if ((twins[i]! & bits) !== bits) return false;
@@ -43,10 +43,9 @@ export class FlipCheck {
     const targetTwins = this.targetTwins(dst, tb, ta);
     if (!targetTwins) return true;
     const sourceTwins = this.sourceTwins(src);
-    // NetworkPolicy denies every pod flow on both sides: denied (or no flow) both times. When every endpoint reads
-    // the same NetworkPolicy inputs on both sides, the after side answers as the before side does.
-    const deniedBefore = this.before.policiesDenyAll(src, dst);
-    if (deniedBefore && (allSame(targetTwins, SAME_POLICY_INPUTS) && sourceTwins.every((t) => t !== null && allSame(t, SAME_POLICY_INPUTS)) ? true : this.after.policiesDenyAll(src, dst))) return false;
+    // A pod flow's verdict is NetworkPolicy ∧ security groups ∧ subnet layers. A part shared between the engines
+    // answers alike on both sides; the flow keeps its verdict when each other part does too. The rest are pending.
+    const pending: [ClassedEndpoint, ClassedTarget, ClassedEndpoint, ClassedTarget][] = [];
     const lists: [readonly ClassedEndpoint[], readonly ClassedEndpoint[]][] = [];
     for (let i = 0; i < ta.length; i++) {
       const family = ta[i]!.c.ep.address.family;
@@ -54,13 +53,38 @@ export class FlipCheck {
       const twins = sourceTwins[f];
       if (!twins) return true;
       const [sb, sa] = (lists[f] ??= [this.before.classedSources(src, family), this.after.classedSources(src, family)]);
+      const bt = tb[i]!;
+      const at = ta[i]!;
       for (let j = 0; j < sa.length; j++) {
-        const clean = targetTwins[i] === SAME && twins[j] === SAME && this.after.flowClasses.sharesAwsVerdict(this.before.flowClasses, sa[j]!, ta[i]!.c);
-        if (clean) continue;
-        if (this.before.pairAllowed(sb[j]!, tb[i]!) !== this.after.pairAllowed(sa[j]!, ta[i]!)) return true;
+        const bs = sb[j]!;
+        const as = sa[j]!;
+        const same = targetTwins[i]! & twins[j]!;
+        if (FlowClasses.sameNode(bs, bt.c) || FlowClasses.sameNode(as, at.c)) {
+          pending.push([bs, bt, as, at]);
+          continue;
+        }
+        if (!this.partsAgree(same, bs, bt, as, at)) pending.push([bs, bt, as, at]);
       }
     }
-    return false;
+    if (pending.length === 0) return false;
+    // NetworkPolicy denies every pod flow on both sides: denied (or no flow) both times. When every endpoint reads
+    // the same NetworkPolicy inputs on both sides, the after side answers as the before side does.
+    if (this.before.policiesDenyAll(src, dst)) {
+      const samePolicies = allSame(targetTwins, SAME_POLICY_INPUTS) && sourceTwins.every((t) => t !== null && allSame(t, SAME_POLICY_INPUTS));
+      if (samePolicies || this.after.policiesDenyAll(src, dst)) return false;
+    }
+    return pending.some(([bs, bt, as, at]) => this.before.pairAllowed(bs, bt) !== this.after.pairAllowed(as, at));
+  }
+
+  /** Do the parts of the pod flow that the engines do not share answer alike on both sides? */
+  private partsAgree(same: number, bs: ClassedEndpoint, bt: ClassedTarget, as: ClassedEndpoint, at: ClassedTarget): boolean {
+    if ((same & SAME_POLICY_INPUTS) === 0 && this.before.partAllowed('policy', bs, bt) !== this.after.partAllowed('policy', as, at)) return false;
+    const sameClasses = (same & SAME_AWS_CLASSES) !== 0;
+    for (const part of AWS_PARTS) {
+      if (sameClasses && this.after.flowClasses.sharesPart(this.before.flowClasses, part, as, at.c)) continue;
+      if (this.before.partAllowed(part, bs, bt) !== this.after.partAllowed(part, as, at)) return false;
+    }
+    return true;
   }
 
   private sourceTwins(src: ProbeSource): [Twins, Twins] {

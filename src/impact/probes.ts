@@ -248,6 +248,11 @@ export class ProbeEvaluator {
     return this.mode === 'full' ? evaluateFlow(this.engine, { ...t.flow, src: s.ep }).verdict === 'allowed' : this.classes.allowedClassed(s, t.c, t.flow, t.portId);
   }
 
+  /** One part of `pairAllowed` for a pair on different nodes ('classes' mode; see FlowClasses.partAllowed). */
+  partAllowed(part: 'policy' | 'groups' | 'subnets', s: ClassedEndpoint, t: ClassedTarget): boolean {
+    return this.classes.partAllowed(part, s, t.c, t.flow, t.portId);
+  }
+
   /** The flow classes this evaluator reads (shared by every evaluator of its engine). */
   get flowClasses(): FlowClasses {
     return this.classes;
