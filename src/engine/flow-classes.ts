@@ -4,6 +4,7 @@ import type { ReachEngine } from './reach';
 import type { Endpoint, Flow } from '../model/flow';
 import type { NetpolEndpointClass } from './netpol/classes';
 import type { AwsInputChanges } from './aws/changed-inputs';
+import type { LayerFamily } from './aws';
 import { readCniConfig } from './aws/cni-config';
 
 /**
@@ -102,12 +103,17 @@ class AwsClassStore {
   /** The verdicts both engines read (see `shares`). */
   readonly shared: VerdictMemo = [];
 
+  /** The changed objects this family's layers read (see AwsInputChanges). */
+  private readonly changed: ReadonlySet<string>;
+
   constructor(
     readonly vectors: CidrVectors,
     private readonly changes?: AwsInputChanges,
-    /** Whether the family's layers read route tables (see `shares`). */
-    private readonly readsRoutes = true,
-  ) {}
+    /** The security-group family (which reads no NACL or route table), or the subnet family. */
+    private readonly family: LayerFamily = 'subnets',
+  ) {
+    this.changed = family === 'groups' ? (changes?.changedForGroups ?? new Set()) : (changes?.changed ?? new Set());
+  }
 
   intern(key: string): number {
     let id = this.ids.get(key);
@@ -115,7 +121,7 @@ class AwsClassStore {
       this.ids.set(key, (id = this.ids.size));
       const parts = key.split('|');
       this.info[id] = {
-        clean: this.changes !== undefined && !key.split(/[|,@]/).some((t) => this.changes!.changed.has(t)),
+        clean: this.changes !== undefined && !key.split(/[|,@]/).some((t) => this.changed.has(t)),
         vpc: parts[0] === 'eni' && parts[3] ? parts[3] : undefined,
       };
     }
@@ -131,7 +137,7 @@ class AwsClassStore {
     if (!this.changes) return false;
     const x = this.info[a]!;
     const y = this.info[b]!;
-    return x.clean && y.clean && (!this.readsRoutes || !this.changes.routes || (x.vpc !== undefined && x.vpc === y.vpc));
+    return x.clean && y.clean && (this.family === 'groups' || !this.changes.routes || (x.vpc !== undefined && x.vpc === y.vpc));
   }
 }
 
@@ -182,8 +188,8 @@ export class FlowClasses {
 
   constructor(private readonly engine: ReachEngine) {
     const vectors = CidrVectors.forAws(engine.snapshot);
-    this.awsClasses = new AwsClassStore(vectors, undefined, false);
-    this.netClasses = new AwsClassStore(vectors);
+    this.awsClasses = new AwsClassStore(vectors, undefined, 'groups');
+    this.netClasses = new AwsClassStore(vectors, undefined, 'subnets');
   }
 
   /**
@@ -195,8 +201,8 @@ export class FlowClasses {
     if (other === this || changes.global || this.awsClasses.ids.size > 0 || other.awsClasses.ids.size > 0) return false;
     const vectors = CidrVectors.forAws(this.engine.snapshot, other.engine.snapshot);
     // Security groups do not read route tables; the subnet layers do.
-    this.awsClasses = other.awsClasses = new AwsClassStore(vectors, changes, false);
-    this.netClasses = other.netClasses = new AwsClassStore(vectors, changes, true);
+    this.awsClasses = other.awsClasses = new AwsClassStore(vectors, changes, 'groups');
+    this.netClasses = other.netClasses = new AwsClassStore(vectors, changes, 'subnets');
     return true;
   }
 

@@ -18,10 +18,13 @@ export interface AwsInputChanges {
   routes: boolean;
   /** Security groups whose rules differ, and subnets whose block, NACL or NACL association differs. */
   changed: Set<string>;
+  /** Of `changed`, what the security-group layers read: the groups, and subnets whose own attributes (block) differ. */
+  changedForGroups: Set<string>;
 }
 
 export function awsInputChanges(before: Snapshot, after: Snapshot): AwsInputChanges {
   const changed = new Set<string>();
+  const changedForGroups = new Set<string>();
   const differs = <T>(a: T[], b: T[], id: (x: T) => string | undefined, mark: (id: string, x: T | undefined, y: T | undefined) => void) => {
     const ia = new Map(a.map((x) => [id(x) ?? '', x]));
     const ib = new Map(b.map((x) => [id(x) ?? '', x]));
@@ -31,8 +34,12 @@ export function awsInputChanges(before: Snapshot, after: Snapshot): AwsInputChan
       if (x === undefined || y === undefined || JSON.stringify(x) !== JSON.stringify(y)) mark(k, x, y);
     }
   };
-  differs(before.aws.securityGroups, after.aws.securityGroups, (g) => g.GroupId, (id) => changed.add(id));
-  differs(before.aws.subnets, after.aws.subnets, (s) => s.SubnetId, (id) => changed.add(id));
+  const both = (id: string) => {
+    changed.add(id);
+    changedForGroups.add(id);
+  };
+  differs(before.aws.securityGroups, after.aws.securityGroups, (g) => g.GroupId, both);
+  differs(before.aws.subnets, after.aws.subnets, (s) => s.SubnetId, both);
   let defaultAclChanged = false;
   differs(before.aws.networkAcls, after.aws.networkAcls, (n) => n.NetworkAclId, (_id, x, y) => {
     for (const acl of [x, y]) {
@@ -55,5 +62,5 @@ export function awsInputChanges(before: Snapshot, after: Snapshot): AwsInputChan
       cni: (({ excludeSnatCidrs, ...rest }) => ({ ...rest, excludeSnatCidrs: excludeSnatCidrs.map((c) => c.text) }))(readCniConfig(s)),
       missing: [...missingResources(s)].sort(),
     });
-  return { global: defaultAclChanged || globalInputs(before) !== globalInputs(after), routes, changed };
+  return { global: defaultAclChanged || globalInputs(before) !== globalInputs(after), routes, changed, changedForGroups };
 }
