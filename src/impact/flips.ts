@@ -44,36 +44,43 @@ export class FlipCheck {
     if (!targetTwins) return true;
     const sourceTwins = this.sourceTwins(src);
     // A pod flow's verdict is NetworkPolicy ∧ security groups ∧ subnet layers. A part shared between the engines
-    // answers alike on both sides; the flow keeps its verdict when each other part does too. The rest are pending.
-    const pending: [ClassedEndpoint, ClassedTarget, ClassedEndpoint, ClassedTarget][] = [];
-    const lists: [readonly ClassedEndpoint[], readonly ClassedEndpoint[]][] = [];
+    // answers alike on both sides; the flow keeps its verdict when each other part does too. Only a flow where some
+    // part differs needs its whole verdicts compared — unless NetworkPolicy denies every flow of the cell both times.
+    let policyDenied: boolean | undefined;
+    let lists4: [readonly ClassedEndpoint[], readonly ClassedEndpoint[]] | undefined;
+    let lists6: [readonly ClassedEndpoint[], readonly ClassedEndpoint[]] | undefined;
     for (let i = 0; i < ta.length; i++) {
       const family = ta[i]!.c.ep.address.family;
-      const f = family === 4 ? 0 : 1;
-      const twins = sourceTwins[f];
+      const twins = sourceTwins[family === 4 ? 0 : 1];
       if (!twins) return true;
-      const [sb, sa] = (lists[f] ??= [this.before.classedSources(src, family), this.after.classedSources(src, family)]);
+      const [sb, sa] =
+        family === 4
+          ? (lists4 ??= [this.before.classedSources(src, 4), this.after.classedSources(src, 4)])
+          : (lists6 ??= [this.before.classedSources(src, 6), this.after.classedSources(src, 6)]);
       const bt = tb[i]!;
       const at = ta[i]!;
       for (let j = 0; j < sa.length; j++) {
         const bs = sb[j]!;
         const as = sa[j]!;
-        const same = targetTwins[i]! & twins[j]!;
-        if (FlowClasses.sameNode(bs, bt.c) || FlowClasses.sameNode(as, at.c)) {
-          pending.push([bs, bt, as, at]);
-          continue;
-        }
-        if (!this.partsAgree(same, bs, bt, as, at)) pending.push([bs, bt, as, at]);
+        const onOneNode = FlowClasses.sameNode(bs, bt.c) || FlowClasses.sameNode(as, at.c);
+        if (!onOneNode && this.partsAgree(targetTwins[i]! & twins[j]!, bs, bt, as, at)) continue;
+        policyDenied ??= this.policiesDenyAllBothTimes(src, dst, targetTwins, sourceTwins);
+        if (policyDenied) return false;
+        if (this.before.pairAllowed(bs, bt) !== this.after.pairAllowed(as, at)) return true;
       }
     }
-    if (pending.length === 0) return false;
-    // NetworkPolicy denies every pod flow on both sides: denied (or no flow) both times. When every endpoint reads
-    // the same NetworkPolicy inputs on both sides, the after side answers as the before side does.
-    if (this.before.policiesDenyAll(src, dst)) {
-      const samePolicies = allSame(targetTwins, SAME_POLICY_INPUTS) && sourceTwins.every((t) => t !== null && allSame(t, SAME_POLICY_INPUTS));
-      if (samePolicies || this.after.policiesDenyAll(src, dst)) return false;
-    }
-    return pending.some(([bs, bt, as, at]) => this.before.pairAllowed(bs, bt) !== this.after.pairAllowed(as, at));
+    return false;
+  }
+
+  /**
+   * NetworkPolicy denies every pod flow of the cell on both sides (its verdict is `denied`, or it has no flow,
+   * both times). When every endpoint reads the same NetworkPolicy inputs on both sides, the after side answers as
+   * the before side does.
+   */
+  private policiesDenyAllBothTimes(src: ProbeSource, dst: ProbeTarget, targetTwins: Uint8Array, sourceTwins: [Twins, Twins]): boolean {
+    if (!this.before.policiesDenyAll(src, dst)) return false;
+    const samePolicies = allSame(targetTwins, SAME_POLICY_INPUTS) && sourceTwins.every((t) => t !== null && allSame(t, SAME_POLICY_INPUTS));
+    return samePolicies || this.after.policiesDenyAll(src, dst);
   }
 
   /** Do the parts of the pod flow that the engines do not share answer alike on both sides? */
