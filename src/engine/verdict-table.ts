@@ -43,7 +43,14 @@ export class VerdictTable {
   }
 }
 
-/** Spreads consecutive keys over the table (Knuth's multiplicative hash). */
+/**
+ * Mixes every bit of the key into the low bits the table indexes by (MurmurHash3's finaliser): the memo's keys
+ * are multiples of 2^15 plus a few bits, which a plain multiplicative hash would crowd into a handful of slots.
+ */
 function hash(key: number): number {
-  return Math.imul(key, 0x9e3779b1) >>> 0;
+  let h = key ^ (key >>> 16);
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
