@@ -143,6 +143,16 @@ export class ProbeEvaluator {
    */
   policiesDenyAll(src: ProbeSource, dst: ProbeTarget): boolean {
     if (this.mode !== 'classes') return false;
+    // The flip check and then `verdict` ask for the same cell in a row: remember the last answer.
+    if (src === this.lastDenyAll.src && dst === this.lastDenyAll.dst) return this.lastDenyAll.denied;
+    const denied = this.decidePoliciesDenyAll(src, dst);
+    this.lastDenyAll = { src, dst, denied };
+    return denied;
+  }
+
+  private lastDenyAll: { src?: ProbeSource; dst?: ProbeTarget; denied: boolean } = { denied: false };
+
+  private decidePoliciesDenyAll(src: ProbeSource, dst: ProbeTarget): boolean {
     const targets = this.targetsOf(dst);
     if (targets.list.length === 0) return false;
     if (targets.ns !== undefined) {
