@@ -20,11 +20,11 @@ type Ports = (dst: ProbeTarget) => { port: number; protocol: Protocol }[];
  * nodePorts — that some change's scope holds (every cell with `all`), each passed to `visit` once.
  * Sources and targets are built once and shared, so the evaluators' caches hold across cells.
  *
- * Service → Service cells are walked per target: a target some scope holds as a destination takes every
- * source, the others only the sources some scope holds. Where every source is taken, the sources whose
- * pods all sit in one namespace are taken a namespace at a time: when on both sides the target's pods
- * admit no pod of that namespace through their ingress policies (the evaluators' whole-namespace
- * shortcut, which answers `denied` for each such cell), the whole namespace is decided at once.
+ * Service → Service cells are walked per target. A target some scope holds as a destination takes every source,
+ * or — when each such scope names peer blocks (Scope.peerCidrs) — the sources with an address in them; the
+ * others only the sources some scope holds. In 'classes' mode a row then visits only the sources whose egress
+ * policies may reach the target on some side (EgressReach), less those in a namespace the target's ingress
+ * policies close on both sides; every other held cell is denied on both sides and counted with `decided`.
  */
 export function forEachCell(
   evB: ProbeEvaluator,
