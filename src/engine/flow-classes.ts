@@ -206,14 +206,6 @@ export class FlowClasses {
     return true;
   }
 
-  /**
-   * May the AWS verdicts from `src` to `dst` (classified here or by `other`: the same ids) be read from the
-   * memos shared with `other` — the same answers in both engines (see shareAwsVerdicts)?
-   */
-  sharesAwsVerdict(other: FlowClasses, src: ClassedEndpoint, dst: ClassedEndpoint): boolean {
-    return this.sharesPart(other, 'groups', src, dst) && this.sharesPart(other, 'subnets', src, dst);
-  }
-
   classify(ep: Endpoint): ClassedEndpoint {
     const cached = ep.pod ? this.podClass.get(ep.pod) : this.ipClass.get(ep.address.text);
     if (cached && cached.ep.address === ep.address) return cached;

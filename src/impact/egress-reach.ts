@@ -52,8 +52,8 @@ export class EgressReach {
     this.stamp = new Uint32Array(sources.length);
     sources.forEach((src, i) => {
       const r: SourceReach = { anywhere: false, allNamespaces: false, namespaces: new Set(), blocks: new Set() };
-      for (const c of ev.sourcePolicyClasses(src)) {
-        const peers = ev.engine.netpol.peersAdmitted(c, 'egress');
+      for (const { np } of [...ev.classedSources(src, 4), ...ev.classedSources(src, 6)]) {
+        const peers = ev.engine.netpol.peersAdmitted(np, 'egress');
         if (peers.anywhere) {
           r.anywhere = true;
           break;

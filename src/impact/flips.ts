@@ -3,7 +3,7 @@ import type { ClassedTarget, ProbeEvaluator, ProbeSource, ProbeTarget } from './
 
 /**
  * Per endpoint of one side's list, how the other side's listing of the same endpoint compares: SAME_POLICY_INPUTS
- * and SAME_AWS_CLASSES bits (SAME: both); null when the lists do not pair up.
+ * and SAME_AWS_CLASSES bits; null when the lists do not pair up.
  */
 type Twins = Uint8Array | null;
 
@@ -24,7 +24,7 @@ function allSame(twins: Uint8Array, bits: number): boolean {
  * verdict in both. So when both states list the same pod flows and every other one has equal verdicts on both
  * sides, the cell cannot move — without evaluating the unchanged pod flows at all.
  *
- * Only for evaluators that share their verdict memos (see `ready`); the verdict shortcuts of `ProbeEvaluator`
+ * Only for evaluators whose engines share their verdict memos (computeImpact builds it then); the verdict shortcuts of `ProbeEvaluator`
  * agree with the pod flows they stand for, so comparing pod flows decides what comparing verdicts would.
  */
 export class FlipCheck {

@@ -268,11 +268,6 @@ export class ProbeEvaluator {
     return this.classes;
   }
 
-  /** What NetworkPolicy reads about each of the source's endpoints, of both address families. */
-  sourcePolicyClasses(src: ProbeSource): NetpolEndpointClass[] {
-    return [...this.sourcesOf(src, 4).list, ...this.sourcesOf(src, 6).list].map((s) => s.np);
-  }
-
   /**
    * The addresses the source's flows may leave from: its endpoints' own, and for pods their node's (a pod's
    * traffic to an address outside the VPC leaves as the node after SNAT).

@@ -1,6 +1,19 @@
-import { assessChange, computeImpact } from '../../src/impact';
 import { generatedDocuments, toSnapshot, withChangesOfEveryKind, withEgressOfEveryShape, withNaclEntryForOneBlock } from './generated';
 import { allTraffic, entry, tcp, World } from '../engine/aws/world';
+import { scopedAndFull, service } from './compare';
+
+/** web, api and db, one pod each on a node in subnet-a, -b and -c carrying `groups`, behind Services on 80 → 8080. */
+function threeSubnets(w: World, groups: [string, string, string]): World {
+  ['web', 'api', 'db'].forEach((app, i) => {
+    const n = 'abc'[i];
+    w.subnet(`subnet-${n}`, `10.0.${i + 1}.0/24`)
+      .node(`node-${n}`, { subnet: `subnet-${n}`, ip: `10.0.${i + 1}.10`, groups: [groups[i]!] })
+      .pod(`shop/${app}-1`, { node: `node-${n}`, ip: `10.0.${i + 1}.21` });
+    w.snap.k8s.pods.at(-1)!.metadata.labels = { app };
+    w.snap.k8s.services.push(service(app));
+  });
+  return w;
+}
 
 // The impact of a change is computed only on the cells its objects can move (pods a NetworkPolicy
 // selects, ENIs carrying a group, subnets of a NACL or route table, ...). That shortcut must agree,
@@ -10,8 +23,7 @@ describe('scoped impact agrees with full evaluation on a generated cluster', () 
   const original = generatedDocuments();
   const before = toSnapshot(original, 'before');
   const after = toSnapshot(withChangesOfEveryKind(original), 'after');
-  const scoped = assessChange(before, after);
-  const full = computeImpact(before, after, scoped.changes.map((c) => ({ ...c, summary: '', impact: undefined })), { cells: 'all', evaluation: 'full' });
+  const { scoped, full } = scopedAndFull(before, after);
 
   it('finds the changes of every kind', () => {
     expect(scoped.changes.map((c) => c.kind).sort()).toEqual(
@@ -48,8 +60,7 @@ describe('scoped impact agrees with full evaluation for sources of every egress 
   const original = withEgressOfEveryShape(generatedDocuments());
   const before = toSnapshot(original, 'before');
   const after = toSnapshot(withNaclEntryForOneBlock(withChangesOfEveryKind(original)), 'after');
-  const scoped = assessChange(before, after);
-  const full = computeImpact(before, after, scoped.changes.map((c) => ({ ...c, summary: '', impact: undefined })), { cells: 'all', evaluation: 'full' });
+  const { scoped, full } = scopedAndFull(before, after);
 
   it('the same cells opened and closed, with the same changes responsible', () => {
     expect(scoped.opened).toEqual(full.opened);
@@ -77,31 +88,16 @@ describe('scoped impact agrees with full evaluation for sources of every egress 
 // https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html): a modified entry moves flows from its old block
 // and from its new one.
 describe('a NACL entry whose block changes', () => {
-  const world = () => {
-    const w = new World()
-      .subnet('subnet-a', '10.0.1.0/24')
-      .subnet('subnet-b', '10.0.2.0/24')
-      .subnet('subnet-c', '10.0.3.0/24')
-      .sg('sg-node', [allTraffic({ cidr: '10.0.0.0/16' })])
-      .node('node-a', { subnet: 'subnet-a', ip: '10.0.1.10', groups: ['sg-node'] })
-      .node('node-b', { subnet: 'subnet-b', ip: '10.0.2.10', groups: ['sg-node'] })
-      .node('node-c', { subnet: 'subnet-c', ip: '10.0.3.10', groups: ['sg-node'] })
-      .pod('shop/web-1', { node: 'node-a', ip: '10.0.1.21' })
-      .pod('shop/api-1', { node: 'node-b', ip: '10.0.2.21' })
-      .pod('shop/db-1', { node: 'node-c', ip: '10.0.3.21' })
-      .nacl('acl-c', ['subnet-c'], [entry(90, false, 'deny', '10.0.1.0/24', '6', [8080, 8080]), entry(100, false, 'allow', '0.0.0.0/0'), entry(100, true, 'allow', '0.0.0.0/0')]);
-    const s = w.snap;
-    for (const p of s.k8s.pods) p.metadata.labels = { app: p.metadata.name.replace(/-1$/, '') };
-    for (const app of ['web', 'api', 'db']) {
-      s.k8s.services.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: app, namespace: 'shop' }, spec: { selector: { app }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] } });
-    }
-    return s;
-  };
+  const world = () =>
+    threeSubnets(new World().sg('sg-node', [allTraffic({ cidr: '10.0.0.0/16' })]), ['sg-node', 'sg-node', 'sg-node']).nacl('acl-c', ['subnet-c'], [
+      entry(90, false, 'deny', '10.0.1.0/24', '6', [8080, 8080]),
+      entry(100, false, 'allow', '0.0.0.0/0'),
+      entry(100, true, 'allow', '0.0.0.0/0'),
+    ]).snap;
   const before = world();
   const after = world();
   after.aws.networkAcls.find((n) => n.NetworkAclId === 'acl-c')!.Entries!.find((e) => e.RuleNumber === 90)!.CidrBlock = '10.0.2.0/24';
-  const scoped = assessChange(before, after);
-  const full = computeImpact(before, after, scoped.changes.map((c) => ({ ...c, summary: '', impact: undefined })), { cells: 'all', evaluation: 'full' });
+  const { scoped, full } = scopedAndFull(before, after);
 
   it('opens the flows from the old block and closes those from the new one', () => {
     expect(scoped.opened.map((f) => `${f.from} → ${f.to}`)).toEqual(['shop/svc/web → shop/svc/db']);
@@ -114,31 +110,11 @@ describe('a NACL entry whose block changes', () => {
 // A security-group rule likewise acts only on flows whose far end its peer block holds: a rule added for one
 // block opens only flows from it (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
 describe('a security-group rule for one block', () => {
-  const world = () => {
-    const w = new World()
-      .subnet('subnet-a', '10.0.1.0/24')
-      .subnet('subnet-b', '10.0.2.0/24')
-      .subnet('subnet-c', '10.0.3.0/24')
-      .sg('sg-clients', [])
-      .sg('sg-db', [tcp(8080, { cidr: '10.0.1.0/24' })])
-      .node('node-a', { subnet: 'subnet-a', ip: '10.0.1.10', groups: ['sg-clients'] })
-      .node('node-b', { subnet: 'subnet-b', ip: '10.0.2.10', groups: ['sg-clients'] })
-      .node('node-c', { subnet: 'subnet-c', ip: '10.0.3.10', groups: ['sg-db'] })
-      .pod('shop/web-1', { node: 'node-a', ip: '10.0.1.21' })
-      .pod('shop/api-1', { node: 'node-b', ip: '10.0.2.21' })
-      .pod('shop/db-1', { node: 'node-c', ip: '10.0.3.21' });
-    const s = w.snap;
-    for (const p of s.k8s.pods) p.metadata.labels = { app: p.metadata.name.replace(/-1$/, '') };
-    for (const app of ['web', 'api', 'db']) {
-      s.k8s.services.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: app, namespace: 'shop' }, spec: { selector: { app }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] } });
-    }
-    return s;
-  };
+  const world = () => threeSubnets(new World().sg('sg-clients', []).sg('sg-db', [tcp(8080, { cidr: '10.0.1.0/24' })]), ['sg-clients', 'sg-clients', 'sg-db']).snap;
   const before = world();
   const after = world();
   after.aws.securityGroups.find((g) => g.GroupId === 'sg-db')!.IpPermissions!.push(tcp(8080, { cidr: '10.0.2.0/24' }));
-  const scoped = assessChange(before, after);
-  const full = computeImpact(before, after, scoped.changes.map((c) => ({ ...c, summary: '', impact: undefined })), { cells: 'all', evaluation: 'full' });
+  const { scoped, full } = scopedAndFull(before, after);
 
   it('opens the flows from that block only', () => {
     expect(scoped.opened.map((f) => `${f.from} → ${f.to}`)).toEqual(['shop/svc/api → shop/svc/db']);

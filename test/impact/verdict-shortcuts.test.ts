@@ -1,11 +1,11 @@
-import type { NetworkPolicy, Service } from '../../src/model/k8s';
+import type { NetworkPolicy } from '../../src/model/k8s';
 import type { Snapshot } from '../../src/model/snapshot';
 import { reachEngine } from '../../src/engine/reach';
 import { objectKey } from '../../src/model/cluster-index';
 import { ProbeEvaluator, serviceRef, serviceTargets, type Probe, type ProbeSource } from '../../src/impact/probes';
-import { assessChange, computeImpact } from '../../src/impact';
 import { allTraffic, entry, World } from '../engine/aws/world';
 import { generatedDocuments, toSnapshot, withChangesOfEveryKind } from './generated';
+import { scopedAndFull, service } from './compare';
 
 // The impact's evaluator answers a Service → Service cell without looking at each pod flow when
 // NetworkPolicy settles it: the whole-namespace shortcut, and the class shortcut — the sources' egress
@@ -39,12 +39,6 @@ const labelled = (snap: Snapshot, pod: string, labels: Record<string, string>) =
   snap.k8s.pods.find((p) => `${p.metadata.namespace}/${p.metadata.name}` === pod)!.metadata.labels = labels;
 };
 const policy = (name: string, spec: NetworkPolicy['spec']): NetworkPolicy => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'shop' }, spec });
-const service = (name: string, namespace = 'shop'): Service => ({
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { name, namespace },
-  spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
-});
 
 /**
  * Services whose pods differ in what NetworkPolicy reads, each time with the pod that lets traffic
@@ -125,6 +119,16 @@ function withTrustedNamespace(): Snapshot {
   return s;
 }
 
+/** After `change`, the impact (with memos shared between the states) closes `closed` and agrees with full evaluation. */
+function expectSharedLikeFull(before: Snapshot, change: (s: Snapshot) => void, closed: string): void {
+  const after = structuredClone(before);
+  change(after);
+  const { scoped, full } = scopedAndFull(before, after);
+  expect(scoped.closed.map((f) => `${f.from} → ${f.to} ${f.port}`)).toContain(closed);
+  expect(scoped.opened).toEqual(full.opened);
+  expect(scoped.closed).toEqual(full.closed);
+}
+
 // The state after a change reuses the NetworkPolicy verdicts the state before computed, wherever what a
 // verdict reads is the same: the policies as written (not only their names), the peer's labels and its
 // namespace's labels. Each row changes one of those under an unchanged name; sharing by name would
@@ -144,14 +148,7 @@ describe('verdicts shared between the states before and after', () => {
       'shop/svc/web → shop/svc/api 80',
     ],
   ])('%s', (_, change, closed) => {
-    const before = withTrustedNamespace();
-    const after = structuredClone(before);
-    change(after);
-    const shared = assessChange(before, after);
-    const full = computeImpact(before, after, shared.changes.map((c) => ({ ...c, summary: '', impact: undefined })), { cells: 'all', evaluation: 'full' });
-    expect(shared.closed.map((f) => `${f.from} → ${f.to} ${f.port}`)).toContain(closed);
-    expect(shared.opened).toEqual(full.opened);
-    expect(shared.closed).toEqual(full.closed);
+    expectSharedLikeFull(withTrustedNamespace(), change, closed);
   });
 });
 
@@ -210,13 +207,6 @@ describe('AWS verdicts shared between the states before and after', () => {
       'shop/svc/web → shop/svc/db 80',
     ],
   ])('%s', (_, change, closed) => {
-    const before = natWorld();
-    const after = structuredClone(before);
-    change(after);
-    const shared = assessChange(before, after);
-    const full = computeImpact(before, after, shared.changes.map((c) => ({ ...c, summary: '', impact: undefined })), { cells: 'all', evaluation: 'full' });
-    expect(shared.closed.map((f) => `${f.from} → ${f.to} ${f.port}`)).toContain(closed);
-    expect(shared.opened).toEqual(full.opened);
-    expect(shared.closed).toEqual(full.closed);
+    expectSharedLikeFull(natWorld(), change, closed);
   });
 });

@@ -45,11 +45,6 @@ export interface AwsEngine {
 /** The security-group layers, and the subnet layers (NACLs and routes). */
 export type LayerFamily = 'groups' | 'subnets';
 
-const FAMILY_LAYERS: Record<LayerFamily, ReadonlySet<LayerName>> = {
-  groups: new Set<LayerName>(['security-group-egress', 'security-group-ingress']),
-  subnets: new Set<LayerName>(['nacl-outbound', 'route', 'nacl-inbound', 'nacl-return']),
-};
-
 export const AWS_LAYERS: LayerName[] = [
   'security-group-egress',
   'nacl-outbound',
@@ -77,19 +72,8 @@ export function buildAwsEngine(snap: Snapshot, k8s: K8sIndex): AwsEngine {
       const out = prepare(ctx, flow);
       return Array.isArray(out) ? out : LAYERS.map((layer) => layer(ctx, out));
     },
-    admits: (flow) => {
-      const out = prepare(ctx, flow);
-      if (Array.isArray(out)) return !out.some((l) => l.verdict === 'deny');
-      for (const layer of LAYERS) if (layer(ctx, out).verdict === 'deny') return false;
-      return true;
-    },
-    admitsFamily: (flow, family) => {
-      const out = prepare(ctx, flow);
-      const names = FAMILY_LAYERS[family];
-      if (Array.isArray(out)) return !out.some((l) => names.has(l.layer) && l.verdict === 'deny');
-      for (const layer of family === 'groups' ? GROUP_LAYERS : SUBNET_LAYERS) if (layer(ctx, out).verdict === 'deny') return false;
-      return true;
-    },
+    admits: (flow) => admitsLayers(ctx, flow, LAYERS),
+    admitsFamily: (flow, family) => admitsLayers(ctx, flow, family === 'groups' ? GROUP_LAYERS : SUBNET_LAYERS),
     placementKey: (ep) => placementKey(ctx, ep),
     familyKey: (ep, family) => placementKey(ctx, ep, family),
   };
@@ -107,6 +91,16 @@ const LAYERS: ((ctx: AwsContext, f: PlacedFlow) => LayerResult)[] = [
 
 const GROUP_LAYERS = [securityGroupEgress, securityGroupIngress];
 const SUBNET_LAYERS = [naclOutbound, routeLayer, naclInbound, naclReturn];
+/** Each layer function's name, for the results `prepare` answers at once. */
+const LAYER_NAMES = new Map<(typeof LAYERS)[number], LayerName>(LAYERS.map((l, i) => [l, AWS_LAYERS[i]!]));
+
+/** True unless one of these layers denies the flow (in packet order; the first deny answers). */
+function admitsLayers(ctx: AwsContext, flow: Flow, layers: (typeof LAYERS)[number][]): boolean {
+  const out = prepare(ctx, flow);
+  if (Array.isArray(out)) return !layers.some((l) => out.find((r) => r.layer === LAYER_NAMES.get(l))?.verdict === 'deny');
+  for (const layer of layers) if (layer(ctx, out).verdict === 'deny') return false;
+  return true;
+}
 
 /** The flow placed for the layers, or — when one fact decides every layer — the six results. */
 function prepare(ctx: AwsContext, flow: Flow): PlacedFlow | LayerResult[] {

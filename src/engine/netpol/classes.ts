@@ -162,7 +162,7 @@ export class NetpolClasses {
    */
   private mayAdmitNamespace(set: PolicySet, ns: string): boolean {
     if (!this.evaluator.holdsPods(ns)) return this.evaluator.mayAdmitNamespace(set.policies, set.direction, ns);
-    const peers = (set.peers ??= this.evaluator.peersAdmitted(set.policies, set.direction));
+    const peers = this.peersOf(set);
     return peers.anywhere || peers.allNamespaces || peers.ipBlocks.length > 0 || peers.namespaces.has(ns);
   }
 
@@ -185,9 +185,11 @@ export class NetpolClasses {
   /** The peers the endpoint's isolating policies in `direction` may admit; anywhere when it is not isolated. */
   peersAdmitted(c: NetpolEndpointClass, direction: Direction): PolicyPeers {
     const setId = direction === 'egress' ? c.egressSet : c.ingressSet;
-    if (setId === 0) return ANYWHERE;
-    const set = this.sets[setId]!;
-    return (set.peers ??= this.evaluator.peersAdmitted(set.policies, direction));
+    return setId === 0 ? ANYWHERE : this.peersOf(this.sets[setId]!);
+  }
+
+  private peersOf(set: PolicySet): PolicyPeers {
+    return (set.peers ??= this.evaluator.peersAdmitted(set.policies, set.direction));
   }
 
   private direction(
