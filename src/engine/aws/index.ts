@@ -14,7 +14,7 @@ import { PROTOCOL_NUMBER } from '../../model/protocol';
 import { RouteIndex } from './route';
 import { routeLayer } from './route-layer';
 import { SecurityGroupIndex } from './security-groups';
-import { securityGroupEgress, securityGroupIngress } from './sg-layer';
+import { securityGroupEgress, securityGroupEgressDenies, securityGroupIngress, securityGroupIngressDenies } from './sg-layer';
 
 export interface AwsEngine {
   /**
@@ -94,11 +94,22 @@ const SUBNET_LAYERS = [naclOutbound, routeLayer, naclInbound, naclReturn];
 /** Each layer function's name, for the results `prepare` answers at once. */
 const LAYER_NAMES = new Map<(typeof LAYERS)[number], LayerName>(LAYERS.map((l, i) => [l, AWS_LAYERS[i]!]));
 
+type Layer = (typeof LAYERS)[number];
+
+/** Verdict-only twins of layers the memoised engines ask most (no reasons built): true exactly when the layer denies. */
+const DENIES = new Map<Layer, (ctx: AwsContext, f: PlacedFlow) => boolean>([
+  [securityGroupEgress, securityGroupEgressDenies],
+  [securityGroupIngress, securityGroupIngressDenies],
+]);
+
 /** True unless one of these layers denies the flow (in packet order; the first deny answers). */
-function admitsLayers(ctx: AwsContext, flow: Flow, layers: (typeof LAYERS)[number][]): boolean {
+function admitsLayers(ctx: AwsContext, flow: Flow, layers: Layer[]): boolean {
   const out = prepare(ctx, flow);
   if (Array.isArray(out)) return !layers.some((l) => out.find((r) => r.layer === LAYER_NAMES.get(l))?.verdict === 'deny');
-  for (const layer of layers) if (layer(ctx, out).verdict === 'deny') return false;
+  for (const layer of layers) {
+    const denies = DENIES.get(layer);
+    if (denies ? denies(ctx, out) : layer(ctx, out).verdict === 'deny') return false;
+  }
   return true;
 }
 

@@ -50,7 +50,8 @@ interface RuleSet {
 export class SecurityGroupIndex {
   private readonly groups = new Map<string, { ingress: CompiledRule[]; egress: CompiledRule[] }>();
   private readonly prefixLists = new Map<string, Cidr[]>();
-  private readonly ruleSets = new Map<string, RuleSet>();
+  /** Group set → direction and protocol (ingress: the protocol number; egress: -1 - it) → rules. */
+  private readonly ruleSets = new Map<string, Map<number, RuleSet>>();
   private readonly vpcOfGroup = new Map<string, string | undefined>();
 
   constructor(
@@ -97,8 +98,10 @@ export class SecurityGroupIndex {
 
   /** The union of the rules of the ENI's groups that can match `protocol`, memoised by (group set, direction, protocol). */
   private ruleSet(eni: EniInfo, direction: Direction, protocol: number): RuleSet {
-    const key = `${eni.groupKey}|${direction}|${protocol}`;
-    let set = this.ruleSets.get(key);
+    let byTraffic = this.ruleSets.get(eni.groupKey);
+    if (!byTraffic) this.ruleSets.set(eni.groupKey, (byTraffic = new Map()));
+    const code = direction === 'egress' ? -1 - protocol : protocol;
+    let set = byTraffic.get(code);
     if (!set) {
       const rules: CompiledRule[] = [];
       const unknownGroups: string[] = [];
@@ -111,31 +114,44 @@ export class SecurityGroupIndex {
         for (const r of g[direction]) if (r.protocol === 'all' || r.protocol === protocol) rules.push(r);
       }
       set = { rules, unknownGroups };
-      this.ruleSets.set(key, set);
+      byTraffic.set(code, set);
     }
     return set;
   }
 
   /** Does any rule of the ENI's groups let this flow through in `direction`? */
   evaluate(eni: EniInfo, direction: Direction, protocol: number, port: number, peer: Peer): SgOutcome {
-    const { rules, unknownGroups } = this.ruleSet(eni, direction, protocol);
+    const set = this.ruleSet(eni, direction, protocol);
+    const m = this.firstMatch(set, port, peer);
+    if (typeof m === 'object') return { verdict: 'allow', rule: m };
     const groups = [...new Set(eni.groupIds)].sort();
-    let uncertain: string | undefined;
-    for (const r of rules) {
-      if (r.portsApply && (port < r.fromPort || port > r.toPort)) continue;
-      const m = this.peerMatches(r, peer);
-      if (m === true) return { verdict: 'allow', rule: r };
-      if (typeof m === 'string') uncertain ??= m;
-    }
-    if (unknownGroups.length > 0) {
+    if (set.unknownGroups.length > 0) {
       return {
         verdict: 'not-evaluated',
         groups,
-        reason: `Security group ${unknownGroups.join(', ')} on ${eni.id} is not in the snapshot and no other group's rule allows this flow, so the ${direction} check could not be completed.`,
+        reason: `Security group ${set.unknownGroups.join(', ')} on ${eni.id} is not in the snapshot and no other group's rule allows this flow, so the ${direction} check could not be completed.`,
       };
     }
-    if (uncertain) return { verdict: 'not-evaluated', groups, reason: uncertain };
+    if (m) return { verdict: 'not-evaluated', groups, reason: m };
     return { verdict: 'deny', groups };
+  }
+
+  /** Verdict only: true exactly when `evaluate` answers deny (the memoised engines ask this per class pair). */
+  denies(eni: EniInfo, direction: Direction, protocol: number, port: number, peer: Peer): boolean {
+    const set = this.ruleSet(eni, direction, protocol);
+    return set.unknownGroups.length === 0 && this.firstMatch(set, port, peer) === undefined;
+  }
+
+  /** The first rule letting the flow through; else why some rule cannot be decided; else undefined. */
+  private firstMatch(set: RuleSet, port: number, peer: Peer): CompiledRule | string | undefined {
+    let uncertain: string | undefined;
+    for (const r of set.rules) {
+      if (r.portsApply && (port < r.fromPort || port > r.toPort)) continue;
+      const m = this.peerMatches(r, peer);
+      if (m === true) return r;
+      if (typeof m === 'string') uncertain ??= m;
+    }
+    return uncertain;
   }
 
   /** true, false, or a sentence saying why it cannot be decided. */

@@ -99,3 +99,20 @@ export function securityGroupIngress(ctx: AwsContext, f: PlacedFlow): LayerResul
     fix,
   );
 }
+
+/**
+ * Verdict only, no reasons or fixes (the memoised engines ask per class pair): true exactly when
+ * securityGroupEgress would answer deny.
+ */
+export function securityGroupEgressDenies(ctx: AwsContext, f: PlacedFlow): boolean {
+  const s = f.eff.side;
+  if (s.kind !== 'eni' || ctx.missing.get('SecurityGroups')) return false;
+  return ctx.sgs.denies(s.eni, 'egress', f.protocol, f.flow.port, peerOf(f.dst.side, ctx));
+}
+
+/** Verdict only: true exactly when securityGroupIngress would answer deny. */
+export function securityGroupIngressDenies(ctx: AwsContext, f: PlacedFlow): boolean {
+  const d = f.dst.side;
+  if (d.kind !== 'eni' || ctx.missing.get('SecurityGroups')) return false;
+  return ctx.sgs.denies(d.eni, 'ingress', f.protocol, f.flow.port, peerOf(f.eff.side, ctx));
+}

@@ -166,3 +166,50 @@ describe('security-group-egress', () => {
     }
   });
 });
+
+describe('the verdict-only security-group check (the memoised engines ask it per class pair)', () => {
+  const groupsAdmit = (w: World, from: string, to: string, port: number) => {
+    const engine = w.engine();
+    const layers = engine.evaluate(w.flow(from, to, port));
+    const denied = layers.some((l) => l.layer.startsWith('security-group') && l.verdict === 'deny');
+    return { fast: engine.admitsFamily(w.flow(from, to, port), 'groups'), layers: !denied };
+  };
+
+  it.each<[string, () => World, string, number, boolean]>([
+    ['an allowing ingress rule', () => world({ 'sg-s': [tcp(80, { cidr: '10.0.0.0/16' })] }), 'app/server', 80, true],
+    ['no rule for the port', () => world({ 'sg-s': [tcp(80, { cidr: '10.0.0.0/16' })] }), 'app/server', 81, false],
+    ['no outbound rule', () => world({ 'sg-s': [allTraffic({ cidr: '0.0.0.0/0' })] }, []), 'app/server', 80, false],
+    // A layer that cannot be decided is not a deny (not-evaluated): the verdict-only check must not say deny either.
+    ['prefix list entries unknown', () => world({ 'sg-s': [tcp(443, { pl: 'pl-corp' })] }), 'app/server', 443, true],
+    [
+      'a group on the ENI missing from the snapshot',
+      () => {
+        const w = world({ 'sg-s': [] });
+        w.nodeEni('node-s').Groups!.push({ GroupId: 'sg-ghost' });
+        return w;
+      },
+      'app/server',
+      80,
+      true,
+    ],
+    [
+      'SecurityGroups missing from the collection',
+      () => {
+        const w = world({ 'sg-s': [] });
+        w.snap.collection.missing.push({ resource: 'SecurityGroups', reason: 'UnauthorizedOperation' });
+        return w;
+      },
+      'app/server',
+      80,
+      true,
+    ],
+    // A peered VPC's ENI may carry a group of its own VPC (undecided), never one of this VPC (denied).
+    ['a private address outside the VPC, egress to a group of another VPC', () => world({ 'sg-s': [] }, [tcp(443, { group: 'sg-peer' })]), '172.16.0.9', 443, true],
+    ['a private address outside the VPC, egress to a group of this VPC', () => world({ 'sg-s': [] }, [tcp(443, { group: 'sg-s' })]), '172.16.0.9', 443, false],
+    ['the internet against a group-only egress rule', () => world({ 'sg-s': [] }, [tcp(443, { group: 'sg-s' })]), 'internet', 443, false],
+  ])('answers as the layers do: %s', (_name, build, to, port, admitted) => {
+    const { fast, layers } = groupsAdmit(build(), 'app/client', to, port);
+    expect(layers).toBe(admitted);
+    expect(fast).toBe(admitted);
+  });
+});
