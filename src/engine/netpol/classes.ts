@@ -74,7 +74,10 @@ export class NetpolClasses {
   private readonly sets: PolicySet[] = [{ id: 0, memoId: -1, ipBlocks: [], namedPorts: false, bitsByPattern: new Map(), direction: 'egress', policies: [], namespaces: new Uint8Array(0) }];
   private readonly podClasses = new WeakMap<Pod, NetpolEndpointClass>();
   private readonly patternIds = new Map<string, number>();
-  private readonly patternByAddress = new Map<Address, number>();
+  /** By address text (each state parses its own Address objects). */
+  private readonly patternByAddress = new Map<string, number>();
+  /** Base id → the [egress, ingress] isolating set ids of pods of that base. */
+  private readonly setsByBase = new Map<number, [number, number]>();
   private readonly namespaceKeys = new Map<string, string>();
   /** Namespace → index into every set's `namespaces`. */
   private readonly namespaceIds = new Map<string, number>();
@@ -109,12 +112,18 @@ export class NetpolClasses {
     const ports = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.ports ?? []);
     const ns = ep.namespace ?? pod.metadata.namespace;
     const base = this.intern(this.store.baseIds, `${ns}|${JSON.stringify(pod.metadata.labels ?? {})}|${JSON.stringify(ports)}|${this.namespaceKey(ns)}`);
-    const selecting = this.evaluator.policiesSelecting(pod);
+    // Pods of one base (namespace, labels, ports) are selected by the same policies: their sets are decided once.
+    let sets = this.setsByBase.get(base);
+    if (!sets) {
+      const selecting = this.evaluator.policiesSelecting(pod);
+      // A named port resolves on the destination pod: for ingress that is the isolated pod itself.
+      sets = [this.setOf(selecting.egress, 'egress', ''), this.setOf(selecting.ingress, 'ingress', JSON.stringify(ports))];
+      this.setsByBase.set(base, sets);
+    }
     const c: NetpolEndpointClass = {
       base,
-      egressSet: this.setOf(selecting.egress, 'egress', ''),
-      // A named port resolves on the destination pod: for ingress that is the isolated pod itself.
-      ingressSet: this.setOf(selecting.ingress, 'ingress', JSON.stringify(ports)),
+      egressSet: sets[0],
+      ingressSet: sets[1],
       pattern: this.globalPattern(ep.address),
       address: ep.address,
     };
@@ -225,12 +234,12 @@ export class NetpolClasses {
 
   /** The address's pattern over every ipBlock of every policy, as a small id. */
   private globalPattern(a: Address): number {
-    let id = this.patternByAddress.get(a);
+    let id = this.patternByAddress.get(a.text);
     if (id === undefined) {
       const blocks = (this.allIpBlocks ??= this.evaluator.allIpBlocks());
       const bits = blocks.map((b) => (b.cidr && cidrMatches(a, b.cidr, b.except) ? '1' : '0')).join('');
       id = this.intern(this.patternIds, bits);
-      this.patternByAddress.set(a, id);
+      this.patternByAddress.set(a.text, id);
     }
     return id;
   }
