@@ -31,8 +31,20 @@ export interface Flow {
 
 export type LayerEvaluator = (flow: Flow) => LayerResult[];
 
-/** The flow endpoint for a pod: its first IP of the wanted family (else its primary IP). */
+/** Endpoints already built, per pod and wanted family (0: none): one object per pod, so per-endpoint caches hold. */
+const endpoints = new WeakMap<Pod, (Endpoint | null)[]>();
+
+/** The flow endpoint for a pod: its first IP of the wanted family (else its primary IP). Pods are never modified after load. */
 export function podEndpoint(pod: Pod, family?: 4 | 6): Endpoint | undefined {
+  let byFamily = endpoints.get(pod);
+  if (!byFamily) endpoints.set(pod, (byFamily = []));
+  const slot = family ?? 0;
+  let ep = byFamily[slot];
+  if (ep === undefined) byFamily[slot] = ep = buildPodEndpoint(pod, family) ?? null;
+  return ep ?? undefined;
+}
+
+function buildPodEndpoint(pod: Pod, family?: 4 | 6): Endpoint | undefined {
   const ips = podIps(pod).map((ip) => parseAddress(ip)).filter((a): a is Address => !!a);
   const hostNetwork = pod.spec?.hostNetwork === true;
   if (hostNetwork && ips.length === 0 && pod.status?.hostIP) {
