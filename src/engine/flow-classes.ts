@@ -165,6 +165,8 @@ export interface ClassedEndpoint {
   aws: number;
   /** Class as the subnet layers (NACLs, routes) see it. */
   awsNet: number;
+  /** The node the pod runs on, as a small id (0: none); compared for every pair, so not as text. */
+  node: number;
 }
 
 /**
@@ -216,6 +218,7 @@ export class FlowClasses {
       np: this.engine.netpol.classify(ep),
       aws: this.awsClasses.intern(`${this.engine.aws.familyKey(ep, 'groups')}|${vector}`),
       awsNet: this.netClasses.intern(`${this.engine.aws.familyKey(ep, 'subnets')}|${vector}`),
+      node: ep.nodeName ? intern(NODE_IDS, ep.nodeName) + 1 : 0,
     };
     if (pod) this.podClass.set(pod, c);
     else this.ipClass.set(ep.address.text, c);
@@ -237,7 +240,7 @@ export class FlowClasses {
     this.pSrc = s;
     this.pDst = d;
     this.pBuilt = undefined;
-    if (s.nodeName && s.nodeName === d.nodeName) {
+    if (FlowClasses.sameNode(src, dst)) {
       const key = `${s.label}>${d.label}:${portId}`;
       let v = this.sameNodeMemo.get(key);
       if (v === undefined) {
@@ -253,7 +256,7 @@ export class FlowClasses {
 
   /** Are the two endpoints pods of one node? (Their flows are decided as a whole, see allowedClassed.) */
   static sameNode(src: ClassedEndpoint, dst: ClassedEndpoint): boolean {
-    return !!src.ep.nodeName && src.ep.nodeName === dst.ep.nodeName;
+    return src.node !== 0 && src.node === dst.node;
   }
 
   /**
@@ -309,6 +312,9 @@ export class FlowClasses {
  * them); at most one per port and protocol.
  */
 const PORT_IDS = new Map<string, number>();
+
+/** Node ids, the same in every engine. */
+const NODE_IDS = new Map<string, number>();
 
 function intern(ids: Map<string, number>, key: string): number {
   let id = ids.get(key);

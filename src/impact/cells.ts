@@ -102,15 +102,16 @@ export function forEachCell(
       }
       // Only sources whose egress may reach the target on some side, less those the target's ingress policies
       // close on both sides (a namespace at a time): every other held cell is denied on both sides.
-      const closed = new Map<string, boolean>();
+      // Per namespace of g.namespaces: 0 not yet known, 1 closed on both sides, 2 not.
+      const closed = new Uint8Array(g.namespaces.length);
       let visited = 0;
       const consider = (i: number) => {
         if (i === self || (held && !held.has(i))) return;
-        const ns = g.namespaceOf.get(keys[i]!);
-        if (ns !== undefined) {
-          let c = closed.get(ns);
-          if (c === undefined) closed.set(ns, (c = evB.closedFrom(dst, ns) && evA.closedFrom(dst, ns)));
-          if (c) return;
+        const n = g.namespaceIndex[i]!;
+        if (n >= 0) {
+          let c = closed[n]!;
+          if (c === 0) closed[n] = c = evB.closedFrom(dst, g.namespaces[n]!) && evA.closedFrom(dst, g.namespaces[n]!) ? 1 : 2;
+          if (c === 1) return;
         }
         visitSource(i);
         visited++;
@@ -141,8 +142,10 @@ export function forEachCell(
 
 interface SourceGroups {
   byNamespace: Map<string, string[]>;
-  /** Each grouped source's namespace (the inverse of byNamespace). */
-  namespaceOf: Map<string, string>;
+  /** The namespaces of byNamespace, numbered. */
+  namespaces: string[];
+  /** Per source (by its place in the sources), the number of its namespace in `namespaces`; -1 when in `rest`. */
+  namespaceIndex: Int32Array;
   rest: string[];
 }
 
@@ -235,8 +238,9 @@ class NamespaceGroups {
     const id = `${famB}|${famA}`;
     let g = this.cache.get(id);
     if (g) return g;
-    g = { byNamespace: new Map(), namespaceOf: new Map(), rest: [] };
-    for (const src of this.sources) {
+    g = { byNamespace: new Map(), namespaces: [], namespaceIndex: new Int32Array(this.sources.length).fill(-1), rest: [] };
+    const numbers = new Map<string, number>();
+    this.sources.forEach((src, i) => {
       const k = src.key;
       const b = this.evB.sourceNamespace(src, famB);
       const a = this.evA.sourceNamespace(src, famA);
@@ -246,9 +250,11 @@ class NamespaceGroups {
         const list = g.byNamespace.get(ns) ?? [];
         list.push(k);
         g.byNamespace.set(ns, list);
-        g.namespaceOf.set(k, ns);
+        let n = numbers.get(ns);
+        if (n === undefined) numbers.set(ns, (n = g.namespaces.push(ns) - 1));
+        g.namespaceIndex[i] = n;
       }
-    }
+    });
     this.cache.set(id, g);
     return g;
   }

@@ -7,6 +7,20 @@ import type { ClassedTarget, ProbeEvaluator, ProbeSource, ProbeTarget } from './
  */
 type Twins = Uint8Array | null;
 
+/** A source's endpoints before and after, per address family (index 0: IPv4, 1: IPv6), and their twins. */
+interface SourceSides {
+  before: readonly [readonly ClassedEndpoint[], readonly ClassedEndpoint[]];
+  after: readonly [readonly ClassedEndpoint[], readonly ClassedEndpoint[]];
+  twins: [Twins, Twins];
+}
+
+/** A target's destinations before and after, and their twins. */
+interface TargetSides {
+  before: readonly ClassedTarget[];
+  after: readonly ClassedTarget[];
+  twins: Twins;
+}
+
 const SAME_POLICY_INPUTS = 1;
 const SAME_AWS_CLASSES = 2;
 const AWS_PARTS = ['groups', 'subnets'] as const;
@@ -28,8 +42,8 @@ function allSame(twins: Uint8Array, bits: number): boolean {
  * agree with the pod flows they stand for, so comparing pod flows decides what comparing verdicts would.
  */
 export class FlipCheck {
-  private readonly sources = new WeakMap<ProbeSource, [Twins, Twins]>();
-  private readonly targets = new WeakMap<ProbeTarget, Twins>();
+  private readonly sources = new WeakMap<ProbeSource, SourceSides>();
+  private readonly targets = new WeakMap<ProbeTarget, TargetSides>();
 
   constructor(
     private readonly before: ProbeEvaluator,
@@ -38,25 +52,20 @@ export class FlipCheck {
 
   /** May the cell from `src` to `dst` have different verdicts before and after? (false: certainly not.) */
   mayMove(src: ProbeSource, dst: ProbeTarget): boolean {
-    const tb = this.before.classedTargets(dst);
-    const ta = this.after.classedTargets(dst);
-    const targetTwins = this.targetTwins(dst, tb, ta);
+    const { before: tb, after: ta, twins: targetTwins } = this.targetSides(dst);
     if (!targetTwins) return true;
-    const sourceTwins = this.sourceTwins(src);
+    const sides = this.sourceSides(src);
+    const sourceTwins = sides.twins;
     // A pod flow's verdict is NetworkPolicy ∧ security groups ∧ subnet layers. A part shared between the engines
     // answers alike on both sides; the flow keeps its verdict when each other part does too. Only a flow where some
     // part differs needs its whole verdicts compared — unless NetworkPolicy denies every flow of the cell both times.
     let policyDenied: boolean | undefined;
-    let lists4: [readonly ClassedEndpoint[], readonly ClassedEndpoint[]] | undefined;
-    let lists6: [readonly ClassedEndpoint[], readonly ClassedEndpoint[]] | undefined;
     for (let i = 0; i < ta.length; i++) {
-      const family = ta[i]!.c.ep.address.family;
-      const twins = sourceTwins[family === 4 ? 0 : 1];
+      const f = ta[i]!.c.ep.address.family === 4 ? 0 : 1;
+      const twins = sourceTwins[f];
       if (!twins) return true;
-      const [sb, sa] =
-        family === 4
-          ? (lists4 ??= [this.before.classedSources(src, 4), this.after.classedSources(src, 4)])
-          : (lists6 ??= [this.before.classedSources(src, 6), this.after.classedSources(src, 6)]);
+      const sb = sides.before[f]!;
+      const sa = sides.after[f]!;
       const bt = tb[i]!;
       const at = ta[i]!;
       for (let j = 0; j < sa.length; j++) {
@@ -94,19 +103,25 @@ export class FlipCheck {
     return true;
   }
 
-  private sourceTwins(src: ProbeSource): [Twins, Twins] {
+  /** The source's endpoints on both sides, per address family (4, 6), and how they pair up (one look-up per cell). */
+  private sourceSides(src: ProbeSource): SourceSides {
     let t = this.sources.get(src);
     if (!t) {
-      t = [4, 6].map((f) => this.twins(this.before.classedSources(src, f as 4 | 6), this.after.classedSources(src, f as 4 | 6), (e) => e)) as [Twins, Twins];
+      const before = [this.before.classedSources(src, 4), this.before.classedSources(src, 6)] as const;
+      const after = [this.after.classedSources(src, 4), this.after.classedSources(src, 6)] as const;
+      t = { before, after, twins: [this.twins(before[0], after[0], (e) => e), this.twins(before[1], after[1], (e) => e)] };
       this.sources.set(src, t);
     }
     return t;
   }
 
-  private targetTwins(dst: ProbeTarget, tb: readonly ClassedTarget[], ta: readonly ClassedTarget[]): Twins {
+  private targetSides(dst: ProbeTarget): TargetSides {
     let t = this.targets.get(dst);
-    if (t === undefined) {
-      t = this.twins(tb, ta, (x) => x.c, (x, y) => x.portId === y.portId && x.flow.port === y.flow.port && x.flow.protocol === y.flow.protocol);
+    if (!t) {
+      const before = this.before.classedTargets(dst);
+      const after = this.after.classedTargets(dst);
+      const same = (x: ClassedTarget, y: ClassedTarget) => x.portId === y.portId && x.flow.port === y.flow.port && x.flow.protocol === y.flow.protocol;
+      t = { before, after, twins: this.twins(before, after, (x) => x.c, same) };
       this.targets.set(dst, t);
     }
     return t;

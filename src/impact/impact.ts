@@ -121,8 +121,10 @@ export function computeImpact(before: Snapshot, after: Snapshot, changes: Change
   const flowsOf = new Map<Change, MovedFlow[]>();
   const opened: MovedFlow[] = [];
   const closed: MovedFlow[] = [];
+  const scoped = [...scopes];
   for (const m of moved) {
-    const candidates = [...scopes.entries()].filter(([, s]) => inScope(s, m.probe, ports(m.probe.dst))).map(([c]) => c);
+    const candidates: Change[] = [];
+    for (const [c, s] of scoped) if (inScope(s, m.probe, ports(m.probe.dst))) candidates.push(c);
     const responsible = attribute(m.probe, candidates, scopes, evB, evA);
     const flow: MovedFlow = {
       from: m.probe.from,

@@ -31,36 +31,34 @@ export interface Flow {
 
 export type LayerEvaluator = (flow: Flow) => LayerResult[];
 
-/** Endpoints already built, per pod and wanted family (0: none): one object per pod, so per-endpoint caches hold. */
-const endpoints = new WeakMap<Pod, (Endpoint | null)[]>();
+/** A pod's addresses, and the endpoint built for each (one object per pod and IP, so per-endpoint caches hold). */
+const endpoints = new WeakMap<Pod, { ips: Address[]; built: Endpoint[] }>();
 
 /** The flow endpoint for a pod: its first IP of the wanted family (else its primary IP). Pods are never modified after load. */
 export function podEndpoint(pod: Pod, family?: 4 | 6): Endpoint | undefined {
-  let byFamily = endpoints.get(pod);
-  if (!byFamily) endpoints.set(pod, (byFamily = []));
-  const slot = family ?? 0;
-  let ep = byFamily[slot];
-  if (ep === undefined) byFamily[slot] = ep = buildPodEndpoint(pod, family) ?? null;
-  return ep ?? undefined;
-}
-
-function buildPodEndpoint(pod: Pod, family?: 4 | 6): Endpoint | undefined {
-  const ips = podIps(pod).map((ip) => parseAddress(ip)).filter((a): a is Address => !!a);
-  const hostNetwork = pod.spec?.hostNetwork === true;
-  if (hostNetwork && ips.length === 0 && pod.status?.hostIP) {
-    const a = parseAddress(pod.status.hostIP);
-    if (a) ips.push(a);
-  }
-  const address = (family ? ips.find((a) => a.family === family) : undefined) ?? ips[0];
+  let known = endpoints.get(pod);
+  if (!known) endpoints.set(pod, (known = { ips: podAddresses(pod), built: [] }));
+  const i = family ? Math.max(0, known.ips.findIndex((a) => a.family === family)) : 0;
+  const address = known.ips[i];
   if (!address) return undefined;
-  return {
+  return (known.built[i] ??= {
     label: objectKey(pod),
     address,
     pod,
     namespace: pod.metadata.namespace ?? 'default',
     nodeName: pod.spec?.nodeName,
-    hostNetwork,
-  };
+    hostNetwork: pod.spec?.hostNetwork === true,
+  });
+}
+
+/** The pod's IPs; for a hostNetwork pod that reports none, its node's. */
+function podAddresses(pod: Pod): Address[] {
+  const ips = podIps(pod).map((ip) => parseAddress(ip)).filter((a): a is Address => !!a);
+  if (pod.spec?.hostNetwork === true && ips.length === 0 && pod.status?.hostIP) {
+    const a = parseAddress(pod.status.hostIP);
+    if (a) ips.push(a);
+  }
+  return ips;
 }
 
 export function addressEndpoint(address: Address): Endpoint {
