@@ -211,12 +211,12 @@ export class NetpolClasses {
   ): boolean {
     const set = this.sets[setId]!;
     const bits = set.ipBlocks.length === 0 ? 0 : this.bitsOf(set, peer);
-    if (peer.base >= BITS || bits >= BITS) return this.evaluator.admits(flow(), direction);
+    if (peer.base >= BITS || bits >= BITS) return this.evaluator.admitsBy(set.policies, flow(), direction);
     const key = peer.base * BITS + bits;
     const bySet = (memoOf[set.memoId] ??= []);
     const memo = (bySet[portId] ??= new VerdictTable());
     let v = memo.get(key);
-    if (v === undefined) memo.set(key, (v = this.evaluator.admits(flow(), direction)));
+    if (v === undefined) memo.set(key, (v = this.evaluator.admitsBy(set.policies, flow(), direction)));
     return v;
   }
 

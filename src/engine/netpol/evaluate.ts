@@ -103,11 +103,19 @@ export class NetpolEvaluator {
    */
   admits(flow: Flow, direction: Direction): boolean {
     const subject = direction === 'egress' ? flow.src : flow.dst;
-    const peer = direction === 'egress' ? flow.dst : flow.src;
     if (!subject.pod || subject.hostNetwork || subject.pod.spec?.hostNetwork) return true;
     const policies = this.policiesSelecting(subject.pod)[direction];
     if (policies.length === 0) return true;
-    const subjectNs = namespaceOf(subject);
+    return this.admitsBy(policies, flow, direction);
+  }
+
+  /**
+   * `admits` for a subject pod known to be isolated in `direction` by exactly `policies` (non-empty: the policies
+   * selecting it). The classes' memo knows them already, which spares reading the pod again.
+   */
+  admitsBy(policies: CompiledPolicy[], flow: Flow, direction: Direction): boolean {
+    const peer = direction === 'egress' ? flow.dst : flow.src;
+    const subjectNs = namespaceOf(direction === 'egress' ? flow.src : flow.dst);
     for (const policy of policies) if (this.rulesAdmit(policy.rules[direction], peer, subjectNs, flow) !== false) return true;
     return false;
   }
