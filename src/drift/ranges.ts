@@ -33,6 +33,18 @@ export function cidrRange(text: string | undefined | null): AddressRange | undef
  * and lower-case (RFC 5952). `10.0.0.7/16` and `10.0.0.0/16` are the same block to every rule.
  */
 export function canonicalCidr(text: string): string {
+  let out = canonical.get(text);
+  if (out === undefined) {
+    // Rules repeat a few blocks (subnets, the VPC) tens of thousands of times.
+    if (canonical.size > 100_000) canonical.clear();
+    canonical.set(text, (out = canonicalCidrOf(text)));
+  }
+  return out;
+}
+
+const canonical = new Map<string, string>();
+
+function canonicalCidrOf(text: string): string {
   const r = cidrRange(text);
   if (!r) return text.trim();
   const prefix = text.trim().split('/')[1]!.trim().replace(/^0+(?=\d)/, '');

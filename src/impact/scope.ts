@@ -120,10 +120,15 @@ class StateIndex {
   podsPlacedIn(ids: Set<string>): Pod[] {
     if (!this.podsByToken) {
       this.podsByToken = new Map();
+      // Pods of one network interface share a key: split each key once.
+      const tokensOf = new Map<string, Set<string>>();
       for (const pod of this.engine.k8s.pods) {
         const ep = podEndpoint(pod);
         if (!ep) continue;
-        for (const t of tokens(this.engine.aws.placementKey(ep))) {
+        const key = this.engine.aws.placementKey(ep);
+        let keyTokens = tokensOf.get(key);
+        if (!keyTokens) tokensOf.set(key, (keyTokens = tokens(key)));
+        for (const t of keyTokens) {
           const list = this.podsByToken.get(t);
           if (list) list.push(pod);
           else this.podsByToken.set(t, [pod]);
