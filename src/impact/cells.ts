@@ -46,7 +46,7 @@ export function forEachCell(
     targets.set(k, [...seen.values()]);
   }
   const sources = new Map(keys.map((k) => [k, { src: { kind: 'service', key: k } as ProbeSource, from: serviceRef(k) }]));
-  const keep = (src: ProbeSource, dst: ProbeTarget) => all || scopes.some((s) => inScope(s, { src, dst }, ports(dst)));
+  const keep = (src: ProbeSource, dst: ProbeTarget) => all || scopes.some((s) => inScope(s, { src, dst }, () => ports(dst)));
 
   // Service → Service.
   const internal = scopes.filter((s) => s.internal || s.all);
@@ -55,7 +55,13 @@ export function forEachCell(
   const groups = new NamespaceGroups(evB, evA, serviceSources);
   const shortcut = evB.shortcuts && evA.shortcuts;
   // Sources whose egress policies may reach a target, per side (the rest are denied there without evaluation).
-  const reach = shortcut && (internal.length > 0 || all) ? [new EgressReach(evB, serviceSources), new EgressReach(evA, serviceSources)] : undefined;
+  // Built on the first row that needs it: it classifies every source on both sides.
+  let reach: [EgressReach, EgressReach] | undefined;
+  const reachable = (dst: ProbeTarget): number[] | undefined => {
+    if (!shortcut || (internal.length === 0 && !all)) return undefined;
+    reach ??= [new EgressReach(evB, serviceSources), new EgressReach(evA, serviceSources)];
+    return unionOf(reach[0].candidates(dst), reach[1].candidates(dst));
+  };
   const indexOf = new Map(keys.map((k, i) => [k, i]));
   const blocks = new PeerBlocks(evB, evA, serviceSources);
   /**
@@ -66,7 +72,7 @@ export function forEachCell(
     const masks = into.map((x) => blocks.sourceMask(x.peerCidrs!));
     const extra = new Set<number>();
     for (const s of srcKeys) {
-      if (internal.some((x) => holdsFrom(x, s, ports(dst)) && (!x.peerCidrs || blocks.targetIn(dst, x.peerCidrs)))) extra.add(indexOf.get(s)!);
+      if (internal.some((x) => holdsFrom(x, s, () => ports(dst)) && (!x.peerCidrs || blocks.targetIn(dst, x.peerCidrs)))) extra.add(indexOf.get(s)!);
     }
     const inMasks = (i: number) => masks.some((m) => m[i] === 1);
     let count = blocks.unionCount(masks);
@@ -83,7 +89,7 @@ export function forEachCell(
       const visitSource = (i: number) => visit.cell(serviceSources[i]!, sources.get(keys[i]!)!.from, dst, to);
       // The sources whose cells some scope holds: every one when a scope holds the target for any far end;
       // else those in the peer blocks of the scopes holding the target, and those held as sources.
-      const into = all ? [] : internal.filter((s) => s.all || holdsInto(s, t, ports(dst)));
+      const into = all ? [] : internal.filter((s) => s.all || holdsInto(s, t, () => ports(dst)));
       const held = all || into.some((s) => s.all || !s.peerCidrs) ? undefined : heldSources(into, dst, self);
       if (held && held.count === 0) continue;
       if (!shortcut) {
@@ -91,8 +97,8 @@ export function forEachCell(
         continue;
       }
       const g = groups.of(evB.targetFamily(dst), evA.targetFamily(dst));
-      const reachable = reach && unionOf(reach[0]!.candidates(dst), reach[1]!.candidates(dst));
-      if (!held && !reachable) {
+      const candidates = reachable(dst);
+      if (!held && !candidates) {
         for (const [ns, members] of g.byNamespace) {
           if (evB.closedFrom(dst, ns) && evA.closedFrom(dst, ns)) visit.decided(members.includes(t) ? members.length - 1 : members.length);
           else for (const s of members) if (s !== t) visitSource(indexOf.get(s)!);
@@ -116,7 +122,7 @@ export function forEachCell(
         visitSource(i);
         visited++;
       };
-      if (reachable) reachable.forEach(consider);
+      if (candidates) candidates.forEach(consider);
       else keys.forEach((_, i) => consider(i));
       visit.decided((held ? held.count : keys.length - 1) - visited);
     }

@@ -124,7 +124,7 @@ export function computeImpact(before: Snapshot, after: Snapshot, changes: Change
   const scoped = [...scopes];
   for (const m of moved) {
     const candidates: Change[] = [];
-    for (const [c, s] of scoped) if (inScope(s, m.probe, ports(m.probe.dst))) candidates.push(c);
+    for (const [c, s] of scoped) if (inScope(s, m.probe, () => ports(m.probe.dst))) candidates.push(c);
     const responsible = attribute(m.probe, candidates, scopes, evB, evA);
     const flow: MovedFlow = {
       from: m.probe.from,

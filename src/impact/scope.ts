@@ -54,13 +54,16 @@ const SG_LAYERS = new Set<LayerName>(['security-group-egress', 'security-group-i
 const NACL_LAYERS = new Set<LayerName>(['nacl-outbound', 'nacl-inbound', 'nacl-return']);
 const ROUTE_LAYERS = new Set<LayerName>(['route']);
 
-function passes(filter: PortFilter, ports: { port: number; protocol: Protocol }[]): boolean {
+/** The ports a cell's flows connect to, computed only when a port filter must be matched (resolving them is not free). */
+export type CellPorts = () => { port: number; protocol: Protocol }[];
+
+function passes(filter: PortFilter, ports: CellPorts): boolean {
   if (filter === undefined) return true;
-  return ports.some((x) => filter.some((r) => (r.protocol === '*' || r.protocol === x.protocol) && x.port >= r.from && x.port <= r.to));
+  return ports().some((x) => filter.some((r) => (r.protocol === '*' || r.protocol === x.protocol) && x.port >= r.from && x.port <= r.to));
 }
 
 /** Does the change's scope hold this cell? `ports`: the ports the cell's flows connect to. */
-export function inScope(s: Scope, p: Pick<Probe, 'src' | 'dst'>, ports: { port: number; protocol: Protocol }[]): boolean {
+export function inScope(s: Scope, p: Pick<Probe, 'src' | 'dst'>, ports: CellPorts): boolean {
   if (s.all) return true;
   const outside = p.src.kind === 'internet' || p.dst.kind === 'internet';
   if (outside ? !s.internet : !s.internal) return false;
@@ -71,12 +74,12 @@ export function inScope(s: Scope, p: Pick<Probe, 'src' | 'dst'>, ports: { port: 
 }
 
 /** Does the scope hold flows out of this Service's pods on these ports (peers aside)? */
-export function holdsFrom(s: Scope, service: string, ports: { port: number; protocol: Protocol }[]): boolean {
+export function holdsFrom(s: Scope, service: string, ports: CellPorts): boolean {
   return s.src.has(service) && passes(s.src.get(service), ports);
 }
 
 /** Does the scope hold flows into this Service's pods (or its nodePort) on these ports (peers aside)? */
-export function holdsInto(s: Scope, service: string, ports: { port: number; protocol: Protocol }[]): boolean {
+export function holdsInto(s: Scope, service: string, ports: CellPorts): boolean {
   return s.dst.has(service) && passes(s.dst.get(service), ports);
 }
 
