@@ -25,8 +25,8 @@ interface PolicySet {
   policies: CompiledPolicy[];
   /** By namespace id: whether any rule may admit a pod of it (see NetpolEvaluator.mayAdmitNamespace), 0 until asked. */
   namespaces: Uint8Array;
-  /** Global ipBlock pattern id → id of the pattern of this set's own ipBlocks. */
-  bitsByPattern: Map<number, number>;
+  /** Global ipBlock pattern id → 1 + id of the pattern of this set's own ipBlocks (0: not yet known). */
+  bitsByPattern: Int32Array;
   /** ipBlock peers of the set's rules in its direction: only these tell addresses apart. */
   ipBlocks: Extract<CompiledPeer, { kind: 'ipBlock' }>[];
   namedPorts: boolean;
@@ -71,7 +71,7 @@ class VerdictStore {
 export class NetpolClasses {
   private store = new VerdictStore();
   private readonly setIds = new Map<string, PolicySet>();
-  private readonly sets: PolicySet[] = [{ id: 0, memoId: -1, ipBlocks: [], namedPorts: false, bitsByPattern: new Map(), direction: 'egress', policies: [], namespaces: new Uint8Array(0) }];
+  private readonly sets: PolicySet[] = [{ id: 0, memoId: -1, ipBlocks: [], namedPorts: false, bitsByPattern: new Int32Array(0), direction: 'egress', policies: [], namespaces: new Uint8Array(0) }];
   private readonly podClasses = new WeakMap<Pod, NetpolEndpointClass>();
   private readonly patternIds = new Map<string, number>();
   /** By address text (each state parses its own Address objects). */
@@ -222,13 +222,17 @@ export class NetpolClasses {
 
   /** Which of the set's own ipBlocks hold the peer's address, as a small id (via its global pattern). */
   private bitsOf(set: PolicySet, peer: NetpolEndpointClass): number {
-    let id = set.bitsByPattern.get(peer.pattern);
-    if (id === undefined) {
-      const a = peer.address;
-      const bits = set.ipBlocks.map((b) => (b.cidr && cidrMatches(a, b.cidr, b.except) ? '1' : '0')).join('');
-      id = this.intern(this.store.bitIds, bits);
-      set.bitsByPattern.set(peer.pattern, id);
+    const known = peer.pattern < set.bitsByPattern.length ? set.bitsByPattern[peer.pattern]! : 0;
+    if (known !== 0) return known - 1;
+    const a = peer.address;
+    const bits = set.ipBlocks.map((b) => (b.cidr && cidrMatches(a, b.cidr, b.except) ? '1' : '0')).join('');
+    const id = this.intern(this.store.bitIds, bits);
+    if (peer.pattern >= set.bitsByPattern.length) {
+      const grown = new Int32Array(Math.max(peer.pattern + 1, 2 * set.bitsByPattern.length, 8));
+      grown.set(set.bitsByPattern);
+      set.bitsByPattern = grown;
     }
+    set.bitsByPattern[peer.pattern] = id + 1;
     return id;
   }
 
@@ -258,7 +262,7 @@ export class NetpolClasses {
         direction,
         policies,
         namespaces: new Uint8Array(0),
-        bitsByPattern: new Map(),
+        bitsByPattern: new Int32Array(0),
         ipBlocks: rules.flatMap((r) => (r.peers ?? []).filter((p): p is PolicySet['ipBlocks'][number] => p.kind === 'ipBlock')),
         namedPorts,
       };
