@@ -79,6 +79,8 @@ export class NetpolClasses {
   /** Base id → the [egress, ingress] isolating set ids of pods of that base. */
   private readonly setsByBase = new Map<number, [number, number]>();
   private readonly namespaceKeys = new Map<string, string>();
+  private lastNamespace: string | undefined;
+  private lastNamespaceId = 0;
   /** Namespace → index into every set's `namespaces`. */
   private readonly namespaceIds = new Map<string, number>();
   private allIpBlocks: PolicySet['ipBlocks'] | undefined;
@@ -153,8 +155,11 @@ export class NetpolClasses {
     const setId = direction === 'egress' ? c.egressSet : c.ingressSet;
     if (setId === 0) return false;
     const set = this.sets[setId]!;
-    let id = this.namespaceIds.get(ns);
+    // Callers ask about one namespace many times in a row (every pod of a Service, every cell of a row).
+    let id = ns === this.lastNamespace ? this.lastNamespaceId : this.namespaceIds.get(ns);
     if (id === undefined) this.namespaceIds.set(ns, (id = this.namespaceIds.size));
+    this.lastNamespace = ns;
+    this.lastNamespaceId = id;
     if (set.namespaces.length <= id) {
       const grown = new Uint8Array(Math.max(id + 1, 2 * set.namespaces.length, 8));
       grown.set(set.namespaces);
