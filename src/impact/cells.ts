@@ -57,10 +57,18 @@ export function forEachCell(
   // Sources whose egress policies may reach a target, per side (the rest are denied there without evaluation).
   // Built on the first row that needs it: it classifies every source on both sides.
   let reach: [EgressReach, EgressReach] | undefined;
+  const stamp = new Uint32Array(serviceSources.length);
+  let round = 0;
+  /** Both sides' candidate sources, each once; undefined when either side cannot narrow them. */
   const reachable = (dst: ProbeTarget): number[] | undefined => {
     if (!shortcut || (internal.length === 0 && !all)) return undefined;
     reach ??= [new EgressReach(evB, serviceSources), new EgressReach(evA, serviceSources)];
-    return unionOf(reach[0].candidates(dst), reach[1].candidates(dst));
+    if (++round === 0xffffffff) {
+      stamp.fill(0);
+      round = 1;
+    }
+    const out: number[] = [];
+    return reach[0].addCandidates(dst, out, stamp, round) && reach[1].addCandidates(dst, out, stamp, round) ? out : undefined;
   };
   const indexOf = new Map(keys.map((k, i) => [k, i]));
   const blocks = new PeerBlocks(evB, evA, serviceSources);
@@ -68,16 +76,25 @@ export function forEachCell(
    * The sources whose cells with `dst` the scopes hold when every scope holding the target names peer blocks:
    * those with an address in one of the blocks, and those a scope holds as sources (for a target in its blocks).
    */
+  const srcIndex = srcKeys.map((s) => indexOf.get(s)!);
+  const extraMark = new Float64Array(keys.length);
+  let extraRow = 0;
   const heldSources = (into: Scope[], dst: ProbeTarget, self: number): { has: (i: number) => boolean; count: number } => {
     const masks = into.map((x) => blocks.sourceMask(x.peerCidrs!));
-    const extra = new Set<number>();
-    for (const s of srcKeys) {
-      if (internal.some((x) => holdsFrom(x, s, () => ports(dst)) && (!x.peerCidrs || blocks.targetIn(dst, x.peerCidrs)))) extra.add(indexOf.get(s)!);
-    }
+    // The sources held as sources for this target, marked with this row's number.
+    const row = ++extraRow;
+    const extra: number[] = [];
+    srcKeys.forEach((s, k) => {
+      if (internal.some((x) => holdsFrom(x, s, () => ports(dst)) && (!x.peerCidrs || blocks.targetIn(dst, x.peerCidrs)))) {
+        const i = srcIndex[k]!;
+        extraMark[i] = row;
+        extra.push(i);
+      }
+    });
     const inMasks = (i: number) => masks.some((m) => m[i] === 1);
     let count = blocks.unionCount(masks);
     for (const i of extra) if (!inMasks(i)) count++;
-    const has = (i: number) => inMasks(i) || extra.has(i);
+    const has = (i: number) => inMasks(i) || extraMark[i] === row;
     if (has(self)) count--;
     return { has: (i) => i !== self && has(i), count };
   };
@@ -212,17 +229,6 @@ class PeerBlocks {
     }
     return v;
   }
-}
-
-/** Both sides' candidate sources, each once; undefined when either side cannot narrow them. */
-function unionOf(b: number[] | undefined, a: number[] | undefined): number[] | undefined {
-  if (!b || !a) return undefined;
-  if (a.length === 0) return b;
-  if (b.length === 0) return a;
-  const seen = new Set(b);
-  const out = [...b];
-  for (const i of a) if (!seen.has(i)) out.push(i);
-  return out;
 }
 
 /**

@@ -42,14 +42,11 @@ export class EgressReach {
   private readonly byNamespace = new Map<string, number[]>();
   private readonly blocks = new Map<string, { block: IpBlock; sources: number[] }>();
   private readonly facts = new WeakMap<ProbeTarget, TargetFacts>();
-  private readonly stamp: Uint32Array;
-  private round = 0;
 
   constructor(
     private readonly ev: ProbeEvaluator,
     sources: ProbeSource[],
   ) {
-    this.stamp = new Uint32Array(sources.length);
     sources.forEach((src, i) => {
       const r: SourceReach = { anywhere: false, allNamespaces: false, namespaces: new Set(), blocks: new Set() };
       for (const { np } of [...ev.classedSources(src, 4), ...ev.classedSources(src, 6)]) {
@@ -77,20 +74,19 @@ export class EgressReach {
   }
 
   /**
-   * The sources that may reach `dst` on this side, each once, in no particular order; undefined when that
-   * cannot be narrowed (a target pod in a namespace the index does not know).
+   * Appends to `out` the sources that may reach `dst` on this side and are not yet stamped `round` (stamping them),
+   * in no particular order; false when that cannot be narrowed (a target pod in a namespace the index does not
+   * know). One stamp array serves both sides, so their union is built without a set.
    */
-  candidates(dst: ProbeTarget): number[] | undefined {
+  addCandidates(dst: ProbeTarget, out: number[], stamp: Uint32Array, round: number): boolean {
     const t = this.targetFacts(dst);
-    if (t.none) return [];
-    if (t.unindexed) return undefined;
-    const out: number[] = [];
-    const round = this.nextRound();
+    if (t.none) return true;
+    if (t.unindexed) return false;
     const add = (list: number[] | undefined) => {
       if (!list) return;
       for (const i of list) {
-        if (this.stamp[i] !== round) {
-          this.stamp[i] = round;
+        if (stamp[i] !== round) {
+          stamp[i] = round;
           out.push(i);
         }
       }
@@ -99,7 +95,7 @@ export class EgressReach {
     if (t.podNamespaces.length > 0) add(this.allNamespaces);
     for (const ns of t.podNamespaces) add(this.byNamespace.get(ns));
     for (const key of t.blocks) add(this.blocks.get(key)!.sources);
-    return out;
+    return true;
   }
 
   private targetFacts(dst: ProbeTarget): TargetFacts {
@@ -120,14 +116,6 @@ export class EgressReach {
     let l = map.get(key);
     if (!l) map.set(key, (l = []));
     return l;
-  }
-
-  private nextRound(): number {
-    if (++this.round === 0xffffffff) {
-      this.stamp.fill(0);
-      this.round = 1;
-    }
-    return this.round;
   }
 }
 

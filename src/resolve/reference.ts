@@ -68,11 +68,35 @@ export function servicePods(idx: K8sIndex, svc: Service, slices?: Map<string, Sl
     let byService = selectedPods.get(idx);
     if (!byService) selectedPods.set(idx, (byService = new WeakMap()));
     let pods = byService.get(svc);
-    if (!pods) byService.set(svc, (pods = (idx.podsByNamespace.get(ns) ?? []).filter((p) => matchesMap(svc.spec.selector, p.metadata.labels))));
+    if (!pods) byService.set(svc, (pods = podsWithLabel(idx, ns, svc.spec!.selector!).filter((p) => matchesMap(svc.spec.selector, p.metadata.labels))));
     return pods;
   }
   const pods = (slices?.get(objectKey(svc)) ?? []).map((e) => idx.podAt(e.address)).filter((p): p is Pod => !!p);
   return [...new Set(pods)];
+}
+
+/** Per index: pods by namespace and one label (`ns\0key=value`), so a selector is matched against its candidates only. */
+const podsByLabel = new WeakMap<K8sIndex, Map<string, Pod[]>>();
+
+/** The namespace's pods carrying the selector's first label (each must still match the whole selector). */
+function podsWithLabel(idx: K8sIndex, ns: string, selector: Record<string, string>): Pod[] {
+  let byLabel = podsByLabel.get(idx);
+  if (!byLabel) {
+    byLabel = new Map();
+    for (const [podNs, pods] of idx.podsByNamespace) {
+      for (const pod of pods) {
+        for (const [k, v] of Object.entries(pod.metadata.labels ?? {})) {
+          const key = `${podNs}\u0000${k}=${v}`;
+          const list = byLabel.get(key);
+          if (list) list.push(pod);
+          else byLabel.set(key, [pod]);
+        }
+      }
+    }
+    podsByLabel.set(idx, byLabel);
+  }
+  const [k, v] = Object.entries(selector)[0]!;
+  return byLabel.get(`${ns}\u0000${k}=${v}`) ?? [];
 }
 
 export function podLabel(pod: Pod): string {

@@ -25,8 +25,11 @@ interface PolicySet {
   policies: CompiledPolicy[];
   /** By namespace id: whether any rule may admit a pod of it (see NetpolEvaluator.mayAdmitNamespace), 0 until asked. */
   namespaces: Uint8Array;
-  /** Global ipBlock pattern id → 1 + id of the pattern of this set's own ipBlocks (0: not yet known). */
-  bitsByPattern: Int32Array;
+  /**
+   * Global ipBlock pattern id → 1 + id of the pattern of this set's own ipBlocks (0: not yet known); one holder
+   * for every set with the same ipBlocks in the same order (their bits are the same).
+   */
+  bits: { byPattern: Int32Array };
   /** ipBlock peers of the set's rules in its direction: only these tell addresses apart. */
   ipBlocks: Extract<CompiledPeer, { kind: 'ipBlock' }>[];
   namedPorts: boolean;
@@ -71,11 +74,13 @@ class VerdictStore {
 export class NetpolClasses {
   private store = new VerdictStore();
   private readonly setIds = new Map<string, PolicySet>();
-  private readonly sets: PolicySet[] = [{ id: 0, memoId: -1, ipBlocks: [], namedPorts: false, bitsByPattern: new Int32Array(0), direction: 'egress', policies: [], namespaces: new Uint8Array(0) }];
+  private readonly sets: PolicySet[] = [{ id: 0, memoId: -1, ipBlocks: [], namedPorts: false, bits: { byPattern: new Int32Array(0) }, direction: 'egress', policies: [], namespaces: new Uint8Array(0) }];
   private readonly podClasses = new WeakMap<Pod, NetpolEndpointClass>();
   private readonly patternIds = new Map<string, number>();
   /** By address text (each state parses its own Address objects). */
   private readonly patternByAddress = new Map<string, number>();
+  /** ipBlocks of a set (as text, in order) → the bits cache of every set with them. */
+  private readonly bitsByBlocks = new Map<string, PolicySet['bits']>();
   /** Base id → the [egress, ingress] isolating set ids of pods of that base. */
   private readonly setsByBase = new Map<number, [number, number]>();
   private readonly namespaceKeys = new Map<string, string>();
@@ -227,17 +232,18 @@ export class NetpolClasses {
 
   /** Which of the set's own ipBlocks hold the peer's address, as a small id (via its global pattern). */
   private bitsOf(set: PolicySet, peer: NetpolEndpointClass): number {
-    const known = peer.pattern < set.bitsByPattern.length ? set.bitsByPattern[peer.pattern]! : 0;
+    const cache = set.bits;
+    const known = peer.pattern < cache.byPattern.length ? cache.byPattern[peer.pattern]! : 0;
     if (known !== 0) return known - 1;
     const a = peer.address;
     const bits = set.ipBlocks.map((b) => (b.cidr && cidrMatches(a, b.cidr, b.except) ? '1' : '0')).join('');
     const id = this.intern(this.store.bitIds, bits);
-    if (peer.pattern >= set.bitsByPattern.length) {
-      const grown = new Int32Array(Math.max(peer.pattern + 1, 2 * set.bitsByPattern.length, 8));
-      grown.set(set.bitsByPattern);
-      set.bitsByPattern = grown;
+    if (peer.pattern >= cache.byPattern.length) {
+      const grown = new Int32Array(Math.max(peer.pattern + 1, 2 * cache.byPattern.length, 8));
+      grown.set(cache.byPattern);
+      cache.byPattern = grown;
     }
-    set.bitsByPattern[peer.pattern] = id + 1;
+    cache.byPattern[peer.pattern] = id + 1;
     return id;
   }
 
@@ -260,6 +266,7 @@ export class NetpolClasses {
     const key = `${direction}|${policies.map((p) => p.id).join(',')}${namedPorts ? '|' + portsKey : ''}`;
     let set = this.setIds.get(key);
     if (!set) {
+      const ipBlocks = rules.flatMap((r) => (r.peers ?? []).filter((p): p is PolicySet['ipBlocks'][number] => p.kind === 'ipBlock'));
       const content = `${direction}|${policies.map((p) => `${p.id}:${JSON.stringify(p.source.spec ?? {})}`).join('|')}${namedPorts ? '||' + portsKey : ''}`;
       set = {
         id: this.sets.length,
@@ -267,14 +274,23 @@ export class NetpolClasses {
         direction,
         policies,
         namespaces: new Uint8Array(0),
-        bitsByPattern: new Int32Array(0),
-        ipBlocks: rules.flatMap((r) => (r.peers ?? []).filter((p): p is PolicySet['ipBlocks'][number] => p.kind === 'ipBlock')),
+        bits: this.bitsFor(ipBlocks),
+        ipBlocks,
         namedPorts,
       };
       this.sets.push(set);
       this.setIds.set(key, set);
     }
     return set.id;
+  }
+
+  /** The bits cache shared by every set with these ipBlocks in this order. */
+  private bitsFor(ipBlocks: PolicySet['ipBlocks']): PolicySet['bits'] {
+    if (ipBlocks.length === 0) return { byPattern: new Int32Array(0) };
+    const key = ipBlocks.map((b) => `${b.cidr?.text ?? ''}-${b.except.map((e) => e.text).join(',')}`).join(';');
+    let cache = this.bitsByBlocks.get(key);
+    if (!cache) this.bitsByBlocks.set(key, (cache = { byPattern: new Int32Array(0) }));
+    return cache;
   }
 
   /** What namespace selectors read about a namespace: whether its object is known, and its labels. */
