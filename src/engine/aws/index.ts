@@ -199,6 +199,11 @@ function onSameNode(ctx: AwsContext, src: EndpointInfo, dst: EndpointInfo): bool
   return !strictBranch(ctx, src) && !strictBranch(ctx, dst);
 }
 
+/** The source as itself (no SNAT): one object per placed endpoint, as the memoised engines ask per class pair. */
+function unchanged(src: EndpointInfo): EffectiveSource {
+  return (src.asItself ??= { side: src.side, text: src.side.label });
+}
+
 /**
  * The source as the VPC sees it. With the VPC CNI's default SNAT, a pod's IPv4 traffic to an address outside the
  * VPC's CIDRs leaves as the node's primary ENI IP, under eth0's groups, subnet, NACL and route table
@@ -208,12 +213,12 @@ function onSameNode(ctx: AwsContext, src: EndpointInfo, dst: EndpointInfo): bool
 function effectiveSource(ctx: AwsContext, src: EndpointInfo, dst: EndpointInfo): EffectiveSource {
   const s = src.side;
   const text = src.side.label;
-  if (s.kind !== 'eni' || !src.pod || src.hostNetwork) return { side: s, text };
+  if (s.kind !== 'eni' || !src.pod || src.hostNetwork) return unchanged(src);
   const d = dst.side.address;
-  if (d.family !== 4) return { side: s, text };
+  if (d.family !== 4) return unchanged(src);
   // An IPv6 pod's IPv4 traffic uses a host-local 169.254.172.0/22 address, always SNATed to the node (notes §7).
   if (s.address.family === 4) {
-    if (ctx.placement.inVpc(d, s.eni.vpcId ?? s.vpcId)) return { side: s, text };
+    if (ctx.placement.inVpc(d, s.eni.vpcId ?? s.vpcId)) return unchanged(src);
     if (ctx.cni.externalSnat) return { side: s, text, keepsPodIp: 'the pod keeps its own IP: AWS_VPC_K8S_CNI_EXTERNALSNAT=true' };
     if (ctx.cni.excludeSnatCidrs.some((c) => cidrMatches(d, c))) {
       return { side: s, text, keepsPodIp: 'the pod keeps its own IP: the destination is in AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS' };

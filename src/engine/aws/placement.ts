@@ -38,6 +38,8 @@ export interface EndpointInfo {
   hostNetwork: boolean;
   /** A security-groups-for-pods pod (branch ENI). */
   branch: boolean;
+  /** The endpoint as the source of a flow it is not SNATed for (built once, see effectiveSource). */
+  asItself?: { side: Side; text: string };
 }
 
 export function addressKey(a: Address): string {
