@@ -1,5 +1,5 @@
 import { withFix, type Fix, type LayerName, type LayerResult } from '../../model/result';
-import type { Flow } from '../../model/flow';
+import type { Endpoint, Flow } from '../../model/flow';
 import type { CniConfig } from './cni-config';
 import type { NeededResource } from './missing';
 import type { NaclIndex } from './nacl';
@@ -15,6 +15,8 @@ export interface AwsContext {
   routes: RouteIndex;
   cni: CniConfig;
   missing: Map<NeededResource, string>;
+  /** Placements by endpoint object (endpoints are never modified): a flow's ends are placed once. */
+  placed: WeakMap<Endpoint, EndpointInfo>;
 }
 
 /** The source as the VPC sees it, after the VPC CNI's SNAT (notes §4). */

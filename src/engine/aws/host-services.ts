@@ -20,5 +20,5 @@ const IPV6_HOST_SERVICES = [
 
 /** Is the address a host-local AWS service address that no security group, NACL or route sees? */
 export function isHostLocalService(a: Address): boolean {
-  return IPV4_LINK_LOCAL.contains(a) || IPV6_HOST_SERVICES.some((c) => c.contains(a));
+  return a.family === 4 ? IPV4_LINK_LOCAL.contains(a) : IPV6_HOST_SERVICES.some((c) => c.contains(a));
 }

@@ -66,6 +66,7 @@ export function buildAwsEngine(snap: Snapshot, k8s: K8sIndex): AwsEngine {
     routes: new RouteIndex(snap),
     cni: readCniConfig(snap),
     missing,
+    placed: new WeakMap(),
   };
   return {
     evaluate: (flow) => {
@@ -171,18 +172,23 @@ function placementKey(ctx: AwsContext, ep: Endpoint, family?: LayerFamily): stri
 }
 
 /** Placements by endpoint object (endpoints are never modified): a flow's ends are placed once per engine. */
-const placed = new WeakMap<AwsContext, WeakMap<Endpoint, EndpointInfo>>();
-
 function place(ctx: AwsContext, ep: Endpoint): EndpointInfo {
-  let cache = placed.get(ctx);
-  if (!cache) placed.set(ctx, (cache = new WeakMap()));
-  let info = cache.get(ep);
+  let info = ctx.placed.get(ep);
   if (info) return info;
   info = ctx.placement.place(ep);
   const missing = ctx.missing.get('NetworkInterfaces');
   if (info.side.kind === 'unplaced' && missing) info.side = { ...info.side, reason: missing };
-  cache.set(ep, info);
+  info.nodeId = info.nodeName ? nodeId(info.nodeName) : 0;
+  ctx.placed.set(ep, info);
   return info;
+}
+
+/** Node names as small ids (0: none): same-node checks run per class pair, and names share long prefixes. */
+const NODE_IDS = new Map<string, number>();
+function nodeId(name: string): number {
+  let id = NODE_IDS.get(name);
+  if (id === undefined) NODE_IDS.set(name, (id = NODE_IDS.size + 1));
+  return id;
 }
 
 function strictBranch(ctx: AwsContext, e: EndpointInfo): boolean {
@@ -194,7 +200,7 @@ function strictBranch(ctx: AwsContext, e: EndpointInfo): boolean {
  * mode, whose traffic "will go over the VPC" (notes §4, §5).
  */
 function onSameNode(ctx: AwsContext, src: EndpointInfo, dst: EndpointInfo): boolean {
-  if (!src.nodeName || src.nodeName !== dst.nodeName) return false;
+  if (!src.nodeId || src.nodeId !== dst.nodeId) return false;
   if (src.side.kind === 'outside' || dst.side.kind === 'outside') return false;
   return !strictBranch(ctx, src) && !strictBranch(ctx, dst);
 }

@@ -38,6 +38,8 @@ export interface EndpointInfo {
   hostNetwork: boolean;
   /** A security-groups-for-pods pod (branch ENI). */
   branch: boolean;
+  /** The node as a small id (0: none), set when the AWS engine places the endpoint. */
+  nodeId?: number;
   /** The endpoint as the source of a flow it is not SNATed for (built once, see effectiveSource). */
   asItself?: { side: Side; text: string };
 }
@@ -70,6 +72,8 @@ export class PlacementIndex {
   private readonly allVpcCidrs: { cidr: Cidr; vpcId: string }[] = [];
   /** Route 53 Resolver addresses (VPC primary CIDR base + 2, and 169.254.169.253). */
   private readonly resolvers = new Set<string>();
+  /** The IPv4 resolvers by value (asked per flow; no key text built). */
+  private readonly resolvers4 = new Set<number>();
   private readonly nodesByName = new Map<string, Node>();
   private readonly nodeNameByIp = new Map<string, string>();
 
@@ -101,7 +105,7 @@ export class PlacementIndex {
       this.vpcCidrs.set(v.VpcId, cidrs);
       for (const cidr of cidrs) this.allVpcCidrs.push({ cidr, vpcId: v.VpcId });
       const primary = Cidr.tryParse(v.CidrBlock);
-      if (primary && primary.family === 4) this.resolvers.add(addressKey(plusTwo(primary)));
+      if (primary && primary.family === 4) this.addResolver(plusTwo(primary));
     }
     // Without describe-vpcs, the subnets' blocks are the best evidence of what is inside a VPC.
     if (this.allVpcCidrs.length === 0) {
@@ -116,7 +120,7 @@ export class PlacementIndex {
       }
     }
     const linkLocalResolver = parseAddress('169.254.169.253');
-    if (linkLocalResolver) this.resolvers.add(addressKey(linkLocalResolver));
+    if (linkLocalResolver) this.addResolver(linkLocalResolver);
     for (const n of snap.k8s.nodes) {
       this.nodesByName.set(n.metadata.name, n);
       for (const a of n.status?.addresses ?? []) {
@@ -200,7 +204,13 @@ export class PlacementIndex {
   }
 
   isResolver(a: Address): boolean {
-    return a !== INTERNET_ADDRESS && this.resolvers.has(addressKey(a));
+    if (a === INTERNET_ADDRESS) return false;
+    return a.family === 4 ? this.resolvers4.has(a.value) : this.resolvers.has(addressKey(a));
+  }
+
+  private addResolver(a: Address): void {
+    if (a.family === 4) this.resolvers4.add(a.value);
+    else this.resolvers.add(addressKey(a));
   }
 
   /** The node's primary ENI (device index 0): from the ENI's instance, the Node's providerID, or its InternalIP. */
