@@ -17,6 +17,8 @@ export interface CompiledPort {
   endPort?: number;
   /** A named port, resolved on the destination pod's container ports. */
   name?: string;
+  /** `name/protocol`, the key of the destination pod's named ports (built once, not per flow). */
+  namedKey?: string;
 }
 
 export type CompiledPeer =
@@ -106,5 +108,5 @@ function compilePort(p: NetworkPolicyPort): CompiledPort {
   if (typeof port === 'number') return { protocol, port, endPort: typeof p.endPort === 'number' ? p.endPort : undefined };
   // IntOrString: a numeric string as kubectl may print it is a number; anything else is a name.
   if (/^\d+$/.test(port)) return { protocol, port: Number(port), endPort: typeof p.endPort === 'number' ? p.endPort : undefined };
-  return { protocol, name: port };
+  return { protocol, name: port, namedKey: `${port}/${protocol}` };
 }

@@ -262,7 +262,8 @@ export class NetpolEvaluator {
       // A named port is looked up on the destination pod, for ingress and egress alike.
       const dst = flow.dst;
       if (!dst.pod || dst.hostNetwork || dst.pod.spec?.hostNetwork) return false;
-      return this.namedPortsOf(dst.pod).get(`${p.name}/${flow.protocol}`)?.includes(flow.port) ?? false;
+      // p.protocol === flow.protocol here: the key names the flow's protocol.
+      return this.namedPortsOf(dst.pod).get(p.namedKey ?? `${p.name}/${flow.protocol}`)?.includes(flow.port) ?? false;
     }
     if (p.port === undefined) return true;
     if (p.endPort !== undefined) return flow.port >= p.port && flow.port <= p.endPort;
