@@ -6,6 +6,7 @@ import type { NetpolEndpointClass } from './netpol/classes';
 import type { AwsInputChanges } from './aws/changed-inputs';
 import type { LayerFamily } from './aws';
 import { readCniConfig } from './aws/cni-config';
+import { nodeId } from '../model/node-id';
 
 /**
  * Every CIDR any layer compares addresses with (ipBlocks, security-group ranges, prefix lists, NACL
@@ -218,7 +219,7 @@ export class FlowClasses {
       np: this.engine.netpol.classify(ep),
       aws: this.awsClasses.intern(`${this.engine.aws.familyKey(ep, 'groups')}|${vector}`),
       awsNet: this.netClasses.intern(`${this.engine.aws.familyKey(ep, 'subnets')}|${vector}`),
-      node: ep.nodeName ? intern(NODE_IDS, ep.nodeName) + 1 : 0,
+      node: nodeId(ep.nodeName),
     };
     if (pod) this.podClass.set(pod, c);
     else this.ipClass.set(ep.address.text, c);
@@ -312,9 +313,6 @@ export class FlowClasses {
  * them); at most one per port and protocol.
  */
 const PORT_IDS = new Map<string, number>();
-
-/** Node ids, the same in every engine. */
-const NODE_IDS = new Map<string, number>();
 
 function intern(ids: Map<string, number>, key: string): number {
   let id = ids.get(key);

@@ -3,6 +3,7 @@ import { compareText } from '../drift/canonical';
 import { serviceRef, serviceTargets, vpcProbeAddresses, type ProbeEvaluator, type ProbeSource, type ProbeTarget } from './probes';
 import { holdsFrom, holdsInto, inScope, type Scope } from './scope';
 import { EgressReach } from './egress-reach';
+import { Marks } from './marks';
 import { cidrMatches, type Cidr } from '../model/cidr';
 
 /** Receives the candidate cells, one at a time (nothing is materialised). */
@@ -57,44 +58,38 @@ export function forEachCell(
   // Sources whose egress policies may reach a target, per side (the rest are denied there without evaluation).
   // Built on the first row that needs it: it classifies every source on both sides.
   let reach: [EgressReach, EgressReach] | undefined;
-  const stamp = new Uint32Array(serviceSources.length);
-  let round = 0;
+  const seen = new Marks(serviceSources.length);
   /** Both sides' candidate sources, each once; undefined when either side cannot narrow them. */
   const reachable = (dst: ProbeTarget): number[] | undefined => {
     if (!shortcut || (internal.length === 0 && !all)) return undefined;
     reach ??= [new EgressReach(evB, serviceSources), new EgressReach(evA, serviceSources)];
-    if (++round === 0xffffffff) {
-      stamp.fill(0);
-      round = 1;
-    }
+    seen.clear();
     const out: number[] = [];
-    return reach[0].addCandidates(dst, out, stamp, round) && reach[1].addCandidates(dst, out, stamp, round) ? out : undefined;
+    return reach[0].addCandidates(dst, out, seen) && reach[1].addCandidates(dst, out, seen) ? out : undefined;
   };
   const indexOf = new Map(keys.map((k, i) => [k, i]));
   const blocks = new PeerBlocks(evB, evA, serviceSources);
+  const srcIndex = srcKeys.map((s) => indexOf.get(s)!);
+  // The sources a scope holds as sources for the current row's target (one row at a time).
+  const heldAsSources = new Marks(keys.length);
   /**
    * The sources whose cells with `dst` the scopes hold when every scope holding the target names peer blocks:
    * those with an address in one of the blocks, and those a scope holds as sources (for a target in its blocks).
    */
-  const srcIndex = srcKeys.map((s) => indexOf.get(s)!);
-  const extraMark = new Float64Array(keys.length);
-  let extraRow = 0;
   const heldSources = (into: Scope[], dst: ProbeTarget, self: number): { has: (i: number) => boolean; count: number } => {
     const masks = into.map((x) => blocks.sourceMask(x.peerCidrs!));
-    // The sources held as sources for this target, marked with this row's number.
-    const row = ++extraRow;
+    heldAsSources.clear();
     const extra: number[] = [];
     srcKeys.forEach((s, k) => {
       if (internal.some((x) => holdsFrom(x, s, () => ports(dst)) && (!x.peerCidrs || blocks.targetIn(dst, x.peerCidrs)))) {
-        const i = srcIndex[k]!;
-        extraMark[i] = row;
-        extra.push(i);
+        heldAsSources.add(srcIndex[k]!);
+        extra.push(srcIndex[k]!);
       }
     });
     const inMasks = (i: number) => masks.some((m) => m[i] === 1);
     let count = blocks.unionCount(masks);
     for (const i of extra) if (!inMasks(i)) count++;
-    const has = (i: number) => inMasks(i) || extraMark[i] === row;
+    const has = (i: number) => inMasks(i) || heldAsSources.has(i);
     if (has(self)) count--;
     return { has: (i) => i !== self && has(i), count };
   };

@@ -2,6 +2,7 @@ import { cidrMatches } from '../model/cidr';
 import type { Endpoint } from '../model/flow';
 import type { PolicyPeers } from '../engine/netpol';
 import type { ProbeEvaluator, ProbeSource, ProbeTarget } from './probes';
+import type { Marks } from './marks';
 
 type IpBlock = Extract<PolicyPeers, { anywhere: false }>['ipBlocks'][number];
 
@@ -74,22 +75,17 @@ export class EgressReach {
   }
 
   /**
-   * Appends to `out` the sources that may reach `dst` on this side and are not yet stamped `round` (stamping them),
-   * in no particular order; false when that cannot be narrowed (a target pod in a namespace the index does not
-   * know). One stamp array serves both sides, so their union is built without a set.
+   * Appends to `out` the sources that may reach `dst` on this side and are not in `seen` yet (adding them), in no
+   * particular order; false when that cannot be narrowed (a target pod in a namespace the index does not know).
+   * One `seen` serves both sides, so their union is built without a set.
    */
-  addCandidates(dst: ProbeTarget, out: number[], stamp: Uint32Array, round: number): boolean {
+  addCandidates(dst: ProbeTarget, out: number[], seen: Marks): boolean {
     const t = this.targetFacts(dst);
     if (t.none) return true;
     if (t.unindexed) return false;
     const add = (list: number[] | undefined) => {
       if (!list) return;
-      for (const i of list) {
-        if (stamp[i] !== round) {
-          stamp[i] = round;
-          out.push(i);
-        }
-      }
+      for (const i of list) if (seen.add(i)) out.push(i);
     };
     add(this.anywhere);
     if (t.podNamespaces.length > 0) add(this.allNamespaces);

@@ -68,7 +68,8 @@ export function servicePods(idx: K8sIndex, svc: Service, slices?: Map<string, Sl
     let byService = selectedPods.get(idx);
     if (!byService) selectedPods.set(idx, (byService = new WeakMap()));
     let pods = byService.get(svc);
-    if (!pods) byService.set(svc, (pods = podsWithLabel(idx, ns, svc.spec!.selector!).filter((p) => matchesMap(svc.spec.selector, p.metadata.labels))));
+    const selector = svc.spec.selector!;
+    if (!pods) byService.set(svc, (pods = podsWithLabel(idx, ns, selector).filter((p) => matchesMap(selector, p.metadata.labels))));
     return pods;
   }
   const pods = (slices?.get(objectKey(svc)) ?? []).map((e) => idx.podAt(e.address)).filter((p): p is Pod => !!p);

@@ -11,6 +11,7 @@ import { NaclIndex } from './nacl';
 import { naclInbound, naclOutbound, naclReturn } from './nacl-layer';
 import { PlacementIndex, type EndpointInfo } from './placement';
 import { PROTOCOL_NUMBER } from '../../model/protocol';
+import { nodeId } from '../../model/node-id';
 import { RouteIndex } from './route';
 import { routeLayer } from './route-layer';
 import { SecurityGroupIndex } from './security-groups';
@@ -178,17 +179,9 @@ function place(ctx: AwsContext, ep: Endpoint): EndpointInfo {
   info = ctx.placement.place(ep);
   const missing = ctx.missing.get('NetworkInterfaces');
   if (info.side.kind === 'unplaced' && missing) info.side = { ...info.side, reason: missing };
-  info.nodeId = info.nodeName ? nodeId(info.nodeName) : 0;
+  info.nodeId = nodeId(info.nodeName);
   ctx.placed.set(ep, info);
   return info;
-}
-
-/** Node names as small ids (0: none): same-node checks run per class pair, and names share long prefixes. */
-const NODE_IDS = new Map<string, number>();
-function nodeId(name: string): number {
-  let id = NODE_IDS.get(name);
-  if (id === undefined) NODE_IDS.set(name, (id = NODE_IDS.size + 1));
-  return id;
 }
 
 function strictBranch(ctx: AwsContext, e: EndpointInfo): boolean {
